@@ -1,0 +1,8 @@
+/**
+ * Record serializers: how user records become the bytes inside a data buffer. Built-ins cover
+ * {@code long}, {@code int}, {@code double}, {@code String}, {@code byte[]} and tuples of these;
+ * any other type goes through Akka's Jackson CBOR object mapper.
+ *
+ * <p>Public API: users pass serializers to the engine and may write their own.
+ */
+package dev.snapflow.serialization.record;
