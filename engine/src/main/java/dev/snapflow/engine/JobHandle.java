@@ -1,0 +1,85 @@
+package dev.snapflow.engine;
+
+import akka.Done;
+import akka.actor.typed.ActorRef;
+import dev.snapflow.engine.job.JobMasterActor;
+import dev.snapflow.engine.job.JobOutcome;
+import dev.snapflow.engine.job.MetricsRegistry;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running job: its result, cancel, and live metrics. Thread-safe.
+ */
+public final class JobHandle {
+
+    private final String jobName;
+    private final ActorRef<JobMasterActor.Command> jobMaster;
+    private final CompletableFuture<JobResult> result;
+    private final CompletableFuture<Done> terminated;
+    private final MetricsRegistry metrics;
+
+    JobHandle(String jobName, ActorRef<JobMasterActor.Command> jobMaster, CompletableFuture<JobOutcome> outcome,
+              CompletableFuture<Done> terminated, MetricsRegistry metrics) {
+        this.jobName = jobName;
+        this.jobMaster = jobMaster;
+        this.terminated = terminated;
+        this.metrics = metrics;
+        this.result = outcome.thenCompose(this::toResult);
+    }
+
+    private CompletableFuture<JobResult> toResult(JobOutcome outcome) {
+        if (outcome instanceof JobOutcome.Finished finished) {
+            java.util.Map<String, JobResult.SinkSummary> sinks = new java.util.LinkedHashMap<>();
+            finished.sinks().forEach((name, total) ->
+                    sinks.put(name, new JobResult.SinkSummary(name, total.records(), total.collected())));
+            return CompletableFuture.completedFuture(new JobResult(jobName, finished.duration(), sinks));
+        }
+        if (outcome instanceof JobOutcome.Failed failed) {
+            return CompletableFuture.failedFuture(new JobExecutionException(jobName, failed.operatorName(),
+                    failed.subtaskIndex(), failed.parallelism(), failed.cause()));
+        }
+        return CompletableFuture.failedFuture(new CancellationException("Job '" + jobName + "' was cancelled"));
+    }
+
+    public String jobName() {
+        return jobName;
+    }
+
+    /**
+     * Completes with the job's result when every subtask finished; fails with a
+     * {@link JobExecutionException} naming the operator whose function threw (the user's exception
+     * is the cause), or with a {@link java.util.concurrent.CancellationException} after {@link #cancel()}.
+     */
+    public CompletionStage<JobResult> result() {
+        return result;
+    }
+
+    /** Stops every actor of the job; completes once they have all terminated. */
+    public CompletionStage<Done> cancel() {
+        jobMaster.tell(JobMasterActor.Cancel.INSTANCE);
+        return terminated;
+    }
+
+    /** Completes once every actor of the job has terminated, however the job ended. */
+    public CompletionStage<Done> terminated() {
+        return terminated;
+    }
+
+    /** The job's figures now. */
+    public JobMetrics metrics() {
+        return new JobMetrics(
+                metrics.subtasks().stream().map(s -> new JobMetrics.Subtask(s.name(), s.recordsIn(), s.recordsOut(),
+                        TimeUnit.NANOSECONDS.toMillis(s.backpressuredNanos()))).toList(),
+                metrics.channels().stream().map(c -> new JobMetrics.Channel(c.name(), c.capacity(), c.queuedBuffers(),
+                        c.maxQueuedBuffers(), c.deliveredBuffers())).toList());
+    }
+
+    /** The job's guardian actor, for tests that watch the job's actors. */
+    ActorRef<JobMasterActor.Command> jobMaster() {
+        return jobMaster;
+    }
+}

@@ -1,0 +1,173 @@
+package dev.snapflow.engine.config;
+
+import akka.actor.typed.ActorSystem;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How jobs move records: batch size, flush timeout, channel capacity and credits, and where
+ * subtasks run. Read from {@code snapflow.runtime}; every key is described in {@code reference.conf}.
+ * Immutable and validated on creation.
+ */
+public final class RuntimeSettings {
+
+    public static final String CONFIG_PATH = "snapflow.runtime";
+
+    private final int bufferRecords;
+    private final Duration flushTimeout;
+    private final int channelCapacity;
+    private final int creditsPerChannel;
+    private final int floatingCreditsPerGate;
+    private final int recordsPerTurn;
+    private final Duration idleSourcePollInterval;
+    private final String subtaskDispatcher;
+
+    private RuntimeSettings(int bufferRecords, Duration flushTimeout, int channelCapacity, int creditsPerChannel,
+                            int floatingCreditsPerGate, int recordsPerTurn, Duration idleSourcePollInterval,
+                            String subtaskDispatcher) {
+        requireAtLeast("buffer-records", bufferRecords, 1);
+        requirePositive("flush-timeout", flushTimeout);
+        requireAtLeast("channel-capacity", channelCapacity, 1);
+        requireAtLeast("credits-per-channel", creditsPerChannel, 1);
+        requireAtLeast("floating-credits-per-gate", floatingCreditsPerGate, 0);
+        requireAtLeast("records-per-turn", recordsPerTurn, 1);
+        requirePositive("idle-source-poll-interval", idleSourcePollInterval);
+        this.bufferRecords = bufferRecords;
+        this.flushTimeout = flushTimeout;
+        this.channelCapacity = channelCapacity;
+        this.creditsPerChannel = creditsPerChannel;
+        this.floatingCreditsPerGate = floatingCreditsPerGate;
+        this.recordsPerTurn = recordsPerTurn;
+        this.idleSourcePollInterval = idleSourcePollInterval;
+        this.subtaskDispatcher = Objects.requireNonNull(subtaskDispatcher, "subtaskDispatcher");
+    }
+
+    public static RuntimeSettings create(ActorSystem<?> system) {
+        return create(system.settings().config());
+    }
+
+    /**
+     * Reads {@value #CONFIG_PATH} from a full configuration.
+     *
+     * @throws IllegalArgumentException naming the key, for a missing, mistyped or out-of-range value
+     */
+    public static RuntimeSettings create(Config config) {
+        try {
+            Config c = config.getConfig(CONFIG_PATH);
+            return new RuntimeSettings(
+                    c.getInt("buffer-records"),
+                    c.getDuration("flush-timeout"),
+                    c.getInt("channel-capacity"),
+                    c.getInt("credits-per-channel"),
+                    c.getInt("floating-credits-per-gate"),
+                    c.getInt("records-per-turn"),
+                    c.getDuration("idle-source-poll-interval"),
+                    c.getString("subtask-dispatcher"));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("Invalid " + CONFIG_PATH + " settings: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireAtLeast(String key, int value, int minimum) {
+        if (value < minimum) {
+            throw new IllegalArgumentException(CONFIG_PATH + "." + key + " must be >= " + minimum + ", was " + value);
+        }
+    }
+
+    private static void requirePositive(String key, Duration value) {
+        if (value == null || value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(CONFIG_PATH + "." + key + " must be a positive duration, was " + value);
+        }
+    }
+
+    /** Records per batch before a batch is sent. */
+    public int bufferRecords() {
+        return bufferRecords;
+    }
+
+    /** The longest a partial batch waits before it is sent anyway. */
+    public Duration flushTimeout() {
+        return flushTimeout;
+    }
+
+    /** Batches one channel may hold: the producer waits when it is full. */
+    public int channelCapacity() {
+        return channelCapacity;
+    }
+
+    /** Credits every input channel always has: batches a consumer may hold per channel. */
+    public int creditsPerChannel() {
+        return creditsPerChannel;
+    }
+
+    /** Extra credits a consumer lends to channels with a backlog. */
+    public int floatingCreditsPerGate() {
+        return floatingCreditsPerGate;
+    }
+
+    /** Records a subtask handles before it lets other messages in. */
+    public int recordsPerTurn() {
+        return recordsPerTurn;
+    }
+
+    /** How long a source that has nothing to read waits before it asks again. */
+    public Duration idleSourcePollInterval() {
+        return idleSourcePollInterval;
+    }
+
+    /** The dispatcher subtasks run on; empty for the actor system's default dispatcher. */
+    public String subtaskDispatcher() {
+        return subtaskDispatcher;
+    }
+
+    public RuntimeSettings withBufferRecords(int value) {
+        return new RuntimeSettings(value, flushTimeout, channelCapacity, creditsPerChannel, floatingCreditsPerGate,
+                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher);
+    }
+
+    public RuntimeSettings withFlushTimeout(Duration value) {
+        return new RuntimeSettings(bufferRecords, value, channelCapacity, creditsPerChannel, floatingCreditsPerGate,
+                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher);
+    }
+
+    public RuntimeSettings withChannelCapacity(int value) {
+        return new RuntimeSettings(bufferRecords, flushTimeout, value, creditsPerChannel, floatingCreditsPerGate,
+                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher);
+    }
+
+    public RuntimeSettings withCreditsPerChannel(int value) {
+        return new RuntimeSettings(bufferRecords, flushTimeout, channelCapacity, value, floatingCreditsPerGate,
+                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher);
+    }
+
+    public RuntimeSettings withFloatingCreditsPerGate(int value) {
+        return new RuntimeSettings(bufferRecords, flushTimeout, channelCapacity, creditsPerChannel, value,
+                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher);
+    }
+
+    public RuntimeSettings withRecordsPerTurn(int value) {
+        return new RuntimeSettings(bufferRecords, flushTimeout, channelCapacity, creditsPerChannel, floatingCreditsPerGate,
+                value, idleSourcePollInterval, subtaskDispatcher);
+    }
+
+    public RuntimeSettings withIdleSourcePollInterval(Duration value) {
+        return new RuntimeSettings(bufferRecords, flushTimeout, channelCapacity, creditsPerChannel, floatingCreditsPerGate,
+                recordsPerTurn, value, subtaskDispatcher);
+    }
+
+    public RuntimeSettings withSubtaskDispatcher(String value) {
+        return new RuntimeSettings(bufferRecords, flushTimeout, channelCapacity, creditsPerChannel, floatingCreditsPerGate,
+                recordsPerTurn, idleSourcePollInterval, value);
+    }
+
+    @Override
+    public String toString() {
+        return "RuntimeSettings(bufferRecords=" + bufferRecords + ", flushTimeout=" + flushTimeout
+                + ", channelCapacity=" + channelCapacity + ", creditsPerChannel=" + creditsPerChannel
+                + ", floatingCreditsPerGate=" + floatingCreditsPerGate + ", recordsPerTurn=" + recordsPerTurn
+                + ", idleSourcePollInterval=" + idleSourcePollInterval + ", subtaskDispatcher='" + subtaskDispatcher + "')";
+    }
+}

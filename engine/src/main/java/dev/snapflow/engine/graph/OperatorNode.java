@@ -1,0 +1,44 @@
+package dev.snapflow.engine.graph;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One operator of a validated job graph.
+ *
+ * @param id             position in the graph, {@code >= 0}; inputs always have smaller ids
+ * @param name           unique within the job
+ * @param parallelism    number of subtasks, {@code 1 <= parallelism <= maxParallelism}
+ * @param maxParallelism number of key groups, {@code 1..32768}
+ * @param chainable      false if the user asked to start a new chain at this operator
+ * @param spec           what the operator does
+ * @param input          the input edge; empty exactly for sources
+ */
+public record OperatorNode(
+        int id,
+        String name,
+        int parallelism,
+        int maxParallelism,
+        boolean chainable,
+        OperatorSpec spec,
+        Optional<StreamEdge> input) {
+
+    public OperatorNode {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(input, "input");
+    }
+
+    public boolean isSource() {
+        return spec instanceof OperatorSpec.SourceSpec;
+    }
+
+    public boolean isSink() {
+        return spec instanceof OperatorSpec.SinkSpec;
+    }
+
+    /** True if records reach this operator through a keyBy. */
+    public boolean isKeyed() {
+        return input.map(StreamEdge::isKeyed).orElse(false);
+    }
+}

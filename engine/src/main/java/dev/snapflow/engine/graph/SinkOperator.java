@@ -1,0 +1,26 @@
+package dev.snapflow.engine.graph;
+
+/** A sink operator, returned so that its parallelism and chaining can be set. */
+public final class SinkOperator {
+
+    private final JobBuilder.Draft draft;
+
+    SinkOperator(JobBuilder.Draft draft) {
+        this.draft = draft;
+    }
+
+    public SinkOperator parallelism(int parallelism) {
+        draft.parallelism = parallelism;
+        return this;
+    }
+
+    public SinkOperator maxParallelism(int maxParallelism) {
+        draft.maxParallelism = maxParallelism;
+        return this;
+    }
+
+    public SinkOperator startNewChain() {
+        draft.chainable = false;
+        return this;
+    }
+}

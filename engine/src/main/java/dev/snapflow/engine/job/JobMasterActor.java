@@ -1,0 +1,220 @@
+package dev.snapflow.engine.job;
+
+import akka.Done;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.Props;
+import akka.actor.typed.Terminated;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import dev.snapflow.engine.config.RuntimeSettings;
+import dev.snapflow.engine.graph.ExecutionPlan;
+import dev.snapflow.engine.graph.OperatorNode;
+import dev.snapflow.engine.runtime.channel.ChannelActor;
+import dev.snapflow.engine.runtime.channel.ChannelMetrics;
+import dev.snapflow.engine.runtime.channel.ChannelProtocol;
+import dev.snapflow.engine.runtime.subtask.SubtaskActor;
+import dev.snapflow.engine.runtime.subtask.SubtaskId;
+import dev.snapflow.engine.runtime.subtask.SubtaskMetrics;
+import dev.snapflow.engine.runtime.subtask.SubtaskProtocol;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The guardian of one job: it spawns a subtask actor per parallel instance of every chain,
+ * waits until all have reported their refs, spawns a channel actor per producer→consumer pair,
+ * connects the subtasks, and watches everything. It completes the job's outcome when every
+ * subtask finished, on the first failure, or on cancel, and then stops, which stops every actor of
+ * the job.
+ */
+public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Command> {
+
+    public sealed interface Command permits Cancel, ListJobActors, WrappedSubtaskEvent {
+    }
+
+    /** Handle → job: stop the job now; the outcome becomes {@link JobOutcome.Cancelled}. */
+    public enum Cancel implements Command {
+        INSTANCE
+    }
+
+    /** Asks for every subtask and channel actor of the job, for tools and tests that watch them. */
+    public record ListJobActors(ActorRef<JobActors> replyTo) implements Command {
+    }
+
+    /** The reply to {@link ListJobActors}. */
+    public record JobActors(List<ActorRef<?>> actors) {
+        public JobActors {
+            actors = List.copyOf(actors);
+        }
+    }
+
+    private record WrappedSubtaskEvent(SubtaskProtocol.SubtaskEvent event) implements Command {
+    }
+
+    private final ExecutionPlan plan;
+    private final RuntimeSettings settings;
+    private final CompletableFuture<JobOutcome> outcome;
+    /** Completed in PostStop, which Akka runs after every child has stopped. */
+    private final CompletableFuture<Done> terminated;
+    private final MetricsRegistry metrics;
+    private final long startNanos = System.nanoTime();
+    private final Map<SubtaskId, ActorRef<SubtaskActor.Command>> subtasks = new HashMap<>();
+    private final Map<SubtaskId, SubtaskProtocol.SubtaskStarted> started = new HashMap<>();
+    private final List<ActorRef<ChannelProtocol.ChannelCommand>> channels = new ArrayList<>();
+    private final JobResults results;
+
+    private JobMasterActor(ActorContext<Command> context, ExecutionPlan plan, RuntimeSettings settings,
+                           CompletableFuture<JobOutcome> outcome, CompletableFuture<Done> terminated,
+                           MetricsRegistry metrics) {
+        super(context);
+        this.plan = plan;
+        this.settings = settings;
+        this.outcome = outcome;
+        this.terminated = terminated;
+        this.metrics = metrics;
+        this.results = new JobResults(plan);
+    }
+
+    public static Behavior<Command> create(ExecutionPlan plan, RuntimeSettings settings,
+                                           CompletableFuture<JobOutcome> outcome, CompletableFuture<Done> terminated,
+                                           MetricsRegistry metrics) {
+        return Behaviors.setup(context -> {
+            JobMasterActor master = new JobMasterActor(context, plan, settings, outcome, terminated, metrics);
+            master.spawnSubtasks();
+            return master;
+        });
+    }
+
+    private void spawnSubtasks() {
+        ActorRef<SubtaskProtocol.SubtaskEvent> events =
+                getContext().messageAdapter(SubtaskProtocol.SubtaskEvent.class, WrappedSubtaskEvent::new);
+        Props props = settings.subtaskDispatcher().isEmpty()
+                ? Props.empty() : DispatcherSelector.fromConfig(settings.subtaskDispatcher());
+        for (ExecutionPlan.Chain chain : plan.chains()) {
+            OperatorNode head = plan.graph().operator(chain.headId());
+            for (int i = 0; i < chain.parallelism(); i++) {
+                SubtaskId id = new SubtaskId(chain.id(), i);
+                SubtaskMetrics subtaskMetrics = new SubtaskMetrics(subtaskName(head.name(), i, chain.parallelism()));
+                metrics.add(subtaskMetrics);
+                ActorRef<SubtaskActor.Command> ref = getContext().spawn(
+                        SubtaskActor.create(plan, id, settings, subtaskMetrics, events),
+                        "subtask-" + chain.id() + "-" + i, props);
+                getContext().watch(ref);
+                subtasks.put(id, ref);
+            }
+        }
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(WrappedSubtaskEvent.class, this::onSubtaskEvent)
+                .onMessageEquals(Cancel.INSTANCE, this::onCancel)
+                .onMessage(ListJobActors.class, this::onListJobActors)
+                .onSignal(Terminated.class, this::onChildTerminated)
+                .onSignal(PostStop.class, signal -> onPostStop())
+                .build();
+    }
+
+    private Behavior<Command> onSubtaskEvent(WrappedSubtaskEvent wrapped) {
+        SubtaskProtocol.SubtaskEvent event = wrapped.event();
+        if (event instanceof SubtaskProtocol.SubtaskStarted subtaskStarted) {
+            started.put(subtaskStarted.subtask(), subtaskStarted);
+            if (started.size() == subtasks.size()) {
+                connect();
+            }
+            return this;
+        }
+        if (event instanceof SubtaskProtocol.SubtaskFinished finished) {
+            if (results.onFinished(finished)) {
+                outcome.complete(results.finished(java.time.Duration.ofNanos(System.nanoTime() - startNanos)));
+                return Behaviors.stopped();
+            }
+            return this;
+        }
+        SubtaskProtocol.SubtaskFailed failed = (SubtaskProtocol.SubtaskFailed) event;
+        ExecutionPlan.Chain chain = plan.chains().get(failed.subtask().chainId());
+        outcome.complete(new JobOutcome.Failed(failed.operatorName(), failed.subtask().subtaskIndex(),
+                chain.parallelism(), failed.cause()));
+        return Behaviors.stopped();
+    }
+
+    /** Every subtask exists: create the channels between them, then tell each subtask its channels. */
+    private void connect() {
+        Map<SubtaskId, List<ActorRef<ChannelProtocol.ChannelCommand>>> inputs = new HashMap<>();
+        Map<SubtaskId, Map<Integer, List<ActorRef<ChannelProtocol.ChannelCommand>>>> outputs = new HashMap<>();
+        for (ExecutionPlan.NetworkEdge edge : plan.networkEdges()) {
+            String producerName = plan.graph().operator(edge.producerOperatorId()).name();
+            String consumerName = plan.graph().operator(plan.chains().get(edge.consumerChain()).headId()).name();
+            for (int producer = 0; producer < edge.producerParallelism(); producer++) {
+                SubtaskId producerId = new SubtaskId(edge.producerChain(), producer);
+                List<ActorRef<ChannelProtocol.ChannelCommand>> targets = new ArrayList<>();
+                for (int target = 0; target < edge.channelsPerProducer(); target++) {
+                    int consumer = edge.consumerSubtask(producer, target);
+                    SubtaskId consumerId = new SubtaskId(edge.consumerChain(), consumer);
+                    int consumerChannel = edge.consumerChannelIndex(producer);
+                    ChannelMetrics channelMetrics = new ChannelMetrics(
+                            subtaskName(producerName, producer, edge.producerParallelism()) + " -> "
+                                    + subtaskName(consumerName, consumer, edge.consumerParallelism()),
+                            settings.channelCapacity());
+                    metrics.add(channelMetrics);
+                    ActorRef<ChannelProtocol.ChannelCommand> channel = getContext().spawn(
+                            ChannelActor.create(settings.channelCapacity(), new ChannelActor.Endpoints(
+                                    started.get(consumerId).consumerRef(), consumerChannel,
+                                    started.get(producerId).producerRef(), edge.id(), target), channelMetrics),
+                            "channel-" + edge.id() + "-" + producer + "-" + consumer);
+                    getContext().watch(channel);
+                    channels.add(channel);
+                    targets.add(channel);
+                    List<ActorRef<ChannelProtocol.ChannelCommand>> consumerInputs =
+                            inputs.computeIfAbsent(consumerId, id -> new ArrayList<>());
+                    while (consumerInputs.size() <= consumerChannel) {
+                        consumerInputs.add(null);
+                    }
+                    consumerInputs.set(consumerChannel, channel);
+                }
+                outputs.computeIfAbsent(producerId, id -> new HashMap<>()).put(edge.id(), targets);
+            }
+        }
+        subtasks.forEach((id, ref) -> ref.tell(new SubtaskActor.ConnectChannels(
+                inputs.getOrDefault(id, List.of()), outputs.getOrDefault(id, Map.of()))));
+    }
+
+    private Behavior<Command> onCancel() {
+        outcome.complete(new JobOutcome.Cancelled());
+        return Behaviors.stopped();
+    }
+
+    private Behavior<Command> onListJobActors(ListJobActors request) {
+        List<ActorRef<?>> actors = new ArrayList<>(subtasks.values());
+        actors.addAll(channels);
+        request.replyTo().tell(new JobActors(actors));
+        return this;
+    }
+
+    private Behavior<Command> onChildTerminated(Terminated terminated) {
+        String child = terminated.getRef().path().name();
+        outcome.complete(new JobOutcome.Failed(child, 0, 1,
+                new IllegalStateException("Actor " + child + " of the job stopped unexpectedly")));
+        return Behaviors.stopped();
+    }
+
+    private Behavior<Command> onPostStop() {
+        outcome.complete(new JobOutcome.Failed(plan.graph().name(), 0, 1,
+                new IllegalStateException("The job stopped before it finished (was its actor system terminated?)")));
+        terminated.complete(Done.getInstance());
+        return this;
+    }
+
+    static String subtaskName(String operatorName, int index, int parallelism) {
+        return operatorName + " (" + (index + 1) + "/" + parallelism + ")";
+    }
+}

@@ -1,0 +1,75 @@
+package dev.snapflow.engine.runtime.channel;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+
+/**
+ * The shell around one {@link ChannelQueue}: it turns pushes and credits into queue calls and
+ * sends what the queue decides to deliver, release or announce. One per producer→consumer
+ * subtask pair. It runs until its job stops it.
+ */
+public final class ChannelActor extends AbstractBehavior<ChannelProtocol.ChannelCommand> {
+
+    /** Who this channel connects and how the two ends call it. */
+    public record Endpoints(
+            ActorRef<ChannelProtocol.ConsumerMessage> consumer,
+            int consumerChannelIndex,
+            ActorRef<ChannelProtocol.ProducerMessage> producer,
+            int producerEdgeId,
+            int producerTargetIndex) {
+    }
+
+    private final ChannelQueue queue;
+    private final Endpoints endpoints;
+    private final ChannelMetrics metrics;
+
+    private ChannelActor(ActorContext<ChannelProtocol.ChannelCommand> context, ChannelQueue queue, Endpoints endpoints,
+                         ChannelMetrics metrics) {
+        super(context);
+        this.queue = queue;
+        this.endpoints = endpoints;
+        this.metrics = metrics;
+    }
+
+    public static Behavior<ChannelProtocol.ChannelCommand> create(int capacity, Endpoints endpoints, ChannelMetrics metrics) {
+        return Behaviors.setup(context -> new ChannelActor(context, new ChannelQueue(capacity), endpoints, metrics));
+    }
+
+    @Override
+    public Receive<ChannelProtocol.ChannelCommand> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(ChannelProtocol.Push.class, this::onPush)
+                .onMessage(ChannelProtocol.GrantCredit.class, this::onGrantCredit)
+                .build();
+    }
+
+    private Behavior<ChannelProtocol.ChannelCommand> onPush(ChannelProtocol.Push push) {
+        if (queue.enqueue(push.item())) {
+            endpoints.consumer().tell(new ChannelProtocol.ChannelBecameNonEmpty(endpoints.consumerChannelIndex(), queue.queuedData()));
+        }
+        deliver();
+        return this;
+    }
+
+    private Behavior<ChannelProtocol.ChannelCommand> onGrantCredit(ChannelProtocol.GrantCredit grant) {
+        queue.grant(grant.credits());
+        deliver();
+        return this;
+    }
+
+    private void deliver() {
+        ChannelQueue.Delivery delivery = queue.drain();
+        if (!delivery.isEmpty()) {
+            endpoints.consumer().tell(new ChannelProtocol.Deliver(endpoints.consumerChannelIndex(), delivery.items(), delivery.backlog()));
+        }
+        if (delivery.deliveredData() > 0) {
+            endpoints.producer().tell(new ChannelProtocol.BuffersReleased(
+                    endpoints.producerEdgeId(), endpoints.producerTargetIndex(), delivery.deliveredData()));
+        }
+        metrics.update(queue);
+    }
+}

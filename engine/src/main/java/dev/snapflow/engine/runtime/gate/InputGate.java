@@ -1,0 +1,80 @@
+package dev.snapflow.engine.runtime.gate;
+
+import java.util.ArrayDeque;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * Merges the items delivered by a consumer's channels into one sequence: each channel's items
+ * stay in order, and channels with data take turns item by item, so that no channel starves
+ * another. It remembers which channels have ended. Actor-confined.
+ *
+ * @param <T> the item type (channel items in the runtime, anything in tests)
+ */
+public final class InputGate<T> {
+
+    private final ArrayDeque<T>[] queues;
+    /** Channels with queued items, each at most once, in turn order. */
+    private final ArrayDeque<Integer> channelsWithData = new ArrayDeque<>();
+    private final BitSet ended;
+
+    @SuppressWarnings("unchecked")
+    public InputGate(int channels) {
+        if (channels < 1) {
+            throw new IllegalArgumentException("A gate needs at least one channel, had " + channels);
+        }
+        this.queues = new ArrayDeque[channels];
+        for (int i = 0; i < channels; i++) {
+            queues[i] = new ArrayDeque<>();
+        }
+        this.ended = new BitSet(channels);
+    }
+
+    public int numberOfChannels() {
+        return queues.length;
+    }
+
+    /** Queues items that channel {@code channel} delivered, in their order. */
+    public void onDelivered(int channel, List<? extends T> items) {
+        if (items.isEmpty()) {
+            return;
+        }
+        if (queues[channel].isEmpty()) {
+            channelsWithData.addLast(channel);
+        }
+        queues[channel].addAll(items);
+    }
+
+    /** The channel whose turn it is, or -1 if no channel has items. */
+    public int nextChannel() {
+        Integer channel = channelsWithData.peekFirst();
+        return channel == null ? -1 : channel;
+    }
+
+    /** Takes the next item of {@link #nextChannel()}; that channel moves to the back of the turn order. */
+    public T take(int channel) {
+        if (nextChannel() != channel) {
+            throw new IllegalStateException("It is channel " + nextChannel() + "'s turn, not " + channel + "'s");
+        }
+        channelsWithData.pollFirst();
+        T item = queues[channel].pollFirst();
+        if (!queues[channel].isEmpty()) {
+            channelsWithData.addLast(channel);
+        }
+        return item;
+    }
+
+    /** Records that {@code channel} delivered its end of partition; true once every channel has. */
+    public boolean markEnded(int channel) {
+        ended.set(channel);
+        return isFinished();
+    }
+
+    public boolean isFinished() {
+        return ended.cardinality() == queues.length;
+    }
+
+    public boolean hasEnded(int channel) {
+        return ended.get(channel);
+    }
+}

@@ -1,0 +1,273 @@
+package dev.snapflow.engine.runtime.subtask;
+
+import dev.snapflow.engine.api.Collector;
+import dev.snapflow.engine.api.FilterFunction;
+import dev.snapflow.engine.api.FlatMapFunction;
+import dev.snapflow.engine.api.KeySelector;
+import dev.snapflow.engine.api.KeyedProcessFunction;
+import dev.snapflow.engine.api.MapFunction;
+import dev.snapflow.engine.api.ProcessFunction;
+import dev.snapflow.engine.api.RuntimeContext;
+import dev.snapflow.engine.api.SinkWriter;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One operator inside a subtask's chain. Upstream hands it records through {@link #collect};
+ * it calls its user function and passes results to its {@code output}, which is the next
+ * chained operator, a {@link RecordWriter}, or a fan-out of several. A user exception becomes a
+ * {@link UserFunctionException} naming this operator; one from further down passes through.
+ * Actor-confined.
+ */
+abstract class ChainedOperator implements Collector<Object> {
+
+    final RuntimeContext context;
+    Collector<Object> output;
+
+    ChainedOperator(RuntimeContext context) {
+        this.context = context;
+    }
+
+    void setOutput(Collector<Object> output) {
+        this.output = output;
+    }
+
+    String name() {
+        return context.operatorName();
+    }
+
+    @Override
+    public final void collect(Object record) {
+        try {
+            process(record);
+        } catch (UserFunctionException downstream) {
+            throw downstream;
+        } catch (Exception e) {
+            throw new UserFunctionException(name(), e);
+        }
+    }
+
+    abstract void process(Object record) throws Exception;
+
+    void open() throws Exception {
+    }
+
+    /** After the last record: may emit final records. */
+    void finish() throws Exception {
+    }
+
+    void close() throws Exception {
+    }
+
+    /** What a collecting sink gathered; empty for every other operator. */
+    Optional<List<Object>> collected() {
+        return Optional.empty();
+    }
+
+    boolean isSink() {
+        return false;
+    }
+
+    /** Runs {@code action}, turning a user exception into one that names this operator. */
+    final void call(ThrowingAction action) {
+        try {
+            action.run();
+        } catch (UserFunctionException downstream) {
+            throw downstream;
+        } catch (Exception e) {
+            throw new UserFunctionException(name(), e);
+        }
+    }
+
+    @FunctionalInterface
+    interface ThrowingAction {
+        void run() throws Exception;
+    }
+
+    static final class Map extends ChainedOperator {
+        private final MapFunction<Object, Object> function;
+
+        Map(RuntimeContext context, MapFunction<Object, Object> function) {
+            super(context);
+            this.function = function;
+        }
+
+        @Override
+        void process(Object record) throws Exception {
+            Object result = function.map(record);
+            if (result == null) {
+                throw new NullPointerException("map returned null for " + record);
+            }
+            output.collect(result);
+        }
+    }
+
+    static final class FlatMap extends ChainedOperator {
+        private final FlatMapFunction<Object, Object> function;
+
+        FlatMap(RuntimeContext context, FlatMapFunction<Object, Object> function) {
+            super(context);
+            this.function = function;
+        }
+
+        @Override
+        void process(Object record) throws Exception {
+            function.flatMap(record, output);
+        }
+    }
+
+    static final class Filter extends ChainedOperator {
+        private final FilterFunction<Object> function;
+
+        Filter(RuntimeContext context, FilterFunction<Object> function) {
+            super(context);
+            this.function = function;
+        }
+
+        @Override
+        void process(Object record) throws Exception {
+            if (function.filter(record)) {
+                output.collect(record);
+            }
+        }
+    }
+
+    /** A process function; keyed when {@code keySelector} is present (the chain head after a keyBy). */
+    static final class Process extends ChainedOperator implements ProcessFunction.Context {
+        private final ProcessFunction<Object, Object> function;
+        private final KeySelector<Object, Object> keySelector;
+        private Object currentKey;
+
+        Process(RuntimeContext context, ProcessFunction<Object, Object> function, KeySelector<Object, Object> keySelector) {
+            super(context);
+            this.function = function;
+            this.keySelector = keySelector;
+        }
+
+        @Override
+        void open() throws Exception {
+            function.open(context);
+        }
+
+        @Override
+        void process(Object record) throws Exception {
+            if (keySelector != null) {
+                currentKey = keySelector.key(record);
+            }
+            function.processElement(record, this, output);
+        }
+
+        @Override
+        void finish() throws Exception {
+            currentKey = null;
+            function.finish(output);
+        }
+
+        @Override
+        void close() throws Exception {
+            function.close();
+        }
+
+        @Override
+        public RuntimeContext runtimeContext() {
+            return context;
+        }
+
+        @Override
+        public Object currentKey() {
+            if (keySelector == null) {
+                throw new IllegalStateException("Operator '" + name() + "' does not read a keyed stream: use keyBy before it");
+            }
+            if (currentKey == null) {
+                throw new IllegalStateException("Operator '" + name() + "' has no current key outside processElement");
+            }
+            return currentKey;
+        }
+    }
+
+    static final class KeyedProcess extends ChainedOperator implements KeyedProcessFunction.Context<Object> {
+        private final KeyedProcessFunction<Object, Object, Object> function;
+        private final KeySelector<Object, Object> keySelector;
+        private Object currentKey;
+
+        KeyedProcess(RuntimeContext context, KeyedProcessFunction<Object, Object, Object> function,
+                     KeySelector<Object, Object> keySelector) {
+            super(context);
+            this.function = function;
+            this.keySelector = keySelector;
+        }
+
+        @Override
+        void open() throws Exception {
+            function.open(context);
+        }
+
+        @Override
+        void process(Object record) throws Exception {
+            currentKey = keySelector.key(record);
+            function.processElement(record, this, output);
+        }
+
+        @Override
+        void finish() throws Exception {
+            currentKey = null;
+            function.finish(output);
+        }
+
+        @Override
+        void close() throws Exception {
+            function.close();
+        }
+
+        @Override
+        public RuntimeContext runtimeContext() {
+            return context;
+        }
+
+        @Override
+        public Object currentKey() {
+            if (currentKey == null) {
+                throw new IllegalStateException("Operator '" + name() + "' has no current key outside processElement");
+            }
+            return currentKey;
+        }
+    }
+
+    static final class Sink extends ChainedOperator {
+        private final SinkWriter<Object> writer;
+        private Optional<List<Object>> collected = Optional.empty();
+        long records;
+
+        Sink(RuntimeContext context, SinkWriter<Object> writer) {
+            super(context);
+            this.writer = writer;
+        }
+
+        @Override
+        void process(Object record) throws Exception {
+            records++;
+            writer.write(record);
+        }
+
+        @Override
+        void finish() throws Exception {
+            collected = writer.finish();
+        }
+
+        @Override
+        void close() throws Exception {
+            writer.close();
+        }
+
+        @Override
+        Optional<List<Object>> collected() {
+            return collected;
+        }
+
+        @Override
+        boolean isSink() {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.snapflow.engine.runtime.subtask;
+
+import dev.snapflow.engine.api.Collector;
+import dev.snapflow.engine.api.FilterFunction;
+import dev.snapflow.engine.api.FlatMapFunction;
+import dev.snapflow.engine.api.KeySelector;
+import dev.snapflow.engine.api.KeyedProcessFunction;
+import dev.snapflow.engine.api.MapFunction;
+import dev.snapflow.engine.api.ProcessFunction;
+import dev.snapflow.engine.api.RuntimeContext;
+import dev.snapflow.engine.api.SinkWriter;
+import dev.snapflow.engine.api.SourceReader;
+import dev.snapflow.engine.graph.ExecutionPlan;
+import dev.snapflow.engine.graph.OperatorNode;
+import dev.snapflow.engine.graph.OperatorSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.IntFunction;
+
+/**
+ * The operators of one subtask of a chain, wired together: each operator's output goes to its
+ * chained successors and to the record writers of its network edges. For a source chain the
+ * entry point is the source's output; otherwise it is the head operator. Actor-confined.
+ */
+final class OperatorChain {
+
+    private final String headName;
+    private final Collector<Object> entry;
+    private final Optional<SourceReader<Object>> source;
+    /** Every non-source operator, in topological order (upstream first). */
+    private final List<ChainedOperator> operators;
+
+    private OperatorChain(String headName, Collector<Object> entry, Optional<SourceReader<Object>> source,
+                          List<ChainedOperator> operators) {
+        this.headName = headName;
+        this.entry = entry;
+        this.source = source;
+        this.operators = operators;
+    }
+
+    /**
+     * Creates the operators of {@code chain}'s subtask {@code subtaskIndex}: user functions are
+     * made or shared as the API promises, sources and sinks are opened for their share.
+     *
+     * @param writerForEdge the record writer of a network edge, by edge id
+     * @throws UserFunctionException if a user factory, source or sink fails to create
+     */
+    @SuppressWarnings("unchecked")
+    static OperatorChain create(ExecutionPlan plan, ExecutionPlan.Chain chain, int subtaskIndex,
+                                IntFunction<RecordWriter> writerForEdge) {
+        ChainedOperator[] byId = new ChainedOperator[plan.graph().operators().size()];
+        List<ChainedOperator> operators = new ArrayList<>();
+        Optional<SourceReader<Object>> source = Optional.empty();
+        for (int id : chain.operatorIds()) {
+            OperatorNode node = plan.graph().operator(id);
+            RuntimeContext context = new RuntimeContext(node.name(), subtaskIndex, node.parallelism(), node.maxParallelism());
+            KeySelector<Object, Object> keySelector = (KeySelector<Object, Object>) node.input()
+                    .flatMap(edge -> edge.keySelector()).orElse(null);
+            try {
+                if (node.spec() instanceof OperatorSpec.SourceSpec spec) {
+                    source = Optional.of((SourceReader<Object>) spec.source().createReader(subtaskIndex, node.parallelism()));
+                } else {
+                    ChainedOperator operator = operator(node.spec(), context, keySelector);
+                    byId[id] = operator;
+                    operators.add(operator);
+                }
+            } catch (UserFunctionException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new UserFunctionException(node.name(), e);
+            }
+        }
+        Collector<Object> sourceOutput = null;
+        for (int id : chain.operatorIds()) {
+            List<Collector<Object>> targets = new ArrayList<>();
+            for (OperatorNode downstream : plan.chainedOutputsOf(id)) {
+                targets.add(byId[downstream.id()]);
+            }
+            for (ExecutionPlan.NetworkEdge edge : plan.outputsOfOperator(id)) {
+                targets.add(writerForEdge.apply(edge.id()));
+            }
+            Collector<Object> output = fanOut(targets);
+            if (byId[id] != null) {
+                byId[id].setOutput(output);
+            } else {
+                sourceOutput = output;
+            }
+        }
+        Collector<Object> entry = source.isPresent() ? sourceOutput : byId[chain.headId()];
+        return new OperatorChain(plan.graph().operator(chain.headId()).name(), entry, source, List.copyOf(operators));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ChainedOperator operator(OperatorSpec spec, RuntimeContext context, KeySelector<Object, Object> keySelector)
+            throws Exception {
+        if (spec instanceof OperatorSpec.MapSpec map) {
+            return new ChainedOperator.Map(context, (MapFunction<Object, Object>) map.function());
+        }
+        if (spec instanceof OperatorSpec.FlatMapSpec flatMap) {
+            return new ChainedOperator.FlatMap(context, (FlatMapFunction<Object, Object>) flatMap.function());
+        }
+        if (spec instanceof OperatorSpec.FilterSpec filter) {
+            return new ChainedOperator.Filter(context, (FilterFunction<Object>) filter.function());
+        }
+        if (spec instanceof OperatorSpec.ProcessSpec process) {
+            return new ChainedOperator.Process(context,
+                    (ProcessFunction<Object, Object>) process.functionFactory().get(), keySelector);
+        }
+        if (spec instanceof OperatorSpec.KeyedProcessSpec keyed) {
+            if (keySelector == null) {
+                throw new IllegalStateException("A keyed process function needs a keyed input");
+            }
+            return new ChainedOperator.KeyedProcess(context,
+                    (KeyedProcessFunction<Object, Object, Object>) keyed.functionFactory().get(), keySelector);
+        }
+        if (spec instanceof OperatorSpec.SinkSpec sink) {
+            return new ChainedOperator.Sink(context, (SinkWriter<Object>) sink.sink().createWriter(context));
+        }
+        throw new IllegalArgumentException("Not a chained operator: " + spec);
+    }
+
+    private static Collector<Object> fanOut(List<Collector<Object>> targets) {
+        if (targets.isEmpty()) {
+            return record -> {
+            };
+        }
+        if (targets.size() == 1) {
+            return targets.get(0);
+        }
+        Collector<Object>[] array = targets.toArray(new Collector[0]);
+        return record -> {
+            for (Collector<Object> target : array) {
+                target.collect(record);
+            }
+        };
+    }
+
+    String headName() {
+        return headName;
+    }
+
+    /** Where records entering the chain go: the source's output or the head operator. */
+    Collector<Object> entry() {
+        return entry;
+    }
+
+    Optional<SourceReader<Object>> source() {
+        return source;
+    }
+
+    void open() {
+        for (ChainedOperator operator : operators) {
+            operator.call(operator::open);
+        }
+    }
+
+    /** Lets every operator, upstream first, emit its final records. */
+    void finish() {
+        for (ChainedOperator operator : operators) {
+            operator.call(operator::finish);
+        }
+    }
+
+    /** Closes sources and operators; the first failure is thrown after all were closed. */
+    void close() {
+        UserFunctionException failure = null;
+        if (source.isPresent()) {
+            try {
+                source.get().close();
+            } catch (Exception e) {
+                failure = new UserFunctionException(headName, e);
+            }
+        }
+        for (ChainedOperator operator : operators) {
+            try {
+                operator.call(operator::close);
+            } catch (UserFunctionException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Each sink of this chain after the end of input: how many records it took and what it collected. */
+    List<SubtaskProtocol.SinkResult> sinkResults() {
+        List<SubtaskProtocol.SinkResult> outcomes = new ArrayList<>();
+        for (ChainedOperator operator : operators) {
+            if (operator instanceof ChainedOperator.Sink sink) {
+                outcomes.add(new SubtaskProtocol.SinkResult(sink.name(), sink.records, sink.collected()));
+            }
+        }
+        return outcomes;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.snapflow.engine.runtime.subtask;
+
+import akka.actor.NoSerializationVerificationNeeded;
+import akka.actor.typed.ActorRef;
+import dev.snapflow.engine.runtime.channel.ChannelProtocol;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How a subtask reports to its job: declared here, in the runtime layer, so that the job layer
+ * above depends on it and not the other way round.
+ */
+public final class SubtaskProtocol {
+
+    private SubtaskProtocol() {
+    }
+
+    /** What a subtask tells its job. */
+    public sealed interface SubtaskEvent permits SubtaskStarted, SubtaskFinished, SubtaskFailed {
+        SubtaskId subtask();
+    }
+
+    /**
+     * Sent once the subtask exists: the refs its channels deliver to. The job creates the
+     * channels with them, then sends {@code ConnectChannels}.
+     */
+    public record SubtaskStarted(
+            SubtaskId subtask,
+            ActorRef<ChannelProtocol.ConsumerMessage> consumerRef,
+            ActorRef<ChannelProtocol.ProducerMessage> producerRef) implements SubtaskEvent {
+    }
+
+    /**
+     * The subtask's input ended and all its output was handed to its channels. Sinks report
+     * what they received and, for collecting sinks, the records.
+     */
+    public record SubtaskFinished(SubtaskId subtask, List<SinkResult> sinks)
+            implements SubtaskEvent, NoSerializationVerificationNeeded {
+        public SubtaskFinished {
+            sinks = List.copyOf(sinks);
+        }
+    }
+
+    /** One sink operator's outcome in one subtask. */
+    public record SinkResult(String operatorName, long records, Optional<List<Object>> collected) {
+    }
+
+    /**
+     * A user function, source or sink threw (or the runtime failed); the subtask has stopped
+     * processing and waits to be stopped.
+     *
+     * @param operatorName the operator that threw
+     */
+    public record SubtaskFailed(SubtaskId subtask, String operatorName, Throwable cause)
+            implements SubtaskEvent, NoSerializationVerificationNeeded {
+    }
+}

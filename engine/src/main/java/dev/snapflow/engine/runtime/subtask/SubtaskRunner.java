@@ -1,0 +1,285 @@
+package dev.snapflow.engine.runtime.subtask;
+
+import dev.snapflow.engine.api.Collector;
+import dev.snapflow.engine.api.ReadStatus;
+import dev.snapflow.engine.api.SourceReader;
+import dev.snapflow.engine.runtime.channel.ChannelItem;
+import dev.snapflow.engine.runtime.channel.EventItem;
+import dev.snapflow.engine.runtime.channel.RecordBatch;
+import dev.snapflow.engine.runtime.gate.CreditBalance;
+import dev.snapflow.engine.runtime.gate.InputGate;
+import dev.snapflow.serialization.event.EndOfPartitionEvent;
+
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Drives one subtask: reads records from its source or its input gate, pushes them through the
+ * operator chain into the record writers, returns credits for processed batches, and ends the
+ * output once the input has ended. Each {@link #run()} does a bounded amount of work and says
+ * what the subtask should do next, so that the actor stays responsive. Actor-confined.
+ */
+final class SubtaskRunner {
+
+    /** What the actor should do after a turn. */
+    enum Step {
+        /** The turn's budget is spent and work remains: continue after other messages. */
+        YIELD,
+        /** An output channel has no free slot: wait for a release. */
+        BLOCKED,
+        /** No input is queued: wait for a delivery. */
+        IDLE,
+        /** The source has nothing right now: ask it again after a short pause. */
+        POLL_LATER,
+        /** The input ended and every output item was handed to its channel. */
+        FINISHED
+    }
+
+    /** How the runner grants credits to its input channels; the actor implements it with refs. */
+    @FunctionalInterface
+    interface CreditPort {
+        void grant(int channel, int credits);
+    }
+
+    private final OperatorChain chain;
+    private final List<RecordWriter> writers;
+    private final SourceReader<Object> source;
+    private final InputGate<ChannelItem> gate;
+    private final CreditBalance credits;
+    private final CreditPort creditPort;
+    private final OutputPressure pressure;
+    private final SubtaskMetrics metrics;
+    private final LongSupplier nanoClock;
+    private final int recordsPerTurn;
+    private final int sourceReadSize;
+    private final Collector<Object> entry;
+
+    private RecordBatch currentBatch;
+    private int currentChannel;
+    /** Index of the next record of {@link #currentBatch} to process. */
+    private int cursor;
+    private boolean inputEnded;
+    private boolean finished;
+    private long recordsIn;
+    private long backpressuredNanos;
+    /** When the current blocked period started, or -1 while not blocked. */
+    private long blockedSince = -1;
+
+    /**
+     * @param inputChannels the number of input channels; 0 for a source chain
+     */
+    SubtaskRunner(OperatorChain chain, List<RecordWriter> writers, int inputChannels, int exclusiveCredits,
+                  int floatingCredits, CreditPort creditPort, OutputPressure pressure, SubtaskMetrics metrics,
+                  LongSupplier nanoClock, int recordsPerTurn, int sourceReadSize) {
+        this.chain = chain;
+        this.writers = List.copyOf(writers);
+        this.source = chain.source().orElse(null);
+        this.gate = inputChannels > 0 ? new InputGate<>(inputChannels) : null;
+        this.credits = inputChannels > 0 ? new CreditBalance(inputChannels, exclusiveCredits, floatingCredits) : null;
+        this.creditPort = creditPort;
+        this.pressure = pressure;
+        this.metrics = metrics;
+        this.nanoClock = nanoClock;
+        this.recordsPerTurn = recordsPerTurn;
+        this.sourceReadSize = sourceReadSize;
+        Collector<Object> chainEntry = chain.entry();
+        this.entry = source == null ? chainEntry : record -> {
+            recordsIn++;
+            chainEntry.collect(record);
+        };
+        if ((source == null) == (gate == null)) {
+            throw new IllegalArgumentException("A subtask reads either a source or input channels");
+        }
+    }
+
+    /** Opens the operators and grants every input channel its first credits (C1). */
+    void start() {
+        chain.open();
+        if (credits != null) {
+            for (CreditBalance.Grant grant : credits.initialGrants()) {
+                creditPort.grant(grant.channel(), grant.credits());
+            }
+        }
+    }
+
+    void onDelivered(int channel, List<ChannelItem> items, int backlog) {
+        int batches = 0;
+        for (ChannelItem item : items) {
+            if (item.isData()) {
+                batches++;
+            }
+        }
+        gate.onDelivered(channel, items);
+        int lent = credits.onDelivered(channel, batches, backlog);
+        if (lent > 0) {
+            creditPort.grant(channel, lent);
+        }
+    }
+
+    void onBacklogAnnounced(int channel, int backlog) {
+        int lent = credits.onBacklogAnnounced(channel, backlog);
+        if (lent > 0) {
+            creditPort.grant(channel, lent);
+        }
+    }
+
+    void onReleased(RecordWriter writer, int target, int count) {
+        writer.onReleased(target, count);
+    }
+
+    /** The buffer timeout: sends partial batches so that slow streams still flow. */
+    void onFlushTimeout() {
+        if (!inputEnded) {
+            for (RecordWriter writer : writers) {
+                writer.flush();
+            }
+        }
+    }
+
+    boolean isFinished() {
+        return finished;
+    }
+
+    List<SubtaskProtocol.SinkResult> sinkResults() {
+        return chain.sinkResults();
+    }
+
+    /** Closes the operators if the subtask stops before finishing; never throws. */
+    void abandon() {
+        if (!finished) {
+            finished = true;
+            try {
+                chain.close();
+            } catch (RuntimeException ignored) {
+                // The subtask is being torn down after a failure or cancel; the first cause is what counts.
+            }
+        }
+    }
+
+    /**
+     * Works until the budget is spent, the output blocks, the input runs dry or the subtask finishes.
+     *
+     * @throws UserFunctionException if a user function, source or sink fails
+     */
+    Step run() {
+        if (finished) {
+            return Step.FINISHED;
+        }
+        endBlockedPeriod();
+        try {
+            return turn();
+        } finally {
+            long out = 0;
+            for (RecordWriter writer : writers) {
+                out += writer.recordsOut();
+            }
+            metrics.publish(recordsIn, out, backpressuredNanos);
+        }
+    }
+
+    private Step turn() {
+        int budget = recordsPerTurn;
+        while (true) {
+            if (pressure.isBackpressured()) {
+                if (blockedSince < 0) {
+                    blockedSince = nanoClock.getAsLong();
+                }
+                return Step.BLOCKED;
+            }
+            if (inputEnded) {
+                finished = true;
+                chain.close();
+                return Step.FINISHED;
+            }
+            if (source != null) {
+                long before = recordsIn;
+                ReadStatus status = read(Math.min(budget, sourceReadSize));
+                budget -= (int) (recordsIn - before);
+                if (status == ReadStatus.END_OF_INPUT) {
+                    endInput();
+                } else if (status == ReadStatus.NOTHING_AVAILABLE) {
+                    return Step.POLL_LATER;
+                } else if (budget <= 0) {
+                    return Step.YIELD;
+                }
+            } else if (currentBatch != null) {
+                budget = processCurrentBatch(budget);
+                if (budget <= 0) {
+                    return Step.YIELD;
+                }
+            } else {
+                int channel = gate.nextChannel();
+                if (channel < 0) {
+                    return Step.IDLE;
+                }
+                ChannelItem item = gate.take(channel);
+                if (item instanceof RecordBatch batch) {
+                    currentBatch = batch;
+                    currentChannel = channel;
+                    cursor = 0;
+                } else {
+                    onEvent(channel, (EventItem) item);
+                }
+            }
+        }
+    }
+
+    private ReadStatus read(int maxRecords) {
+        try {
+            return source.read(entry, maxRecords);
+        } catch (UserFunctionException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new UserFunctionException(chain.headName(), e);
+        }
+    }
+
+    /** Processes records of the current batch until it ends, the output blocks or the budget is spent. */
+    private int processCurrentBatch(int budget) {
+        Object[] records = currentBatch.records();
+        int size = currentBatch.size();
+        int remaining = budget;
+        while (cursor < size && remaining > 0) {
+            Object record = records[cursor++];
+            recordsIn++;
+            remaining--;
+            entry.collect(record);
+            if (pressure.isBackpressured()) {
+                break;
+            }
+        }
+        if (cursor == size) {
+            currentBatch = null;
+            for (CreditBalance.Grant grant : credits.onProcessed(currentChannel)) {
+                creditPort.grant(grant.channel(), grant.credits());
+            }
+        }
+        return remaining;
+    }
+
+    private void onEvent(int channel, EventItem item) {
+        if (item.event() instanceof EndOfPartitionEvent) {
+            if (gate.markEnded(channel)) {
+                endInput();
+            }
+            return;
+        }
+        throw new IllegalStateException("Unexpected event on input channel " + channel + ": " + item.event());
+    }
+
+    /** Lets the operators emit their last records, then ends every output with EndOfPartition. */
+    private void endInput() {
+        chain.finish();
+        for (RecordWriter writer : writers) {
+            writer.emitEvent(EndOfPartitionEvent.INSTANCE);
+        }
+        inputEnded = true;
+    }
+
+    private void endBlockedPeriod() {
+        if (blockedSince >= 0 && !pressure.isBackpressured()) {
+            backpressuredNanos += nanoClock.getAsLong() - blockedSince;
+            blockedSince = -1;
+        }
+    }
+}
