@@ -18,7 +18,8 @@ class CreditBalanceTest {
     }
 
     @Test
-    void when_a_batch_on_an_exclusive_credit_is_processed_then_the_credit_goes_back_to_its_channel() {
+    @DisplayName("C9: a credit comes back when its batch has been processed")
+    void rule_C9_when_a_batch_on_an_exclusive_credit_is_processed_then_the_credit_goes_back_to_its_channel() {
         CreditBalance balance = new CreditBalance(2, 2, 0);
         balance.initialGrants();
         balance.onDelivered(1, 1, 0);

@@ -1,0 +1,161 @@
+package dev.snapflow.samples.bench;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import dev.snapflow.engine.JobHandle;
+import dev.snapflow.engine.JobResult;
+import dev.snapflow.engine.Snapflow;
+import dev.snapflow.engine.api.Collector;
+import dev.snapflow.engine.api.KeyedProcessFunction;
+import dev.snapflow.engine.api.Sink;
+import dev.snapflow.engine.connectors.Sinks;
+import dev.snapflow.engine.connectors.Sources;
+import dev.snapflow.engine.graph.JobBuilder;
+import dev.snapflow.engine.graph.JobGraph;
+import dev.snapflow.serialization.record.Tuple2;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The benchmark workloads of the Flink baseline harness ({@code shared/bench/flink-baseline}),
+ * run on Snapflow with the same system properties and the same {@code RESULT} keys, so that the
+ * two can be compared side by side.
+ *
+ * <ul>
+ *   <li>{@code -Dworkload=W1} (keyed count): sources at {@code -Dparallelism} emit {@code -Dn}
+ *   numbers, mapped to {@code (i % keys, 1)}; keyBy; a running sum per key that emits one record per
+ *   {@code -DemitEvery} updates; a discarding sink.</li>
+ *   <li>{@code -Dworkload=W2}: the same, emitting every update to a sink that busy-spins
+ *   {@code -DsinkSpinNanos} per record, so the keyBy exchange is backpressured.</li>
+ * </ul>
+ *
+ * <p>{@code -Dmode=none} runs without checkpoints, the only mode until checkpointing exists. The
+ * running sums live in a per-subtask map. The JVM is Maven's own when run through exec:java: set
+ * {@code MAVEN_OPTS="-Xms2g -Xmx2g -XX:+UseG1GC"} to match the Flink harness. Prints exactly one line
+ * that starts with {@code RESULT }.
+ */
+public final class Bench {
+
+    /** The parameters, read from system properties with the Flink harness's names and defaults. */
+    record Params(String workload, String mode, long n, int parallelism, long keys, int emitEvery, long sinkSpinNanos) {
+
+        static Params fromSystemProperties() {
+            String workload = System.getProperty("workload", "W1").toUpperCase(Locale.ROOT);
+            boolean w2 = workload.equals("W2");
+            if (!workload.equals("W1") && !w2) {
+                throw new IllegalArgumentException("-Dworkload must be W1 or W2, was " + workload);
+            }
+            String mode = System.getProperty("mode", "none");
+            if (!mode.equals("none")) {
+                throw new IllegalArgumentException("-Dmode=" + mode + " needs checkpoints, which this version of "
+                        + "Snapflow does not take yet; use -Dmode=none");
+            }
+            return new Params(workload, mode,
+                    Long.getLong("n", w2 ? 1_000_000L : 20_000_000L),
+                    Integer.getInteger("parallelism", 2),
+                    Long.getLong("keys", 100_000L),
+                    Integer.getInteger("emitEvery", w2 ? 1 : 1000),
+                    Long.getLong("sinkSpinNanos", w2 ? 20_000L : 0L));
+        }
+    }
+
+    /** The running sum per key, emitting every {@code emitEvery}-th update. */
+    static final class SumFn implements KeyedProcessFunction<Long, Tuple2<Long, Long>, Tuple2<Long, Long>> {
+        private final int emitEvery;
+        private final Map<Long, Long> sums = new HashMap<>();
+        private long updates;
+
+        SumFn(int emitEvery) {
+            this.emitEvery = emitEvery;
+        }
+
+        @Override
+        public void processElement(Tuple2<Long, Long> value, Context<Long> context, Collector<Tuple2<Long, Long>> out) {
+            long sum = sums.merge(value.f0(), value.f1(), Long::sum);
+            if (++updates % emitEvery == 0) {
+                out.collect(Tuple2.of(value.f0(), sum));
+            }
+        }
+    }
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        LoggerFactory.getILoggerFactory();
+        Params params = Params.fromSystemProperties();
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench");
+        try {
+            System.out.println(run(system, params));
+        } finally {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    static JobGraph job(Params params) {
+        long keys = params.keys();
+        JobBuilder job = JobBuilder.create("bench-" + params.workload()).defaultParallelism(params.parallelism());
+        Sink<Tuple2<Long, Long>> sink = params.sinkSpinNanos() > 0 ? spinning(params.sinkSpinNanos()) : Sinks.discard();
+        job.source("source", Sources.sequence(0, params.n() - 1))
+                .map("to-kv", i -> Tuple2.of(i % keys, 1L))
+                .keyBy(Tuple2::f0)
+                .process("keyed-sum", () -> new SumFn(params.emitEvery()))
+                .sink("sink", sink);
+        return job.build();
+    }
+
+    /** A sink that busy-spins {@code nanos} per record, like the Flink harness's SpinSink. */
+    static Sink<Tuple2<Long, Long>> spinning(long nanos) {
+        return context -> record -> {
+            long end = System.nanoTime() + nanos;
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+        };
+    }
+
+    /** Runs the job once and returns the RESULT line. */
+    static String run(ActorSystem<?> system, Params params) throws Exception {
+        JobGraph graph = job(params);
+        resetPeakHeap();
+        long start = System.nanoTime();
+        JobHandle handle = Snapflow.submit(system, graph);
+        JobResult result = handle.result().toCompletableFuture().get(30, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long expectedSinkRecords = params.n() / params.emitEvery();
+        long sinkRecords = result.records("sink");
+        if (params.emitEvery() == 1 ? sinkRecords != params.n() : Math.abs(sinkRecords - expectedSinkRecords) > params.parallelism()) {
+            throw new IllegalStateException("The sink received " + sinkRecords + " records, expected about " + expectedSinkRecords);
+        }
+        return String.format(Locale.ROOT,
+                "RESULT impl=snapflow workload=%s mode=%s n=%d par=%d submit_to_finish_s=%.3f rec_per_s=%.4g peak_heap_mb=%d sink_records=%d",
+                params.workload(), params.mode(), params.n(), params.parallelism(), seconds, params.n() / seconds,
+                peakHeapMegabytes(), sinkRecords);
+    }
+
+    private static void resetPeakHeap() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    private static long peakHeapMegabytes() {
+        long bytes = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                bytes += pool.getPeakUsage().getUsed();
+            }
+        }
+        return bytes / (1024 * 1024);
+    }
+}

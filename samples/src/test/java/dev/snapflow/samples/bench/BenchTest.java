@@ -1,0 +1,52 @@
+package dev.snapflow.samples.bench;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Smoke test: small runs of both workloads print a well-formed RESULT line. No timings are asserted. */
+class BenchTest {
+
+    private static ActorTestKit testKit;
+
+    @BeforeAll
+    static void startTestKit() {
+        testKit = ActorTestKit.create();
+    }
+
+    @AfterAll
+    static void stopTestKit() {
+        testKit.shutdownTestKit();
+    }
+
+    @Test
+    void when_w1_runs_small_then_it_prints_the_harness_keys() throws Exception {
+        String line = Bench.run(testKit.system(), new Bench.Params("W1", "none", 200_000, 2, 1000, 1000, 0));
+
+        assertThat(line).matches("RESULT impl=snapflow workload=W1 mode=none n=200000 par=2 submit_to_finish_s=[\\d.]+ "
+                + "rec_per_s=[\\d.e+]+ peak_heap_mb=\\d+ sink_records=(199|200|201)");
+    }
+
+    @Test
+    void when_w2_runs_small_then_every_update_reaches_the_spinning_sink() throws Exception {
+        String line = Bench.run(testKit.system(), new Bench.Params("W2", "none", 2_000, 2, 100, 1, 1_000));
+
+        assertThat(line).startsWith("RESULT impl=snapflow workload=W2 mode=none n=2000 par=2 ").endsWith(" sink_records=2000");
+    }
+
+    @Test
+    void when_a_checkpoint_mode_is_asked_then_it_is_refused_clearly() {
+        System.setProperty("mode", "aligned");
+        try {
+            assertThatThrownBy(Bench.Params::fromSystemProperties)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("-Dmode=aligned needs checkpoints");
+        } finally {
+            System.clearProperty("mode");
+        }
+    }
+}
