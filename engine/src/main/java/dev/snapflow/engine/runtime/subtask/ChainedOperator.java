@@ -133,8 +133,12 @@ abstract class ChainedOperator implements Collector<Object> {
         }
     }
 
-    /** A process function; keyed when {@code keySelector} is present (the chain head after a keyBy). */
-    static final class Process extends ChainedOperator implements ProcessFunction.Context {
+    /**
+     * A process function; keyed when {@code keySelector} is present (the chain head after a keyBy).
+     * It is the context of both function kinds, so a keyed function runs through
+     * {@link #keyed(KeyedProcessFunction)} without a context object per record.
+     */
+    static final class Process extends ChainedOperator implements ProcessFunction.Context, KeyedProcessFunction.Context<Object> {
         private final ProcessFunction<Object, Object> function;
         private final KeySelector<Object, Object> keySelector;
         private Object currentKey;
@@ -174,59 +178,37 @@ abstract class ChainedOperator implements Collector<Object> {
             return context;
         }
 
+        /** A keyed process function seen as a process function whose context is this operator. */
+        static ProcessFunction<Object, Object> keyed(KeyedProcessFunction<Object, Object, Object> function) {
+            return new ProcessFunction<>() {
+                @Override
+                public void open(RuntimeContext context) throws Exception {
+                    function.open(context);
+                }
+
+                @Override
+                @SuppressWarnings("unchecked")
+                public void processElement(Object value, Context context, Collector<Object> out) throws Exception {
+                    function.processElement(value, (KeyedProcessFunction.Context<Object>) context, out);
+                }
+
+                @Override
+                public void finish(Collector<Object> out) throws Exception {
+                    function.finish(out);
+                }
+
+                @Override
+                public void close() throws Exception {
+                    function.close();
+                }
+            };
+        }
+
         @Override
         public Object currentKey() {
             if (keySelector == null) {
                 throw new IllegalStateException("Operator '" + name() + "' does not read a keyed stream: use keyBy before it");
             }
-            if (currentKey == null) {
-                throw new IllegalStateException("Operator '" + name() + "' has no current key outside processElement");
-            }
-            return currentKey;
-        }
-    }
-
-    static final class KeyedProcess extends ChainedOperator implements KeyedProcessFunction.Context<Object> {
-        private final KeyedProcessFunction<Object, Object, Object> function;
-        private final KeySelector<Object, Object> keySelector;
-        private Object currentKey;
-
-        KeyedProcess(RuntimeContext context, KeyedProcessFunction<Object, Object, Object> function,
-                     KeySelector<Object, Object> keySelector) {
-            super(context);
-            this.function = function;
-            this.keySelector = keySelector;
-        }
-
-        @Override
-        void open() throws Exception {
-            function.open(context);
-        }
-
-        @Override
-        void process(Object record) throws Exception {
-            currentKey = keySelector.key(record);
-            function.processElement(record, this, output);
-        }
-
-        @Override
-        void finish() throws Exception {
-            currentKey = null;
-            function.finish(output);
-        }
-
-        @Override
-        void close() throws Exception {
-            function.close();
-        }
-
-        @Override
-        public RuntimeContext runtimeContext() {
-            return context;
-        }
-
-        @Override
-        public Object currentKey() {
             if (currentKey == null) {
                 throw new IllegalStateException("Operator '" + name() + "' has no current key outside processElement");
             }

@@ -112,8 +112,8 @@ final class OperatorChain {
             if (keySelector == null) {
                 throw new IllegalStateException("A keyed process function needs a keyed input");
             }
-            return new ChainedOperator.KeyedProcess(context,
-                    (KeyedProcessFunction<Object, Object, Object>) keyed.functionFactory().get(), keySelector);
+            return new ChainedOperator.Process(context, ChainedOperator.Process.keyed(
+                    (KeyedProcessFunction<Object, Object, Object>) keyed.functionFactory().get()), keySelector);
         }
         if (spec instanceof OperatorSpec.SinkSpec sink) {
             return new ChainedOperator.Sink(context, (SinkWriter<Object>) sink.sink().createWriter(context));
