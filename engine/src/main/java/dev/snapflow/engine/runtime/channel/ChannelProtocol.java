@@ -1,5 +1,6 @@
 package dev.snapflow.engine.runtime.channel;
 
+import akka.actor.DeadLetterSuppression;
 import akka.actor.NoSerializationVerificationNeeded;
 
 import java.util.List;
@@ -12,6 +13,9 @@ import java.util.List;
  * <p>Inside one JVM record batches travel as objects, so these messages are local-only
  * ({@link NoSerializationVerificationNeeded}); crossing nodes turns batches into
  * {@code dev.snapflow.serialization.buffer.Buffer}s.
+ *
+ * <p>All of them are {@link DeadLetterSuppression}: when a job ends or is cancelled, flow-control
+ * messages still on their way to stopped actors are expected and not worth a log line.
  */
 public final class ChannelProtocol {
 
@@ -19,7 +23,7 @@ public final class ChannelProtocol {
     }
 
     /** What a channel accepts. */
-    public sealed interface ChannelCommand permits Push, GrantCredit {
+    public sealed interface ChannelCommand extends DeadLetterSuppression permits Push, GrantCredit {
     }
 
     /**
@@ -42,7 +46,7 @@ public final class ChannelProtocol {
     }
 
     /** What a channel tells its consumer. */
-    public sealed interface ConsumerMessage permits Deliver, ChannelBecameNonEmpty {
+    public sealed interface ConsumerMessage extends DeadLetterSuppression permits Deliver, ChannelBecameNonEmpty {
     }
 
     /**
@@ -66,7 +70,7 @@ public final class ChannelProtocol {
     }
 
     /** What a channel tells its producer. */
-    public sealed interface ProducerMessage permits BuffersReleased {
+    public sealed interface ProducerMessage extends DeadLetterSuppression permits BuffersReleased {
     }
 
     /**
