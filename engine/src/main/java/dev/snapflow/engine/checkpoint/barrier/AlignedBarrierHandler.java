@@ -1,0 +1,180 @@
+package dev.snapflow.engine.checkpoint.barrier;
+
+import dev.snapflow.engine.checkpoint.CheckpointFailureReason;
+import dev.snapflow.serialization.event.CheckpointBarrier;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * Exactly-once alignment (Flink's aligned {@code SingleCheckpointBarrierHandler}): a channel that
+ * delivered the barrier of checkpoint n is blocked until every open channel has delivered it; then
+ * the checkpoint triggers and all channels resume.
+ *
+ * <p>Flink models this with two state classes, WaitingForFirstBarrier and CollectingBarriers,
+ * whose only difference is whether a checkpoint is pending; here that is {@link #isPending()} over
+ * the two ids below, which keeps the rules in one readable place. The alternating
+ * (aligned-or-unaligned) handler, with more states, gets a state class per state.
+ *
+ * <p>Rules (B-rules in {@code protocols.md}):
+ * <ul>
+ *   <li>B1: a barrier of a newer checkpoint starts it: its channel blocks, unless it completes the alignment;</li>
+ *   <li>B2: when every open channel delivered it, the checkpoint triggers and every channel resumes;</li>
+ *   <li>B3: a barrier of an older, completed or aborted checkpoint is ignored;</li>
+ *   <li>B4: a newer barrier during an alignment aborts the pending checkpoint (declined, subsumed);</li>
+ *   <li>B5: a cancellation marker aborts its checkpoint if it is newer, or current with a barrier seen;</li>
+ *   <li>B6: an ended channel counts as aligned (or, with checkpoints after the end of an input
+ *   disabled, aborts the pending checkpoint), and later checkpoints wait for fewer channels.</li>
+ * </ul>
+ * Actor-confined.
+ */
+public final class AlignedBarrierHandler implements CheckpointBarrierHandler {
+
+    private final boolean checkpointsAfterInputsEnd;
+    private final LongSupplier nanoClock;
+    private final LongSupplier wallClockMillis;
+
+    /** The newest checkpoint id seen in a barrier or marker; -1 before any. */
+    private long currentCheckpointId = -1;
+    /** The newest checkpoint that triggered or was aborted here; -1 before any. */
+    private long lastCancelledOrCompletedId = -1;
+    /** The first barrier of the pending checkpoint; meaningful only while one is pending. */
+    private CheckpointBarrier pendingBarrier;
+    /** Channels that delivered the pending checkpoint's barrier or ended during its alignment. */
+    private final BitSet aligned = new BitSet();
+    /** The open channels when the pending checkpoint started: how many must align. */
+    private int targetChannelCount;
+    private int openChannels;
+    private final BitSet blocked = new BitSet();
+    private long alignmentStartNanos;
+    private long startDelayMillis;
+    private List<BarrierAction> actions;
+
+    /**
+     * @param checkpointsAfterInputsEnd true (Flink's default since 1.15): an ended channel counts as
+     *                                  aligned; false: it aborts the pending checkpoint
+     */
+    public AlignedBarrierHandler(int channels, boolean checkpointsAfterInputsEnd, LongSupplier nanoClock,
+                                 LongSupplier wallClockMillis) {
+        if (channels < 1) {
+            throw new IllegalArgumentException("A handler needs at least one channel, had " + channels);
+        }
+        this.openChannels = channels;
+        this.checkpointsAfterInputsEnd = checkpointsAfterInputsEnd;
+        this.nanoClock = nanoClock;
+        this.wallClockMillis = wallClockMillis;
+    }
+
+    /** True while a checkpoint has started here and neither triggered nor aborted. */
+    boolean isPending() {
+        return currentCheckpointId >= 0 && currentCheckpointId != lastCancelledOrCompletedId;
+    }
+
+    @Override
+    public List<BarrierAction> onBarrier(int channel, CheckpointBarrier barrier) {
+        actions = new ArrayList<>(2);
+        long id = barrier.id();
+        if (id < currentCheckpointId || (id == currentCheckpointId && !isPending())) {
+            return actions; // Rule B3
+        }
+        if (id > currentCheckpointId) {
+            if (isPending()) {
+                abortPending(CheckpointFailureReason.CHECKPOINT_DECLINED_SUBSUMED); // Rule B4
+            }
+            start(barrier);
+        }
+        if (aligned.get(channel)) {
+            return actions;
+        }
+        markAligned(channel);
+        if (aligned.cardinality() == targetChannelCount) {
+            triggerPending(); // Rule B2
+        } else {
+            blocked.set(channel); // Rule B1
+            actions.add(new BarrierAction.BlockChannel(channel));
+        }
+        return actions;
+    }
+
+    @Override
+    public List<BarrierAction> onCancellationMarker(int channel, long checkpointId) {
+        actions = new ArrayList<>(2);
+        if (checkpointId > currentCheckpointId) {
+            // Rule B5: a marker for a future checkpoint aborts it before any of its barriers; an
+            // older pending alignment is dropped silently, as in Flink.
+            resumeAll();
+            aligned.clear();
+            currentCheckpointId = checkpointId;
+            lastCancelledOrCompletedId = checkpointId;
+            actions.add(new BarrierAction.AbortCheckpoint(checkpointId, CheckpointFailureReason.CHECKPOINT_DECLINED_ON_CANCELLATION_BARRIER));
+        } else if (checkpointId == currentCheckpointId && isPending()) {
+            abortPending(CheckpointFailureReason.CHECKPOINT_DECLINED_ON_CANCELLATION_BARRIER);
+        }
+        return actions;
+    }
+
+    @Override
+    public List<BarrierAction> onEndOfPartition(int channel) {
+        actions = new ArrayList<>(2);
+        openChannels--;
+        if (!isPending()) {
+            return actions;
+        }
+        if (!checkpointsAfterInputsEnd) {
+            abortPending(CheckpointFailureReason.CHECKPOINT_DECLINED_INPUT_END_OF_STREAM); // Rule B6
+            return actions;
+        }
+        if (!aligned.get(channel)) {
+            markAligned(channel); // Rule B6: an ended channel counts as aligned
+            if (aligned.cardinality() == targetChannelCount) {
+                triggerPending();
+            }
+        }
+        return actions;
+    }
+
+    @Override
+    public Set<Integer> blockedChannels() {
+        return blocked.stream().boxed().collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    private void start(CheckpointBarrier barrier) {
+        currentCheckpointId = barrier.id();
+        pendingBarrier = barrier;
+        aligned.clear();
+        targetChannelCount = openChannels;
+    }
+
+    private void markAligned(int channel) {
+        if (aligned.isEmpty()) {
+            alignmentStartNanos = nanoClock.getAsLong();
+            startDelayMillis = Math.max(0, wallClockMillis.getAsLong() - pendingBarrier.timestamp());
+        }
+        aligned.set(channel);
+    }
+
+    private void triggerPending() {
+        long alignment = nanoClock.getAsLong() - alignmentStartNanos;
+        lastCancelledOrCompletedId = currentCheckpointId;
+        aligned.clear();
+        actions.add(new BarrierAction.TriggerCheckpoint(pendingBarrier, alignment, startDelayMillis));
+        resumeAll();
+    }
+
+    private void abortPending(CheckpointFailureReason reason) {
+        lastCancelledOrCompletedId = currentCheckpointId;
+        aligned.clear();
+        actions.add(new BarrierAction.AbortCheckpoint(currentCheckpointId, reason));
+        resumeAll();
+    }
+
+    private void resumeAll() {
+        for (int channel = blocked.nextSetBit(0); channel >= 0; channel = blocked.nextSetBit(channel + 1)) {
+            actions.add(new BarrierAction.ResumeChannel(channel));
+        }
+        blocked.clear();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.snapflow.engine.checkpoint.barrier;
+
+import dev.snapflow.engine.checkpoint.CheckpointFailureReason;
+import dev.snapflow.serialization.event.CheckpointBarrier;
+
+import java.util.Objects;
+
+/** What a barrier handler asks its subtask to do; the subtask carries the actions out in order. */
+public sealed interface BarrierAction {
+
+    /** Stop taking input from {@code channel}: it delivered the barrier of the checkpoint being aligned. */
+    record BlockChannel(int channel) implements BarrierAction {
+    }
+
+    /** Take input from {@code channel} again, in the order it was delivered. */
+    record ResumeChannel(int channel) implements BarrierAction {
+    }
+
+    /**
+     * Every input delivered the barrier (or ended): take the snapshot now, then forward the barrier.
+     *
+     * @param alignmentNanos  from the first to the last barrier of this checkpoint at this subtask
+     * @param startDelayMillis from the coordinator's trigger time to the first barrier's arrival, {@code >= 0}
+     */
+    record TriggerCheckpoint(CheckpointBarrier barrier, long alignmentNanos, long startDelayMillis) implements BarrierAction {
+        public TriggerCheckpoint {
+            Objects.requireNonNull(barrier, "barrier");
+        }
+    }
+
+    /** Give up checkpoint {@code checkpointId} at this subtask: decline it and tell downstream. */
+    record AbortCheckpoint(long checkpointId, CheckpointFailureReason reason) implements BarrierAction {
+        public AbortCheckpoint {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+}

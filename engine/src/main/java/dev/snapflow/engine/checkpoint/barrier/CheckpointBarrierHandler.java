@@ -1,0 +1,23 @@
+package dev.snapflow.engine.checkpoint.barrier;
+
+import dev.snapflow.serialization.event.CheckpointBarrier;
+
+import java.util.List;
+
+/**
+ * Aligns a subtask's input channels on checkpoint barriers. Implementations:
+ * {@link AlignedBarrierHandler} (exactly once: blocks channels) and {@link BarrierTracker}
+ * (at least once: never blocks). Each method returns the actions to carry out, in order.
+ * Actor-confined to one subtask.
+ */
+public interface CheckpointBarrierHandler {
+
+    List<BarrierAction> onBarrier(int channel, CheckpointBarrier barrier);
+
+    List<BarrierAction> onCancellationMarker(int channel, long checkpointId);
+
+    List<BarrierAction> onEndOfPartition(int channel);
+
+    /** The channels blocked right now, for metrics and tests. */
+    java.util.Set<Integer> blockedChannels();
+}

@@ -1,0 +1,110 @@
+package dev.snapflow.engine.checkpoint.barrier;
+
+import dev.snapflow.engine.checkpoint.CheckpointFailureReason;
+import dev.snapflow.serialization.event.CheckpointBarrier;
+import dev.snapflow.serialization.event.CheckpointOptions;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Flink-style scenario script for a barrier handler: per-channel sequences of data ({@code d0}),
+ * barriers ({@code B3@1}: checkpoint 3 on channel 1), cancellation markers ({@code C3@1}) and
+ * ends of partition ({@code EoP@2}), separated by spaces ({@code |} separates phases and is
+ * ignored). It records what the handler decided and checks that the script is realistic: a
+ * blocked channel delivers nothing until it is resumed.
+ */
+final class BarrierScenario {
+
+    /** A clock the scenario advances by one millisecond per script element. */
+    private long nowNanos;
+    private final CheckpointBarrierHandler handler;
+    private final BitSet blocked = new BitSet();
+    final List<Long> triggered = new ArrayList<>();
+    final Map<Long, CheckpointFailureReason> aborted = new LinkedHashMap<>();
+    final List<BarrierAction.TriggerCheckpoint> triggers = new ArrayList<>();
+
+    private BarrierScenario(java.util.function.Function<BarrierScenario, CheckpointBarrierHandler> handlerFactory) {
+        this.handler = handlerFactory.apply(this);
+    }
+
+    static BarrierScenario aligned(int channels, boolean checkpointsAfterInputsEnd) {
+        return new BarrierScenario(s -> new AlignedBarrierHandler(channels, checkpointsAfterInputsEnd,
+                () -> s.nowNanos, () -> s.nowNanos / 1_000_000));
+    }
+
+    static BarrierScenario tracker(int channels, boolean checkpointsAfterInputsEnd) {
+        return new BarrierScenario(s -> new BarrierTracker(channels, checkpointsAfterInputsEnd,
+                () -> s.nowNanos, () -> s.nowNanos / 1_000_000));
+    }
+
+    /** Feeds a script to the handler. */
+    BarrierScenario offer(String script) {
+        for (String token : script.trim().split("\\s+")) {
+            if (token.isEmpty() || token.equals("|")) {
+                continue;
+            }
+            nowNanos += 1_000_000;
+            step(token);
+        }
+        return this;
+    }
+
+    private void step(String token) {
+        if (token.startsWith("d")) {
+            int channel = Integer.parseInt(token.substring(1));
+            if (blocked.get(channel)) {
+                throw new AssertionError("The script delivers " + token + " on blocked channel " + channel);
+            }
+            return;
+        }
+        int at = token.indexOf('@');
+        int channel = Integer.parseInt(token.substring(at + 1));
+        if (blocked.get(channel)) {
+            throw new AssertionError("The script delivers " + token + " on blocked channel " + channel);
+        }
+        List<BarrierAction> actions;
+        if (token.startsWith("EoP")) {
+            actions = handler.onEndOfPartition(channel);
+        } else {
+            long id = Long.parseLong(token.substring(1, at));
+            actions = token.startsWith("B")
+                    ? handler.onBarrier(channel, new CheckpointBarrier(id, 0, CheckpointOptions.forCheckpointWithDefaultLocation()))
+                    : handler.onCancellationMarker(channel, id);
+        }
+        apply(actions);
+    }
+
+    private void apply(List<BarrierAction> actions) {
+        for (BarrierAction action : actions) {
+            if (action instanceof BarrierAction.BlockChannel block) {
+                if (blocked.get(block.channel())) {
+                    throw new AssertionError("Channel " + block.channel() + " blocked twice");
+                }
+                blocked.set(block.channel());
+            } else if (action instanceof BarrierAction.ResumeChannel resume) {
+                if (!blocked.get(resume.channel())) {
+                    throw new AssertionError("Channel " + resume.channel() + " resumed but not blocked");
+                }
+                blocked.clear(resume.channel());
+            } else if (action instanceof BarrierAction.TriggerCheckpoint trigger) {
+                triggers.add(trigger);
+                triggered.add(trigger.barrier().id());
+            } else if (action instanceof BarrierAction.AbortCheckpoint abort) {
+                if (aborted.put(abort.checkpointId(), abort.reason()) != null) {
+                    throw new AssertionError("Checkpoint " + abort.checkpointId() + " aborted twice");
+                }
+            }
+        }
+        if (!blocked.stream().boxed().collect(java.util.stream.Collectors.toSet()).equals(handler.blockedChannels())) {
+            throw new AssertionError("Actions left " + blocked + " blocked, the handler says " + handler.blockedChannels());
+        }
+    }
+
+    List<Integer> blocked() {
+        return blocked.stream().boxed().toList();
+    }
+}
