@@ -18,7 +18,7 @@ import dev.snapflow.engine.runtime.channel.ChannelActor;
 import dev.snapflow.engine.runtime.channel.ChannelMetrics;
 import dev.snapflow.engine.runtime.channel.ChannelProtocol;
 import dev.snapflow.engine.runtime.subtask.SubtaskActor;
-import dev.snapflow.engine.runtime.subtask.SubtaskId;
+import dev.snapflow.engine.graph.SubtaskId;
 import dev.snapflow.engine.runtime.subtask.SubtaskMetrics;
 import dev.snapflow.engine.runtime.subtask.SubtaskProtocol;
 

@@ -2,7 +2,7 @@ package dev.snapflow.engine.job;
 
 import dev.snapflow.engine.graph.ExecutionPlan;
 import dev.snapflow.engine.graph.OperatorNode;
-import dev.snapflow.engine.runtime.subtask.SubtaskId;
+import dev.snapflow.engine.graph.SubtaskId;
 import dev.snapflow.engine.runtime.subtask.SubtaskProtocol;
 
 import java.time.Duration;

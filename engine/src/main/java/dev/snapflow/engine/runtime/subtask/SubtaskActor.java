@@ -12,6 +12,7 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import dev.snapflow.engine.config.RuntimeSettings;
 import dev.snapflow.engine.graph.ExecutionPlan;
 import dev.snapflow.engine.graph.Partitioning;
+import dev.snapflow.engine.graph.SubtaskId;
 import dev.snapflow.engine.runtime.channel.ChannelProtocol;
 
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package dev.snapflow.engine.runtime.subtask;
 
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
+import dev.snapflow.engine.graph.SubtaskId;
 import dev.snapflow.engine.runtime.channel.ChannelProtocol;
 
 import java.util.List;

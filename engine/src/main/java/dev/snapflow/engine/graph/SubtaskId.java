@@ -1,4 +1,4 @@
-package dev.snapflow.engine.runtime.subtask;
+package dev.snapflow.engine.graph;
 
 /**
  * Identifies one subtask of a job.

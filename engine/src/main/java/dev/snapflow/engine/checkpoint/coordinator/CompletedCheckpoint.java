@@ -1,0 +1,37 @@
+package dev.snapflow.engine.checkpoint.coordinator;
+
+import dev.snapflow.engine.graph.SubtaskId;
+
+import java.util.Map;
+
+/**
+ * A checkpoint every subtask acknowledged.
+ *
+ * @param id                checkpoint id
+ * @param triggerTimeMillis the coordinator's wall-clock trigger time (the barrier's timestamp)
+ * @param completionMillis  when the last acknowledgement arrived
+ * @param subtaskStates     each subtask's acknowledged state handle
+ * @param subtaskMetrics    each subtask's measurements
+ * @param <H>               the state handle type
+ */
+public record CompletedCheckpoint<H>(
+        long id,
+        long triggerTimeMillis,
+        long completionMillis,
+        Map<SubtaskId, H> subtaskStates,
+        Map<SubtaskId, SubtaskCheckpointMetrics> subtaskMetrics) {
+
+    public CompletedCheckpoint {
+        subtaskStates = Map.copyOf(subtaskStates);
+        subtaskMetrics = Map.copyOf(subtaskMetrics);
+    }
+
+    /** Trigger to last acknowledgement, as Flink counts a checkpoint's end-to-end duration. */
+    public long endToEndMillis() {
+        return completionMillis - triggerTimeMillis;
+    }
+
+    public long stateBytes() {
+        return subtaskMetrics.values().stream().mapToLong(SubtaskCheckpointMetrics::stateBytes).sum();
+    }
+}

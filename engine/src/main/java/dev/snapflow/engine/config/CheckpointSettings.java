@@ -1,0 +1,191 @@
+package dev.snapflow.engine.config;
+
+import akka.actor.typed.ActorSystem;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How a job checkpoints: whether and how often, exactly or at least once, timeout, pause,
+ * concurrency, tolerated failures and retained checkpoints. Read from {@code snapflow.checkpoint};
+ * every key is described in {@code reference.conf}. Immutable and validated on creation.
+ */
+public final class CheckpointSettings {
+
+    public static final String CONFIG_PATH = "snapflow.checkpoint";
+
+    /** The guarantee checkpoints give. */
+    public enum Mode {
+        /** Aligned barriers: state reflects every record exactly once. */
+        EXACTLY_ONCE,
+        /** Barriers never block: after a restore some records may be counted twice. */
+        AT_LEAST_ONCE
+    }
+
+    private final Optional<Duration> interval;
+    private final Mode mode;
+    private final Duration timeout;
+    private final Duration minPause;
+    private final int maxConcurrent;
+    private final int tolerableFailures;
+    private final int retained;
+    private final boolean checkpointsAfterInputsEnd;
+
+    private CheckpointSettings(Optional<Duration> interval, Mode mode, Duration timeout, Duration minPause,
+                               int maxConcurrent, int tolerableFailures, int retained, boolean checkpointsAfterInputsEnd) {
+        interval.ifPresent(value -> requirePositive("interval", value));
+        requirePositive("timeout", timeout);
+        if (minPause == null || minPause.isNegative()) {
+            throw new IllegalArgumentException(CONFIG_PATH + ".min-pause must be >= 0, was " + minPause);
+        }
+        requireAtLeast("max-concurrent", maxConcurrent, 1);
+        requireAtLeast("tolerable-failed-checkpoints", tolerableFailures, 0);
+        requireAtLeast("retained", retained, 1);
+        this.interval = interval;
+        this.mode = Objects.requireNonNull(mode, "mode");
+        this.timeout = timeout;
+        this.minPause = minPause;
+        this.maxConcurrent = maxConcurrent;
+        this.tolerableFailures = tolerableFailures;
+        this.retained = retained;
+        this.checkpointsAfterInputsEnd = checkpointsAfterInputsEnd;
+    }
+
+    public static CheckpointSettings create(ActorSystem<?> system) {
+        return create(system.settings().config());
+    }
+
+    /**
+     * Reads {@value #CONFIG_PATH} from a full configuration.
+     *
+     * @throws IllegalArgumentException naming the key, for a missing, mistyped or out-of-range value
+     */
+    public static CheckpointSettings create(Config config) {
+        try {
+            Config c = config.getConfig(CONFIG_PATH);
+            String intervalText = c.getString("interval").trim();
+            Optional<Duration> interval = intervalText.equalsIgnoreCase("off") ? Optional.empty()
+                    : Optional.of(c.getDuration("interval"));
+            String modeText = c.getString("mode").trim().toUpperCase(Locale.ROOT).replace('-', '_');
+            Mode mode;
+            try {
+                mode = Mode.valueOf(modeText);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(CONFIG_PATH + ".mode must be exactly-once or at-least-once, was '"
+                        + c.getString("mode") + "'");
+            }
+            return new CheckpointSettings(interval, mode, c.getDuration("timeout"), c.getDuration("min-pause"),
+                    c.getInt("max-concurrent"), c.getInt("tolerable-failed-checkpoints"), c.getInt("retained"),
+                    c.getBoolean("checkpoints-after-inputs-end"));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("Invalid " + CONFIG_PATH + " settings: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireAtLeast(String key, int value, int minimum) {
+        if (value < minimum) {
+            throw new IllegalArgumentException(CONFIG_PATH + "." + key + " must be >= " + minimum + ", was " + value);
+        }
+    }
+
+    private static void requirePositive(String key, Duration value) {
+        if (value == null || value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(CONFIG_PATH + "." + key + " must be a positive duration, was " + value);
+        }
+    }
+
+    /** How often checkpoints are triggered; empty: only on request. */
+    public Optional<Duration> interval() {
+        return interval;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /** A checkpoint not complete after this long is aborted as expired. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** The least time between the end of one checkpoint and the start of the next periodic one. */
+    public Duration minPause() {
+        return minPause;
+    }
+
+    /** Checkpoints that may be in progress at once. */
+    public int maxConcurrent() {
+        return maxConcurrent;
+    }
+
+    /** Consecutive counted checkpoint failures the job tolerates; one more fails it. */
+    public int tolerableFailures() {
+        return tolerableFailures;
+    }
+
+    /** Completed checkpoints kept; older ones are deleted as newer ones complete. */
+    public int retained() {
+        return retained;
+    }
+
+    /** Whether an ended input counts as aligned (true) or aborts the pending checkpoint (false). */
+    public boolean checkpointsAfterInputsEnd() {
+        return checkpointsAfterInputsEnd;
+    }
+
+    public CheckpointSettings withInterval(Duration value) {
+        return new CheckpointSettings(Optional.of(value), mode, timeout, minPause, maxConcurrent, tolerableFailures,
+                retained, checkpointsAfterInputsEnd);
+    }
+
+    public CheckpointSettings withoutInterval() {
+        return new CheckpointSettings(Optional.empty(), mode, timeout, minPause, maxConcurrent, tolerableFailures,
+                retained, checkpointsAfterInputsEnd);
+    }
+
+    public CheckpointSettings withMode(Mode value) {
+        return new CheckpointSettings(interval, value, timeout, minPause, maxConcurrent, tolerableFailures, retained,
+                checkpointsAfterInputsEnd);
+    }
+
+    public CheckpointSettings withTimeout(Duration value) {
+        return new CheckpointSettings(interval, mode, value, minPause, maxConcurrent, tolerableFailures, retained,
+                checkpointsAfterInputsEnd);
+    }
+
+    public CheckpointSettings withMinPause(Duration value) {
+        return new CheckpointSettings(interval, mode, timeout, value, maxConcurrent, tolerableFailures, retained,
+                checkpointsAfterInputsEnd);
+    }
+
+    public CheckpointSettings withMaxConcurrent(int value) {
+        return new CheckpointSettings(interval, mode, timeout, minPause, value, tolerableFailures, retained,
+                checkpointsAfterInputsEnd);
+    }
+
+    public CheckpointSettings withTolerableFailures(int value) {
+        return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, value, retained,
+                checkpointsAfterInputsEnd);
+    }
+
+    public CheckpointSettings withRetained(int value) {
+        return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, value,
+                checkpointsAfterInputsEnd);
+    }
+
+    public CheckpointSettings withCheckpointsAfterInputsEnd(boolean value) {
+        return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained, value);
+    }
+
+    @Override
+    public String toString() {
+        return "CheckpointSettings(interval=" + interval.map(Duration::toString).orElse("off") + ", mode=" + mode
+                + ", timeout=" + timeout + ", minPause=" + minPause + ", maxConcurrent=" + maxConcurrent
+                + ", tolerableFailures=" + tolerableFailures + ", retained=" + retained
+                + ", checkpointsAfterInputsEnd=" + checkpointsAfterInputsEnd + ")";
+    }
+}
