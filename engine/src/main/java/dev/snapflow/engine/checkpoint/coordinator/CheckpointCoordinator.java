@@ -179,14 +179,16 @@ public final class CheckpointCoordinator<H> {
         pending.remove(checkpointId);
         Map<SubtaskId, H> states = new HashMap<>();
         Map<SubtaskId, SubtaskCheckpointMetrics> metricsBySubtask = new HashMap<>();
+        Map<SubtaskId, Long> ackTimes = new HashMap<>();
         long lastAck = 0;
         for (Map.Entry<SubtaskId, PendingCheckpoint.Acknowledged<H>> ack : checkpoint.acknowledged().entrySet()) {
             states.put(ack.getKey(), ack.getValue().state());
             metricsBySubtask.put(ack.getKey(), ack.getValue().metrics());
+            ackTimes.put(ack.getKey(), ack.getValue().ackTimeMillis());
             lastAck = Math.max(lastAck, ack.getValue().ackTimeMillis());
         }
         return new Outcome.ReadyToFinalize<>(new CompletedCheckpoint<>(checkpointId, checkpoint.barrier().timestamp(),
-                lastAck, states, metricsBySubtask));
+                lastAck, states, metricsBySubtask, ackTimes));
     }
 
     /** A subtask declined: the checkpoint aborts (K7). */

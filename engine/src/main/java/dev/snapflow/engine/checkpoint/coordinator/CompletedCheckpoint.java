@@ -12,6 +12,7 @@ import java.util.Map;
  * @param completionMillis  when the last acknowledgement arrived
  * @param subtaskStates     each subtask's acknowledged state handle
  * @param subtaskMetrics    each subtask's measurements
+ * @param subtaskAckMillis  when each subtask's acknowledgement arrived (wall clock)
  * @param <H>               the state handle type
  */
 public record CompletedCheckpoint<H>(
@@ -19,11 +20,13 @@ public record CompletedCheckpoint<H>(
         long triggerTimeMillis,
         long completionMillis,
         Map<SubtaskId, H> subtaskStates,
-        Map<SubtaskId, SubtaskCheckpointMetrics> subtaskMetrics) {
+        Map<SubtaskId, SubtaskCheckpointMetrics> subtaskMetrics,
+        Map<SubtaskId, Long> subtaskAckMillis) {
 
     public CompletedCheckpoint {
         subtaskStates = Map.copyOf(subtaskStates);
         subtaskMetrics = Map.copyOf(subtaskMetrics);
+        subtaskAckMillis = Map.copyOf(subtaskAckMillis);
     }
 
     /** Trigger to last acknowledgement, as Flink counts a checkpoint's end-to-end duration. */

@@ -1,0 +1,314 @@
+package dev.snapflow.engine.checkpoint.coordinator;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import dev.snapflow.engine.checkpoint.CheckpointFailureReason;
+import dev.snapflow.engine.checkpoint.stats.CheckpointStats;
+import dev.snapflow.engine.config.CheckpointSettings;
+import dev.snapflow.engine.graph.SubtaskId;
+import dev.snapflow.engine.storage.CheckpointMetadata;
+import dev.snapflow.engine.storage.CheckpointStorage;
+import dev.snapflow.engine.storage.StateHandle;
+import dev.snapflow.serialization.event.CheckpointBarrier;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The shell of one job's {@link CheckpointCoordinator}: it owns the periodic and timeout timers,
+ * sends triggers and notifications to subtasks, writes each checkpoint's metadata (last) and
+ * deletes dropped checkpoints on the blocking-IO dispatcher, and reports every finished
+ * checkpoint to the job.
+ */
+public final class CheckpointCoordinatorActor extends AbstractBehavior<CheckpointCoordinatorActor.Command> {
+
+    public sealed interface Command permits AcknowledgeCheckpoint, DeclineCheckpoint, RequestCheckpoint, SubtaskFinished,
+            GetCheckpointStats, Tick, Expire, MetadataWritten, MetadataFailed {
+    }
+
+    /** Subtask → coordinator: its part of checkpoint {@code checkpointId} is written at {@code state}. */
+    public record AcknowledgeCheckpoint(SubtaskId subtask, long checkpointId, StateHandle state,
+                                        SubtaskCheckpointMetrics metrics) implements Command {
+    }
+
+    /** Subtask → coordinator: it cannot take checkpoint {@code checkpointId}; the checkpoint aborts. */
+    public record DeclineCheckpoint(SubtaskId subtask, long checkpointId, CheckpointFailureReason reason, String message)
+            implements Command {
+    }
+
+    /** Job handle → coordinator: take a checkpoint now; the reply comes when it completed or failed. */
+    public record RequestCheckpoint(ActorRef<CheckpointResult> replyTo) implements Command {
+    }
+
+    /** The reply to {@link RequestCheckpoint}. */
+    public sealed interface CheckpointResult permits CheckpointSucceeded, CheckpointNotTaken {
+    }
+
+    /** The requested checkpoint completed. */
+    public record CheckpointSucceeded(CheckpointStats stats) implements CheckpointResult {
+    }
+
+    /** The requested checkpoint did not start, or failed. */
+    public record CheckpointNotTaken(String reason) implements CheckpointResult {
+    }
+
+    /** Job → coordinator: a subtask finished; it is triggered directly from now on. */
+    public record SubtaskFinished(SubtaskId subtask) implements Command {
+    }
+
+    /** Asks for the statistics of every checkpoint so far, oldest first. */
+    public record GetCheckpointStats(ActorRef<List<CheckpointStats>> replyTo) implements Command {
+    }
+
+    private enum Tick implements Command {
+        PERIODIC, RETRY
+    }
+
+    private record Expire(long checkpointId) implements Command {
+    }
+
+    private record MetadataWritten(CompletedCheckpoint<StateHandle> checkpoint) implements Command {
+    }
+
+    private record MetadataFailed(long checkpointId, Throwable cause) implements Command {
+    }
+
+    private final String jobName;
+    private final CheckpointSettings settings;
+    private final CheckpointCoordinator<StateHandle> coordinator;
+    private final Map<SubtaskId, ActorRef<CheckpointProtocol.SubtaskCheckpointCommand>> subtasks;
+    private final Map<SubtaskId, String> subtaskNames;
+    private final CheckpointStorage storage;
+    private final ActorRef<CheckpointProtocol.CoordinatorEvent> job;
+    private final TimerScheduler<Command> timers;
+    private final Executor blockingIo;
+    /** Trigger times of checkpoints not yet finished, for the statistics of failed ones. */
+    private final Map<Long, Long> triggerTimes = new HashMap<>();
+    private final Map<Long, List<ActorRef<CheckpointResult>>> requesters = new HashMap<>();
+    private final List<CheckpointStats> history = new ArrayList<>();
+
+    private CheckpointCoordinatorActor(ActorContext<Command> context, TimerScheduler<Command> timers, String jobName,
+                                       CheckpointSettings settings, Map<SubtaskId, ActorRef<CheckpointProtocol.SubtaskCheckpointCommand>> subtasks,
+                                       Set<SubtaskId> sources, Map<SubtaskId, String> subtaskNames, CheckpointStorage storage,
+                                       ActorRef<CheckpointProtocol.CoordinatorEvent> job) {
+        super(context);
+        this.jobName = jobName;
+        this.settings = settings;
+        this.timers = timers;
+        this.subtasks = Map.copyOf(subtasks);
+        this.subtaskNames = Map.copyOf(subtaskNames);
+        this.storage = storage;
+        this.job = job;
+        this.coordinator = new CheckpointCoordinator<>(settings, subtasks.keySet(), sources, System::currentTimeMillis);
+        this.blockingIo = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    }
+
+    /**
+     * @param subtasks every subtask of the job with the ref it accepts checkpoint commands on
+     * @param sources  the source subtasks, which receive the triggers
+     */
+    public static Behavior<Command> create(String jobName, CheckpointSettings settings,
+                                           Map<SubtaskId, ActorRef<CheckpointProtocol.SubtaskCheckpointCommand>> subtasks,
+                                           Set<SubtaskId> sources, Map<SubtaskId, String> subtaskNames,
+                                           CheckpointStorage storage, ActorRef<CheckpointProtocol.CoordinatorEvent> job) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+            settings.interval().ifPresent(interval -> timers.startTimerWithFixedDelay(Tick.PERIODIC, interval));
+            return new CheckpointCoordinatorActor(context, timers, jobName, settings, subtasks, sources, subtaskNames,
+                    storage, job);
+        }));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(AcknowledgeCheckpoint.class, this::onAcknowledge)
+                .onMessage(DeclineCheckpoint.class, this::onDecline)
+                .onMessage(RequestCheckpoint.class, this::onRequest)
+                .onMessage(SubtaskFinished.class, this::onSubtaskFinished)
+                .onMessage(GetCheckpointStats.class, this::onGetStats)
+                .onMessageEquals(Tick.PERIODIC, this::onPeriodicTick)
+                .onMessageEquals(Tick.RETRY, this::onPeriodicTick)
+                .onMessage(Expire.class, this::onExpire)
+                .onMessage(MetadataWritten.class, this::onMetadataWritten)
+                .onMessage(MetadataFailed.class, this::onMetadataFailed)
+                .build();
+    }
+
+    private Behavior<Command> onPeriodicTick() {
+        CheckpointCoordinator.TriggerDecision decision = coordinator.tryTrigger(true);
+        if (decision instanceof CheckpointCoordinator.TriggerDecision.NotNow notNow && notNow.retryAtMillis().isPresent()) {
+            long delay = Math.max(1, notNow.retryAtMillis().getAsLong() - System.currentTimeMillis());
+            timers.startSingleTimer(Tick.RETRY, Duration.ofMillis(delay));
+        }
+        carryOut(decision);
+        return this;
+    }
+
+    private Behavior<Command> onRequest(RequestCheckpoint request) {
+        CheckpointCoordinator.TriggerDecision decision = coordinator.tryTrigger(false);
+        if (decision instanceof CheckpointCoordinator.TriggerDecision.Trigger trigger) {
+            requesters.computeIfAbsent(trigger.barrier().id(), id -> new ArrayList<>()).add(request.replyTo());
+        } else {
+            request.replyTo().tell(new CheckpointNotTaken(((CheckpointCoordinator.TriggerDecision.NotNow) decision).why()));
+        }
+        carryOut(decision);
+        return this;
+    }
+
+    private void carryOut(CheckpointCoordinator.TriggerDecision decision) {
+        if (decision instanceof CheckpointCoordinator.TriggerDecision.Trigger trigger) {
+            CheckpointBarrier barrier = trigger.barrier();
+            triggerTimes.put(barrier.id(), barrier.timestamp());
+            timers.startSingleTimer(new Expire(barrier.id()), new Expire(barrier.id()), settings.timeout());
+            for (SubtaskId target : trigger.targets()) {
+                subtasks.get(target).tell(new CheckpointProtocol.TriggerCheckpoint(barrier));
+            }
+        }
+    }
+
+    private Behavior<Command> onSubtaskFinished(SubtaskFinished finished) {
+        for (CheckpointBarrier barrier : coordinator.onSubtaskFinished(finished.subtask())) {
+            subtasks.get(finished.subtask()).tell(new CheckpointProtocol.TriggerCheckpoint(barrier));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onAcknowledge(AcknowledgeCheckpoint ack) {
+        return carryOut(coordinator.acknowledge(ack.checkpointId(), ack.subtask(), ack.state(), ack.metrics()));
+    }
+
+    private Behavior<Command> onDecline(DeclineCheckpoint decline) {
+        getContext().getLog().info("Checkpoint {} of job {} declined by {}: {} ({})", decline.checkpointId(), jobName,
+                subtaskNames.get(decline.subtask()), decline.reason(), decline.message());
+        return carryOut(coordinator.decline(decline.checkpointId(), decline.subtask(), decline.reason()));
+    }
+
+    private Behavior<Command> onExpire(Expire expire) {
+        getContext().getLog().warn("Checkpoint {} of job {} expired before completing", expire.checkpointId(), jobName);
+        return carryOut(coordinator.expire(expire.checkpointId()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Behavior<Command> carryOut(CheckpointCoordinator.Outcome outcome) {
+        if (outcome instanceof CheckpointCoordinator.Outcome.ReadyToFinalize<?> ready) {
+            CompletedCheckpoint<StateHandle> checkpoint = (CompletedCheckpoint<StateHandle>) ready.checkpoint();
+            timers.cancel(new Expire(checkpoint.id()));
+            CheckpointMetadata metadata = new CheckpointMetadata(jobName, checkpoint.id(), checkpoint.triggerTimeMillis(),
+                    checkpoint.completionMillis(), checkpoint.subtaskStates());
+            getContext().pipeToSelf(CompletableFuture.runAsync(() -> {
+                try {
+                    storage.writeMetadata(metadata); // Rule K5: the metadata is written last
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, blockingIo), (ok, failure) -> failure == null
+                    ? new MetadataWritten(checkpoint) : new MetadataFailed(checkpoint.id(), failure));
+        } else if (outcome instanceof CheckpointCoordinator.Outcome.Aborted aborted) {
+            return abort(aborted, Optional.empty());
+        } else if (outcome instanceof CheckpointCoordinator.Outcome.Ignored ignored
+                && coordinator.retained().stream().noneMatch(c -> c.id() == ignored.checkpointId())) {
+            discard(ignored.checkpointId());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onMetadataWritten(MetadataWritten written) {
+        CheckpointCoordinator.Finalized<StateHandle> finalized = coordinator.onFinalized(written.checkpoint());
+        CompletedCheckpoint<StateHandle> checkpoint = finalized.checkpoint();
+        CheckpointStats stats = completedStats(checkpoint);
+        triggerTimes.remove(checkpoint.id());
+        record(stats);
+        subtasks.values().forEach(subtask -> subtask.tell(new CheckpointProtocol.NotifyCheckpointComplete(checkpoint.id())));
+        for (long subsumed : finalized.subsumed()) {
+            abort(new CheckpointCoordinator.Outcome.Aborted(subsumed, CheckpointFailureReason.CHECKPOINT_SUBSUMED, false),
+                    Optional.empty());
+        }
+        finalized.evicted().forEach(evicted -> discard(evicted.id()));
+        reply(checkpoint.id(), new CheckpointSucceeded(stats));
+        return this;
+    }
+
+    private Behavior<Command> onMetadataFailed(MetadataFailed failed) {
+        getContext().getLog().warn("Writing the metadata of checkpoint {} of job {} failed", failed.checkpointId(), jobName,
+                failed.cause());
+        CheckpointCoordinator.Outcome outcome = coordinator.onFinalizeFailed(failed.checkpointId());
+        return abort((CheckpointCoordinator.Outcome.Aborted) outcome, Optional.of(String.valueOf(failed.cause())));
+    }
+
+    private Behavior<Command> abort(CheckpointCoordinator.Outcome.Aborted aborted, Optional<String> detail) {
+        long id = aborted.checkpointId();
+        timers.cancel(new Expire(id));
+        long trigger = Optional.ofNullable(triggerTimes.remove(id)).orElse(System.currentTimeMillis());
+        String reason = aborted.reason() + detail.map(d -> ": " + d).orElse("");
+        CheckpointStats stats = new CheckpointStats(id, CheckpointStats.Status.FAILED, trigger,
+                System.currentTimeMillis() - trigger, 0, false, Optional.of(reason), List.of());
+        record(stats);
+        subtasks.values().forEach(subtask -> subtask.tell(new CheckpointProtocol.NotifyCheckpointAborted(id)));
+        discard(id);
+        reply(id, new CheckpointNotTaken(reason));
+        if (aborted.failJob()) {
+            job.tell(new CheckpointProtocol.FailJob(id, aborted.reason(), "Exceeded the tolerable checkpoint failure count ("
+                    + settings.tolerableFailures() + "); last failure: checkpoint " + id + " " + reason));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onGetStats(GetCheckpointStats request) {
+        request.replyTo().tell(List.copyOf(history));
+        return this;
+    }
+
+    private void record(CheckpointStats stats) {
+        getContext().getLog().info("Job {}: {}", jobName, stats.summary());
+        history.add(stats);
+        job.tell(new CheckpointProtocol.CheckpointFinished(stats));
+    }
+
+    private void reply(long checkpointId, CheckpointResult result) {
+        List<ActorRef<CheckpointResult>> waiting = requesters.remove(checkpointId);
+        if (waiting != null) {
+            waiting.forEach(requester -> requester.tell(result));
+        }
+    }
+
+    private void discard(long checkpointId) {
+        CompletableFuture.runAsync(() -> {
+            try {
+                storage.discard(checkpointId);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, blockingIo).exceptionally(failure -> {
+            getContext().getSystem().log().warn("Could not delete checkpoint " + checkpointId + " of job " + jobName + ": " + failure);
+            return null;
+        });
+    }
+
+    private CheckpointStats completedStats(CompletedCheckpoint<StateHandle> checkpoint) {
+        List<CheckpointStats.Subtask> perSubtask = new ArrayList<>();
+        checkpoint.subtaskMetrics().forEach((id, m) -> perSubtask.add(new CheckpointStats.Subtask(
+                subtaskNames.getOrDefault(id, id.toString()),
+                checkpoint.subtaskAckMillis().getOrDefault(id, checkpoint.completionMillis()) - checkpoint.triggerTimeMillis(),
+                TimeUnit.NANOSECONDS.toMillis(m.syncNanos()), TimeUnit.NANOSECONDS.toMillis(m.asyncNanos()),
+                TimeUnit.NANOSECONDS.toMillis(m.alignmentNanos()), m.startDelayMillis(), m.stateBytes())));
+        perSubtask.sort(java.util.Comparator.comparing(CheckpointStats.Subtask::name));
+        return new CheckpointStats(checkpoint.id(), CheckpointStats.Status.COMPLETED, checkpoint.triggerTimeMillis(),
+                checkpoint.endToEndMillis(), checkpoint.stateBytes(), false, Optional.empty(), perSubtask);
+    }
+}

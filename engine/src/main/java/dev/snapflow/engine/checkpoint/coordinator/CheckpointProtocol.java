@@ -1,0 +1,59 @@
+package dev.snapflow.engine.checkpoint.coordinator;
+
+import akka.actor.NoSerializationVerificationNeeded;
+import dev.snapflow.engine.checkpoint.CheckpointFailureReason;
+import dev.snapflow.engine.checkpoint.stats.CheckpointStats;
+import dev.snapflow.serialization.event.CheckpointBarrier;
+
+import java.util.Objects;
+
+/**
+ * The messages between the checkpoint coordinator and the rest of a job, declared in the
+ * checkpoint layer so that subtasks and the job master depend on it, never the other way round.
+ * Subtasks accept {@link SubtaskCheckpointCommand}s through a message adapter; the job master
+ * receives {@link CoordinatorEvent}s.
+ */
+public final class CheckpointProtocol {
+
+    private CheckpointProtocol() {
+    }
+
+    /**
+     * What the coordinator tells a subtask. Local-only for now: jobs run in one actor system
+     * until subtasks are placed on cluster members, which gives these messages a wire format.
+     */
+    public sealed interface SubtaskCheckpointCommand extends NoSerializationVerificationNeeded
+            permits TriggerCheckpoint, NotifyCheckpointComplete, NotifyCheckpointAborted {
+    }
+
+    /**
+     * Coordinator → source subtask (or a finished subtask): take your part of checkpoint
+     * {@code barrier.id()} now; a running source then sends the barrier downstream on every output.
+     * The subtask acknowledges or declines it to the coordinator.
+     */
+    public record TriggerCheckpoint(CheckpointBarrier barrier) implements SubtaskCheckpointCommand {
+        public TriggerCheckpoint {
+            Objects.requireNonNull(barrier, "barrier");
+        }
+    }
+
+    /** Coordinator → every subtask: the checkpoint completed; side effects waiting for it may happen. */
+    public record NotifyCheckpointComplete(long checkpointId) implements SubtaskCheckpointCommand {
+    }
+
+    /** Coordinator → every subtask: the checkpoint was aborted; drop anything of it. */
+    public record NotifyCheckpointAborted(long checkpointId) implements SubtaskCheckpointCommand {
+    }
+
+    /** What the coordinator tells the job master. */
+    public sealed interface CoordinatorEvent permits CheckpointFinished, FailJob {
+    }
+
+    /** A checkpoint completed or failed; its statistics. */
+    public record CheckpointFinished(CheckpointStats stats) implements CoordinatorEvent {
+    }
+
+    /** Checkpoint failures exceeded the tolerable count: the job must fail. */
+    public record FailJob(long checkpointId, CheckpointFailureReason reason, String message) implements CoordinatorEvent {
+    }
+}

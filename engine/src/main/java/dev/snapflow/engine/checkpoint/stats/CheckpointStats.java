@@ -1,0 +1,57 @@
+package dev.snapflow.engine.checkpoint.stats;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What happened to one checkpoint.
+ *
+ * @param id                 checkpoint id
+ * @param status             completed or failed
+ * @param triggerTimeMillis  the coordinator's wall-clock trigger time
+ * @param endToEndMillis     trigger to the last acknowledgement (completed) or to the failure
+ * @param stateBytes         state written by all subtasks (0 for failed checkpoints)
+ * @param unaligned          true if any subtask took it unaligned
+ * @param failureReason      why it failed; empty when completed
+ * @param subtasks           per-subtask figures of the subtasks that acknowledged
+ */
+public record CheckpointStats(
+        long id,
+        Status status,
+        long triggerTimeMillis,
+        long endToEndMillis,
+        long stateBytes,
+        boolean unaligned,
+        Optional<String> failureReason,
+        List<Subtask> subtasks) {
+
+    /** A checkpoint's final status. */
+    public enum Status { COMPLETED, FAILED }
+
+    /**
+     * One subtask's part.
+     *
+     * @param name             "operator (i/p)" of the subtask's chain head
+     * @param ackTimeMillis    when its acknowledgement arrived, from the trigger time
+     * @param syncMillis       the synchronous part of its snapshot
+     * @param asyncMillis      the asynchronous part (writing)
+     * @param alignmentMillis  first to last barrier at this subtask
+     * @param startDelayMillis trigger to the first barrier's arrival
+     * @param stateBytes       state it wrote
+     */
+    public record Subtask(String name, long ackTimeMillis, long syncMillis, long asyncMillis, long alignmentMillis,
+                          long startDelayMillis, long stateBytes) {
+    }
+
+    public CheckpointStats {
+        subtasks = List.copyOf(subtasks);
+    }
+
+    /** One log line: the figures a person checks first. */
+    public String summary() {
+        return "Checkpoint " + id + " " + status + " in " + endToEndMillis + " ms"
+                + (status == Status.COMPLETED ? ", " + stateBytes + " bytes of state, " + subtasks.size() + " subtasks"
+                + ", max alignment " + subtasks.stream().mapToLong(Subtask::alignmentMillis).max().orElse(0) + " ms"
+                : ": " + failureReason.orElse("unknown reason"));
+    }
+}

@@ -1,0 +1,68 @@
+package dev.snapflow.engine.state;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One subtask's part of a checkpoint: each stateful operator's snapshot as bytes, by operator
+ * name. Immutable: the arrays are copied in and never handed out without a copy.
+ */
+public final class SubtaskState {
+
+    private static final SubtaskState EMPTY = new SubtaskState(new TreeMap<>());
+
+    private final Map<String, byte[]> operatorStates;
+
+    private SubtaskState(TreeMap<String, byte[]> operatorStates) {
+        this.operatorStates = Collections.unmodifiableMap(operatorStates);
+    }
+
+    public static SubtaskState empty() {
+        return EMPTY;
+    }
+
+    public static SubtaskState of(Map<String, byte[]> operatorStates) {
+        TreeMap<String, byte[]> copy = new TreeMap<>();
+        operatorStates.forEach((name, bytes) -> copy.put(name, bytes.clone()));
+        return new SubtaskState(copy);
+    }
+
+    /** The operators with state, in name order. */
+    public java.util.Set<String> operators() {
+        return operatorStates.keySet();
+    }
+
+    /** A copy of operator {@code name}'s snapshot bytes, or empty if it has none. */
+    public java.util.Optional<byte[]> operatorState(String name) {
+        byte[] bytes = operatorStates.get(name);
+        return bytes == null ? java.util.Optional.empty() : java.util.Optional.of(bytes.clone());
+    }
+
+    public long sizeBytes() {
+        return operatorStates.values().stream().mapToLong(bytes -> bytes.length).sum();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof SubtaskState other) || !operatorStates.keySet().equals(other.operatorStates.keySet())) {
+            return false;
+        }
+        return operatorStates.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), other.operatorStates.get(e.getKey())));
+    }
+
+    @Override
+    public int hashCode() {
+        int hash = 0;
+        for (Map.Entry<String, byte[]> e : operatorStates.entrySet()) {
+            hash += e.getKey().hashCode() ^ Arrays.hashCode(e.getValue());
+        }
+        return hash;
+    }
+
+    @Override
+    public String toString() {
+        return "SubtaskState" + operatorStates.keySet() + "(" + sizeBytes() + " bytes)";
+    }
+}

@@ -1,0 +1,32 @@
+package dev.snapflow.engine.storage;
+
+import dev.snapflow.engine.graph.SubtaskId;
+import dev.snapflow.engine.state.SubtaskState;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where checkpoints live. Subtasks write their own state (off their actor's thread); the
+ * coordinator writes the metadata last, which is what makes a checkpoint complete; a checkpoint
+ * without metadata does not exist for {@link #latestCompleted()}. Implementations are thread-safe.
+ */
+public interface CheckpointStorage {
+
+    StateHandle writeState(long checkpointId, SubtaskId subtask, SubtaskState state) throws IOException;
+
+    SubtaskState readState(StateHandle handle) throws IOException;
+
+    /** Makes the checkpoint complete; must be atomic: either all of it is visible, or none. */
+    void writeMetadata(CheckpointMetadata metadata) throws IOException;
+
+    /** Deletes everything of a checkpoint (completed, aborted or subsumed). */
+    void discard(long checkpointId) throws IOException;
+
+    /** The ids of completed checkpoints, oldest first. */
+    List<Long> completedCheckpointIds() throws IOException;
+
+    /** The newest completed checkpoint whose metadata and state can be read back intact. */
+    Optional<CheckpointMetadata> latestCompleted() throws IOException;
+}

@@ -1,0 +1,68 @@
+package dev.snapflow.engine.storage;
+
+import dev.snapflow.engine.graph.SubtaskId;
+import dev.snapflow.engine.state.SubtaskState;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * Keeps checkpoints on the heap: for tests and small jobs that need no recovery across processes.
+ * Thread-safe.
+ */
+public final class InMemoryCheckpointStorage implements CheckpointStorage {
+
+    private final Map<String, SubtaskState> states = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<Long, CheckpointMetadata> completed = new ConcurrentSkipListMap<>();
+
+    private static String key(long checkpointId, SubtaskId subtask) {
+        return "chk-" + checkpointId + "/subtask-" + subtask.chainId() + "-" + subtask.subtaskIndex();
+    }
+
+    @Override
+    public StateHandle writeState(long checkpointId, SubtaskId subtask, SubtaskState state) {
+        String key = key(checkpointId, subtask);
+        states.put(key, state);
+        return new StateHandle(checkpointId, subtask, key, state.sizeBytes());
+    }
+
+    @Override
+    public SubtaskState readState(StateHandle handle) throws IOException {
+        SubtaskState state = states.get(handle.location());
+        if (state == null) {
+            throw new IOException("No state at " + handle.location() + " (discarded?)");
+        }
+        return state;
+    }
+
+    @Override
+    public void writeMetadata(CheckpointMetadata metadata) throws IOException {
+        for (StateHandle handle : metadata.states().values()) {
+            if (!states.containsKey(handle.location())) {
+                throw new IOException("Checkpoint " + metadata.checkpointId() + " refers to missing state " + handle.location());
+            }
+        }
+        completed.put(metadata.checkpointId(), metadata);
+    }
+
+    @Override
+    public void discard(long checkpointId) {
+        completed.remove(checkpointId);
+        states.keySet().removeIf(key -> key.startsWith("chk-" + checkpointId + "/"));
+    }
+
+    @Override
+    public List<Long> completedCheckpointIds() {
+        return new ArrayList<>(completed.keySet());
+    }
+
+    @Override
+    public Optional<CheckpointMetadata> latestCompleted() {
+        return Optional.ofNullable(completed.lastEntry()).map(Map.Entry::getValue);
+    }
+}
