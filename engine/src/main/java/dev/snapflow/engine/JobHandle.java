@@ -2,10 +2,16 @@ package dev.snapflow.engine;
 
 import akka.Done;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.AskPattern;
+import dev.snapflow.engine.checkpoint.coordinator.CheckpointCoordinatorActor;
+import dev.snapflow.engine.checkpoint.stats.CheckpointStats;
 import dev.snapflow.engine.job.JobMasterActor;
 import dev.snapflow.engine.job.JobOutcome;
 import dev.snapflow.engine.job.MetricsRegistry;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,14 +22,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JobHandle {
 
+    private final ActorSystem<?> system;
     private final String jobName;
     private final ActorRef<JobMasterActor.Command> jobMaster;
     private final CompletableFuture<JobResult> result;
     private final CompletableFuture<Done> terminated;
     private final MetricsRegistry metrics;
 
-    JobHandle(String jobName, ActorRef<JobMasterActor.Command> jobMaster, CompletableFuture<JobOutcome> outcome,
-              CompletableFuture<Done> terminated, MetricsRegistry metrics) {
+    JobHandle(ActorSystem<?> system, String jobName, ActorRef<JobMasterActor.Command> jobMaster,
+              CompletableFuture<JobOutcome> outcome, CompletableFuture<Done> terminated, MetricsRegistry metrics) {
+        this.system = system;
         this.jobName = jobName;
         this.jobMaster = jobMaster;
         this.terminated = terminated;
@@ -76,6 +84,24 @@ public final class JobHandle {
                         TimeUnit.NANOSECONDS.toMillis(s.backpressuredNanos()))).toList(),
                 metrics.channels().stream().map(c -> new JobMetrics.Channel(c.name(), c.capacity(), c.queuedBuffers(),
                         c.maxQueuedBuffers(), c.deliveredBuffers())).toList());
+    }
+
+    /** The statistics of every checkpoint that completed or failed so far, in the order they ended. */
+    public List<CheckpointStats> checkpointStats() {
+        return metrics.checkpoints();
+    }
+
+    /**
+     * Takes a checkpoint now (it does not wait for min-pause, but does for max-concurrent).
+     * Completes with its statistics once it completed; fails if it could not start or failed.
+     */
+    public CompletionStage<CheckpointStats> triggerCheckpoint(Duration timeout) {
+        CompletionStage<CheckpointCoordinatorActor.CheckpointResult> reply = AskPattern.ask(jobMaster,
+                JobMasterActor.TriggerCheckpoint::new, timeout, system.scheduler());
+        return reply.thenCompose(result -> result instanceof CheckpointCoordinatorActor.CheckpointSucceeded succeeded
+                ? CompletableFuture.completedFuture(succeeded.stats())
+                : CompletableFuture.failedFuture(new IllegalStateException("Checkpoint of job '" + jobName + "' not taken: "
+                + ((CheckpointCoordinatorActor.CheckpointNotTaken) result).reason())));
     }
 
     /** The job's guardian actor, for tests that watch the job's actors. */

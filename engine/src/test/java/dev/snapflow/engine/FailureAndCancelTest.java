@@ -89,7 +89,7 @@ class FailureAndCancelTest {
         });
         handle.jobMaster().tell(new JobMasterActor.ListJobActors(actorsProbe.getRef()));
         JobMasterActor.JobActors actors = actorsProbe.receiveMessage();
-        assertThat(actors.actors()).hasSize(4 + 4);
+        assertThat(actors.actors()).as("4 subtasks, 4 channels, the checkpoint coordinator").hasSize(4 + 4 + 1);
 
         handle.cancel().toCompletableFuture().join();
 

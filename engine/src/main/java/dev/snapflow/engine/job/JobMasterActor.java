@@ -11,7 +11,11 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import dev.snapflow.engine.checkpoint.coordinator.CheckpointCoordinatorActor;
+import dev.snapflow.engine.checkpoint.coordinator.CheckpointProtocol;
+import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RuntimeSettings;
+import dev.snapflow.engine.storage.CheckpointStorage;
 import dev.snapflow.engine.graph.ExecutionPlan;
 import dev.snapflow.engine.graph.OperatorNode;
 import dev.snapflow.engine.runtime.channel.ChannelActor;
@@ -24,6 +28,8 @@ import dev.snapflow.engine.runtime.subtask.SubtaskProtocol;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +43,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Command> {
 
-    public sealed interface Command permits Cancel, ListJobActors, WrappedSubtaskEvent {
+    public sealed interface Command permits Cancel, ListJobActors, TriggerCheckpoint, WrappedSubtaskEvent, WrappedCoordinatorEvent {
+    }
+
+    /** Handle → job: take a checkpoint now; the coordinator answers {@code replyTo} when it ended. */
+    public record TriggerCheckpoint(ActorRef<CheckpointCoordinatorActor.CheckpointResult> replyTo) implements Command {
     }
 
     /** Handle → job: stop the job now; the outcome becomes {@link JobOutcome.Cancelled}. */
@@ -59,8 +69,14 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
     private record WrappedSubtaskEvent(SubtaskProtocol.SubtaskEvent event) implements Command {
     }
 
+    private record WrappedCoordinatorEvent(CheckpointProtocol.CoordinatorEvent event) implements Command {
+    }
+
     private final ExecutionPlan plan;
     private final RuntimeSettings settings;
+    private final CheckpointSettings checkpointSettings;
+    private final CheckpointStorage storage;
+    private ActorRef<CheckpointCoordinatorActor.Command> coordinator;
     private final CompletableFuture<JobOutcome> outcome;
     /** Completed in PostStop, which Akka runs after every child has stopped. */
     private final CompletableFuture<Done> terminated;
@@ -72,22 +88,26 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
     private final JobResults results;
 
     private JobMasterActor(ActorContext<Command> context, ExecutionPlan plan, RuntimeSettings settings,
+                           CheckpointSettings checkpointSettings, CheckpointStorage storage,
                            CompletableFuture<JobOutcome> outcome, CompletableFuture<Done> terminated,
                            MetricsRegistry metrics) {
         super(context);
         this.plan = plan;
         this.settings = settings;
+        this.checkpointSettings = checkpointSettings;
+        this.storage = storage;
         this.outcome = outcome;
         this.terminated = terminated;
         this.metrics = metrics;
         this.results = new JobResults(plan);
     }
 
-    public static Behavior<Command> create(ExecutionPlan plan, RuntimeSettings settings,
-                                           CompletableFuture<JobOutcome> outcome, CompletableFuture<Done> terminated,
-                                           MetricsRegistry metrics) {
+    public static Behavior<Command> create(ExecutionPlan plan, RuntimeSettings settings, CheckpointSettings checkpointSettings,
+                                           CheckpointStorage storage, CompletableFuture<JobOutcome> outcome,
+                                           CompletableFuture<Done> terminated, MetricsRegistry metrics) {
         return Behaviors.setup(context -> {
-            JobMasterActor master = new JobMasterActor(context, plan, settings, outcome, terminated, metrics);
+            JobMasterActor master = new JobMasterActor(context, plan, settings, checkpointSettings, storage, outcome,
+                    terminated, metrics);
             master.spawnSubtasks();
             return master;
         });
@@ -105,7 +125,8 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
                 SubtaskMetrics subtaskMetrics = new SubtaskMetrics(subtaskName(head.name(), i, chain.parallelism()));
                 metrics.add(subtaskMetrics);
                 ActorRef<SubtaskActor.Command> ref = getContext().spawn(
-                        SubtaskActor.create(plan, id, settings, subtaskMetrics, events),
+                        SubtaskActor.create(plan, id, new SubtaskActor.Environment(settings, checkpointSettings, storage,
+                                subtaskMetrics, events)),
                         "subtask-" + chain.id() + "-" + i, props);
                 getContext().watch(ref);
                 subtasks.put(id, ref);
@@ -119,6 +140,8 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
                 .onMessage(WrappedSubtaskEvent.class, this::onSubtaskEvent)
                 .onMessageEquals(Cancel.INSTANCE, this::onCancel)
                 .onMessage(ListJobActors.class, this::onListJobActors)
+                .onMessage(TriggerCheckpoint.class, this::onTriggerCheckpoint)
+                .onMessage(WrappedCoordinatorEvent.class, this::onCoordinatorEvent)
                 .onSignal(Terminated.class, this::onChildTerminated)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
@@ -134,6 +157,7 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
             return this;
         }
         if (event instanceof SubtaskProtocol.SubtaskFinished finished) {
+            coordinator.tell(new CheckpointCoordinatorActor.SubtaskFinished(finished.subtask()));
             if (results.onFinished(finished)) {
                 outcome.complete(results.finished(java.time.Duration.ofNanos(System.nanoTime() - startNanos)));
                 return Behaviors.stopped();
@@ -147,8 +171,12 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
         return Behaviors.stopped();
     }
 
-    /** Every subtask exists: create the channels between them, then tell each subtask its channels. */
+    /**
+     * Every subtask exists: create the checkpoint coordinator and the channels between the
+     * subtasks, then tell each subtask its channels and its coordinator.
+     */
     private void connect() {
+        spawnCoordinator();
         Map<SubtaskId, List<ActorRef<ChannelProtocol.ChannelCommand>>> inputs = new HashMap<>();
         Map<SubtaskId, Map<Integer, List<ActorRef<ChannelProtocol.ChannelCommand>>>> outputs = new HashMap<>();
         for (ExecutionPlan.NetworkEdge edge : plan.networkEdges()) {
@@ -185,7 +213,46 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
             }
         }
         subtasks.forEach((id, ref) -> ref.tell(new SubtaskActor.ConnectChannels(
-                inputs.getOrDefault(id, List.of()), outputs.getOrDefault(id, Map.of()))));
+                inputs.getOrDefault(id, List.of()), outputs.getOrDefault(id, Map.of()), coordinator)));
+    }
+
+    private void spawnCoordinator() {
+        Map<SubtaskId, ActorRef<CheckpointProtocol.SubtaskCheckpointCommand>> checkpointRefs = new HashMap<>();
+        Map<SubtaskId, String> names = new HashMap<>();
+        Set<SubtaskId> sources = new HashSet<>();
+        started.forEach((id, subtaskStarted) -> {
+            checkpointRefs.put(id, subtaskStarted.checkpointRef());
+            ExecutionPlan.Chain chain = plan.chains().get(id.chainId());
+            OperatorNode head = plan.graph().operator(chain.headId());
+            names.put(id, subtaskName(head.name(), id.subtaskIndex(), chain.parallelism()));
+            if (head.isSource()) {
+                sources.add(id);
+            }
+        });
+        ActorRef<CheckpointProtocol.CoordinatorEvent> events =
+                getContext().messageAdapter(CheckpointProtocol.CoordinatorEvent.class, WrappedCoordinatorEvent::new);
+        coordinator = getContext().spawn(CheckpointCoordinatorActor.create(plan.graph().name(), checkpointSettings,
+                checkpointRefs, sources, names, storage, events), "checkpoint-coordinator");
+        getContext().watch(coordinator);
+    }
+
+    private Behavior<Command> onTriggerCheckpoint(TriggerCheckpoint request) {
+        if (coordinator == null) {
+            request.replyTo().tell(new CheckpointCoordinatorActor.CheckpointNotTaken("the job is still being deployed"));
+        } else {
+            coordinator.tell(new CheckpointCoordinatorActor.RequestCheckpoint(request.replyTo()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onCoordinatorEvent(WrappedCoordinatorEvent wrapped) {
+        if (wrapped.event() instanceof CheckpointProtocol.CheckpointFinished finished) {
+            metrics.add(finished.stats());
+            return this;
+        }
+        CheckpointProtocol.FailJob failJob = (CheckpointProtocol.FailJob) wrapped.event();
+        outcome.complete(new JobOutcome.Failed("checkpoint-coordinator", 0, 1, new IllegalStateException(failJob.message())));
+        return Behaviors.stopped();
     }
 
     private Behavior<Command> onCancel() {
@@ -196,6 +263,9 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
     private Behavior<Command> onListJobActors(ListJobActors request) {
         List<ActorRef<?>> actors = new ArrayList<>(subtasks.values());
         actors.addAll(channels);
+        if (coordinator != null) {
+            actors.add(coordinator);
+        }
         request.replyTo().tell(new JobActors(actors));
         return this;
     }

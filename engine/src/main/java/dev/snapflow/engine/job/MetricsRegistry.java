@@ -1,5 +1,6 @@
 package dev.snapflow.engine.job;
 
+import dev.snapflow.engine.checkpoint.stats.CheckpointStats;
 import dev.snapflow.engine.runtime.channel.ChannelMetrics;
 import dev.snapflow.engine.runtime.subtask.SubtaskMetrics;
 
@@ -14,6 +15,7 @@ public final class MetricsRegistry {
 
     private final List<SubtaskMetrics> subtasks = new CopyOnWriteArrayList<>();
     private final List<ChannelMetrics> channels = new CopyOnWriteArrayList<>();
+    private final List<CheckpointStats> checkpoints = new CopyOnWriteArrayList<>();
 
     void add(SubtaskMetrics metrics) {
         subtasks.add(metrics);
@@ -21,6 +23,15 @@ public final class MetricsRegistry {
 
     void add(ChannelMetrics metrics) {
         channels.add(metrics);
+    }
+
+    void add(CheckpointStats stats) {
+        checkpoints.add(stats);
+    }
+
+    /** Every finished checkpoint so far, in the order they finished. */
+    public List<CheckpointStats> checkpoints() {
+        return List.copyOf(checkpoints);
     }
 
     public List<SubtaskMetrics> subtasks() {

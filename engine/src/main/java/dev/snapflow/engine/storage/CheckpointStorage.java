@@ -24,6 +24,9 @@ public interface CheckpointStorage {
     /** Deletes everything of a checkpoint (completed, aborted or subsumed). */
     void discard(long checkpointId) throws IOException;
 
+    /** The metadata of a completed checkpoint, or empty if there is no such checkpoint. */
+    Optional<CheckpointMetadata> readMetadata(long checkpointId) throws IOException;
+
     /** The ids of completed checkpoints, oldest first. */
     List<Long> completedCheckpointIds() throws IOException;
 

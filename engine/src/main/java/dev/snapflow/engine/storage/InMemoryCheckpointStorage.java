@@ -57,6 +57,11 @@ public final class InMemoryCheckpointStorage implements CheckpointStorage {
     }
 
     @Override
+    public Optional<CheckpointMetadata> readMetadata(long checkpointId) {
+        return Optional.ofNullable(completed.get(checkpointId));
+    }
+
+    @Override
     public List<Long> completedCheckpointIds() {
         return new ArrayList<>(completed.keySet());
     }

@@ -17,6 +17,8 @@ public final class InputGate<T> {
     /** Channels with queued items, each at most once, in turn order. */
     private final ArrayDeque<Integer> channelsWithData = new ArrayDeque<>();
     private final BitSet ended;
+    /** Channels the barrier handler blocked: they keep their items but get no turn until resumed. */
+    private final BitSet blocked;
 
     @SuppressWarnings("unchecked")
     public InputGate(int channels) {
@@ -28,6 +30,7 @@ public final class InputGate<T> {
             queues[i] = new ArrayDeque<>();
         }
         this.ended = new BitSet(channels);
+        this.blocked = new BitSet(channels);
     }
 
     public int numberOfChannels() {
@@ -39,7 +42,7 @@ public final class InputGate<T> {
         if (items.isEmpty()) {
             return;
         }
-        if (queues[channel].isEmpty()) {
+        if (queues[channel].isEmpty() && !blocked.get(channel)) {
             channelsWithData.addLast(channel);
         }
         queues[channel].addAll(items);
@@ -62,6 +65,28 @@ public final class InputGate<T> {
             channelsWithData.addLast(channel);
         }
         return item;
+    }
+
+    /** Takes {@code channel} out of the turn order; its items wait, in order, until {@link #resume}. */
+    public void block(int channel) {
+        if (!blocked.get(channel)) {
+            blocked.set(channel);
+            channelsWithData.remove(channel);
+        }
+    }
+
+    /** Gives a blocked channel turns again. */
+    public void resume(int channel) {
+        if (blocked.get(channel)) {
+            blocked.clear(channel);
+            if (!queues[channel].isEmpty()) {
+                channelsWithData.addLast(channel);
+            }
+        }
+    }
+
+    public boolean isBlocked(int channel) {
+        return blocked.get(channel);
     }
 
     /** Records that {@code channel} delivered its end of partition; true once every channel has. */

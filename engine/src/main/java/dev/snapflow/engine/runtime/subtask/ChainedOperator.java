@@ -1,5 +1,7 @@
 package dev.snapflow.engine.runtime.subtask;
 
+import dev.snapflow.engine.api.CheckpointListener;
+import dev.snapflow.engine.api.CheckpointedFunction;
 import dev.snapflow.engine.api.Collector;
 import dev.snapflow.engine.api.FilterFunction;
 import dev.snapflow.engine.api.FlatMapFunction;
@@ -24,9 +26,40 @@ abstract class ChainedOperator implements Collector<Object> {
 
     final RuntimeContext context;
     Collector<Object> output;
+    /** The user object that may take part in checkpoints (a function or sink writer); null if none. */
+    private Object userObject;
 
     ChainedOperator(RuntimeContext context) {
         this.context = context;
+    }
+
+    void setUserObject(Object userObject) {
+        this.userObject = userObject;
+    }
+
+    /** The user's snapshot of its own state, if it is a {@link CheckpointedFunction}. */
+    Optional<byte[]> snapshotState(long checkpointId) {
+        if (userObject instanceof CheckpointedFunction function) {
+            byte[][] bytes = new byte[1][];
+            call(() -> bytes[0] = function.snapshotState(checkpointId));
+            if (bytes[0] == null) {
+                throw new UserFunctionException(name(), new NullPointerException("snapshotState returned null"));
+            }
+            return Optional.of(bytes[0]);
+        }
+        return Optional.empty();
+    }
+
+    void notifyCheckpointComplete(long checkpointId) {
+        if (userObject instanceof CheckpointListener listener) {
+            call(() -> listener.notifyCheckpointComplete(checkpointId));
+        }
+    }
+
+    void notifyCheckpointAborted(long checkpointId) {
+        if (userObject instanceof CheckpointListener listener) {
+            call(() -> listener.notifyCheckpointAborted(checkpointId));
+        }
     }
 
     void setOutput(Collector<Object> output) {
@@ -224,6 +257,7 @@ abstract class ChainedOperator implements Collector<Object> {
         Sink(RuntimeContext context, SinkWriter<Object> writer) {
             super(context);
             this.writer = writer;
+            setUserObject(writer);
         }
 
         @Override

@@ -105,15 +105,20 @@ final class OperatorChain {
             return new ChainedOperator.Filter(context, (FilterFunction<Object>) filter.function());
         }
         if (spec instanceof OperatorSpec.ProcessSpec process) {
-            return new ChainedOperator.Process(context,
-                    (ProcessFunction<Object, Object>) process.functionFactory().get(), keySelector);
+            ProcessFunction<Object, Object> function = (ProcessFunction<Object, Object>) process.functionFactory().get();
+            ChainedOperator operator = new ChainedOperator.Process(context, function, keySelector);
+            operator.setUserObject(function);
+            return operator;
         }
         if (spec instanceof OperatorSpec.KeyedProcessSpec keyed) {
             if (keySelector == null) {
                 throw new IllegalStateException("A keyed process function needs a keyed input");
             }
-            return new ChainedOperator.Process(context, ChainedOperator.Process.keyed(
-                    (KeyedProcessFunction<Object, Object, Object>) keyed.functionFactory().get()), keySelector);
+            KeyedProcessFunction<Object, Object, Object> function =
+                    (KeyedProcessFunction<Object, Object, Object>) keyed.functionFactory().get();
+            ChainedOperator operator = new ChainedOperator.Process(context, ChainedOperator.Process.keyed(function), keySelector);
+            operator.setUserObject(function);
+            return operator;
         }
         if (spec instanceof OperatorSpec.SinkSpec sink) {
             return new ChainedOperator.Sink(context, (SinkWriter<Object>) sink.sink().createWriter(context));
@@ -182,6 +187,31 @@ final class OperatorChain {
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /**
+     * The chain's state for a checkpoint: the source's position (8 bytes, big-endian) under the
+     * source's name, and each checkpointed function's snapshot under its operator's name.
+     */
+    java.util.Map<String, byte[]> snapshot(long checkpointId) {
+        java.util.Map<String, byte[]> states = new java.util.TreeMap<>();
+        source.ifPresent(reader -> states.put(headName, java.nio.ByteBuffer.allocate(Long.BYTES).putLong(reader.position()).array()));
+        for (ChainedOperator operator : operators) {
+            operator.snapshotState(checkpointId).ifPresent(bytes -> states.put(operator.name(), bytes));
+        }
+        return states;
+    }
+
+    void notifyCheckpointComplete(long checkpointId) {
+        for (ChainedOperator operator : operators) {
+            operator.notifyCheckpointComplete(checkpointId);
+        }
+    }
+
+    void notifyCheckpointAborted(long checkpointId) {
+        for (ChainedOperator operator : operators) {
+            operator.notifyCheckpointAborted(checkpointId);
         }
     }
 

@@ -3,43 +3,63 @@ package dev.snapflow.engine.runtime.subtask;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.StashBuffer;
 import akka.actor.typed.javadsl.TimerScheduler;
+import dev.snapflow.engine.checkpoint.CheckpointFailureReason;
+import dev.snapflow.engine.checkpoint.coordinator.CheckpointCoordinatorActor;
+import dev.snapflow.engine.checkpoint.coordinator.CheckpointProtocol;
+import dev.snapflow.engine.checkpoint.coordinator.SubtaskCheckpointMetrics;
+import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RuntimeSettings;
 import dev.snapflow.engine.graph.ExecutionPlan;
 import dev.snapflow.engine.graph.Partitioning;
 import dev.snapflow.engine.graph.SubtaskId;
 import dev.snapflow.engine.runtime.channel.ChannelProtocol;
+import dev.snapflow.engine.state.SubtaskState;
+import dev.snapflow.engine.storage.CheckpointStorage;
+import dev.snapflow.engine.storage.StateHandle;
+import dev.snapflow.serialization.event.CheckpointBarrier;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
- * The shell of one subtask: it turns channel messages into calls on its {@link SubtaskRunner}
- * and carries out the step the runner returns (continue later, wait, poll again, report done).
+ * The shell of one subtask: it turns channel and checkpoint messages into calls on its
+ * {@link SubtaskRunner} and carries out the step the runner returns (continue later, wait, poll
+ * again, report done). It writes its checkpoint snapshots to storage on the blocking-IO
+ * dispatcher, so that processing goes on meanwhile, and acknowledges them to the coordinator.
  *
  * <p>Lifecycle: on start it reports {@link SubtaskProtocol.SubtaskStarted} with the refs its
- * channels should use; once the job sends {@link ConnectChannels} it builds its operator chain
- * and runs. It reports {@link SubtaskProtocol.SubtaskFinished} or
- * {@link SubtaskProtocol.SubtaskFailed} and then stays idle until the job stops it.
+ * channels and the checkpoint coordinator should use, and stashes everything until the job sends
+ * {@link ConnectChannels}; then it builds its operator chain and runs. It reports
+ * {@link SubtaskProtocol.SubtaskFinished} or {@link SubtaskProtocol.SubtaskFailed}, and after
+ * finishing still answers checkpoints with its final state until the job stops it.
  */
 public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
 
-    public sealed interface Command permits ConnectChannels, WrappedConsumerMessage, WrappedProducerMessage, Tick {
+    public sealed interface Command permits ConnectChannels, WrappedConsumerMessage, WrappedProducerMessage,
+            WrappedCheckpointCommand, SnapshotWritten, SnapshotFailed, Tick {
     }
 
     /**
-     * Job → subtask, once every channel exists: the channels to read (by input channel index)
-     * and to write (by network edge id, then target index). The subtask then starts.
+     * Job → subtask, once every channel and the coordinator exist: the channels to read (by input
+     * channel index) and to write (by network edge id, then target index), and the coordinator.
      */
     public record ConnectChannels(
             List<ActorRef<ChannelProtocol.ChannelCommand>> inputs,
-            Map<Integer, List<ActorRef<ChannelProtocol.ChannelCommand>>> outputsByEdge)
+            Map<Integer, List<ActorRef<ChannelProtocol.ChannelCommand>>> outputsByEdge,
+            ActorRef<CheckpointCoordinatorActor.Command> coordinator)
             implements Command, NoSerializationVerificationNeeded {
         public ConnectChannels {
             inputs = List.copyOf(inputs);
@@ -54,51 +74,74 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     private record WrappedProducerMessage(ChannelProtocol.ProducerMessage message) implements Command {
     }
 
+    private record WrappedCheckpointCommand(CheckpointProtocol.SubtaskCheckpointCommand command)
+            implements Command, NoSerializationVerificationNeeded {
+    }
+
+    private record SnapshotWritten(CheckpointBarrier barrier, StateHandle handle, SubtaskCheckpointMetrics metrics)
+            implements Command {
+    }
+
+    private record SnapshotFailed(long checkpointId, Throwable cause) implements Command, NoSerializationVerificationNeeded {
+    }
+
     private enum Tick implements Command {
         CONTINUE, FLUSH, POLL
     }
 
+    /** What a subtask needs besides its place in the plan. */
+    public record Environment(RuntimeSettings settings, CheckpointSettings checkpointSettings, CheckpointStorage storage,
+                              SubtaskMetrics metrics, ActorRef<SubtaskProtocol.SubtaskEvent> job)
+            implements NoSerializationVerificationNeeded {
+    }
+
     private final SubtaskId id;
     private final String headName;
-    private final SubtaskRunner runner;
+    private SubtaskRunner runner;
     private final RecordWriter[] writersByEdge;
-    private final ActorRef<SubtaskProtocol.SubtaskEvent> job;
+    private final Environment environment;
+    private final ActorRef<CheckpointCoordinatorActor.Command> coordinator;
     private final TimerScheduler<Command> timers;
-    private final RuntimeSettings settings;
+    private final Executor blockingIo;
     private boolean continueScheduled;
     private boolean failed;
 
-    private SubtaskActor(ActorContext<Command> context, SubtaskId id, String headName, SubtaskRunner runner,
-                         RecordWriter[] writersByEdge, ActorRef<SubtaskProtocol.SubtaskEvent> job,
-                         TimerScheduler<Command> timers, RuntimeSettings settings) {
+    private SubtaskActor(ActorContext<Command> context, SubtaskId id, String headName, RecordWriter[] writersByEdge,
+                         Environment environment, ActorRef<CheckpointCoordinatorActor.Command> coordinator,
+                         TimerScheduler<Command> timers) {
         super(context);
         this.id = id;
         this.headName = headName;
-        this.runner = runner;
         this.writersByEdge = writersByEdge;
-        this.job = job;
+        this.environment = environment;
+        this.coordinator = coordinator;
         this.timers = timers;
-        this.settings = settings;
+        this.blockingIo = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     }
 
-    public static Behavior<Command> create(ExecutionPlan plan, SubtaskId id, RuntimeSettings settings,
-                                           SubtaskMetrics metrics, ActorRef<SubtaskProtocol.SubtaskEvent> job) {
-        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+    public static Behavior<Command> create(ExecutionPlan plan, SubtaskId id, Environment environment) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> Behaviors.withStash(1000, stash -> {
             ActorRef<ChannelProtocol.ConsumerMessage> consumerRef =
                     context.messageAdapter(ChannelProtocol.ConsumerMessage.class, WrappedConsumerMessage::new);
             ActorRef<ChannelProtocol.ProducerMessage> producerRef =
                     context.messageAdapter(ChannelProtocol.ProducerMessage.class, WrappedProducerMessage::new);
-            job.tell(new SubtaskProtocol.SubtaskStarted(id, consumerRef, producerRef));
+            ActorRef<CheckpointProtocol.SubtaskCheckpointCommand> checkpointRef =
+                    context.messageAdapter(CheckpointProtocol.SubtaskCheckpointCommand.class, WrappedCheckpointCommand::new);
+            environment.job().tell(new SubtaskProtocol.SubtaskStarted(id, consumerRef, producerRef, checkpointRef));
             return Behaviors.receive(Command.class)
-                    .onMessage(ConnectChannels.class, connect -> connected(context, timers, plan, id, settings, metrics, job, connect))
+                    .onMessage(ConnectChannels.class, connect -> connected(context, timers, stash, plan, id, environment, connect))
+                    .onAnyMessage(message -> {
+                        stash.stash(message);
+                        return Behaviors.same();
+                    })
                     .build();
-        }));
+        })));
     }
 
     private static Behavior<Command> connected(ActorContext<Command> context, TimerScheduler<Command> timers,
-                                               ExecutionPlan plan, SubtaskId id, RuntimeSettings settings,
-                                               SubtaskMetrics metrics, ActorRef<SubtaskProtocol.SubtaskEvent> job,
-                                               ConnectChannels connect) {
+                                               StashBuffer<Command> stash, ExecutionPlan plan, SubtaskId id,
+                                               Environment environment, ConnectChannels connect) {
+        RuntimeSettings settings = environment.settings();
         ExecutionPlan.Chain chain = plan.chains().get(id.chainId());
         String headName = plan.graph().operator(chain.headId()).name();
         OutputPressure pressure = new OutputPressure();
@@ -117,23 +160,48 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
         }
         SubtaskRunner.CreditPort creditPort = (channel, credits) ->
                 connect.inputs().get(channel).tell(new ChannelProtocol.GrantCredit(credits));
-        SubtaskActor actor;
+        SubtaskActor actor = new SubtaskActor(context, id, headName, writersByEdge, environment, connect.coordinator(), timers);
         try {
             OperatorChain operators = OperatorChain.create(plan, chain, id.subtaskIndex(), edgeId -> writersByEdge[edgeId]);
-            SubtaskRunner runner = new SubtaskRunner(operators, writers, connect.inputs().size(),
-                    settings.creditsPerChannel(), settings.floatingCreditsPerGate(), creditPort, pressure, metrics,
-                    System::nanoTime, settings.recordsPerTurn(), settings.bufferRecords());
-            actor = new SubtaskActor(context, id, headName, runner, writersByEdge, job, timers, settings);
-            runner.start();
+            actor.runner = new SubtaskRunner(operators, writers, connect.inputs().size(),
+                    settings.creditsPerChannel(), settings.floatingCreditsPerGate(), creditPort, pressure,
+                    environment.metrics(), System::nanoTime, settings.recordsPerTurn(), settings.bufferRecords(),
+                    environment.checkpointSettings(), actor.new CheckpointWriter(), System::currentTimeMillis);
+            actor.runner.start();
         } catch (UserFunctionException e) {
-            job.tell(new SubtaskProtocol.SubtaskFailed(id, e.operatorName(), e.getCause()));
+            environment.job().tell(new SubtaskProtocol.SubtaskFailed(id, e.operatorName(), e.getCause()));
             return Behaviors.ignore();
         }
         if (!writers.isEmpty()) {
             timers.startTimerWithFixedDelay(Tick.FLUSH, settings.flushTimeout());
         }
         actor.runNow();
-        return actor;
+        return stash.unstashAll(actor);
+    }
+
+    /** Writes snapshots off the actor's thread and tells the coordinator. */
+    private final class CheckpointWriter implements SubtaskRunner.CheckpointPort {
+        @Override
+        public void snapshotTaken(CheckpointBarrier barrier, SubtaskState state, long alignmentNanos, long startDelayMillis,
+                                  long syncNanos) {
+            long asyncStart = System.nanoTime();
+            CheckpointStorage storage = environment.storage();
+            getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return storage.writeState(barrier.id(), id, state);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, blockingIo), (handle, failure) -> failure == null
+                    ? new SnapshotWritten(barrier, handle, new SubtaskCheckpointMetrics(alignmentNanos, startDelayMillis,
+                    syncNanos, System.nanoTime() - asyncStart, handle.sizeBytes()))
+                    : new SnapshotFailed(barrier.id(), failure));
+        }
+
+        @Override
+        public void declined(long checkpointId, CheckpointFailureReason reason) {
+            coordinator.tell(new CheckpointCoordinatorActor.DeclineCheckpoint(id, checkpointId, reason, "at " + headName));
+        }
     }
 
     @Override
@@ -141,6 +209,9 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
         return newReceiveBuilder()
                 .onMessage(WrappedConsumerMessage.class, this::onConsumerMessage)
                 .onMessage(WrappedProducerMessage.class, this::onProducerMessage)
+                .onMessage(WrappedCheckpointCommand.class, this::onCheckpointCommand)
+                .onMessage(SnapshotWritten.class, this::onSnapshotWritten)
+                .onMessage(SnapshotFailed.class, this::onSnapshotFailed)
                 .onMessageEquals(Tick.CONTINUE, this::onContinue)
                 .onMessageEquals(Tick.FLUSH, this::onFlush)
                 .onMessageEquals(Tick.POLL, this::onPoll)
@@ -166,6 +237,37 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
         return this;
     }
 
+    private Behavior<Command> onCheckpointCommand(WrappedCheckpointCommand wrapped) {
+        if (failed) {
+            return this;
+        }
+        guarded(() -> {
+            CheckpointProtocol.SubtaskCheckpointCommand command = wrapped.command();
+            if (command instanceof CheckpointProtocol.TriggerCheckpoint trigger) {
+                runner.triggerCheckpoint(trigger.barrier());
+            } else if (command instanceof CheckpointProtocol.NotifyCheckpointComplete complete) {
+                runner.notifyCheckpointComplete(complete.checkpointId());
+            } else if (command instanceof CheckpointProtocol.NotifyCheckpointAborted aborted) {
+                runner.notifyCheckpointAborted(aborted.checkpointId());
+            }
+        });
+        return this;
+    }
+
+    private Behavior<Command> onSnapshotWritten(SnapshotWritten written) {
+        coordinator.tell(new CheckpointCoordinatorActor.AcknowledgeCheckpoint(id, written.barrier().id(),
+                written.handle(), written.metrics()));
+        return this;
+    }
+
+    private Behavior<Command> onSnapshotFailed(SnapshotFailed snapshotFailed) {
+        getContext().getLog().warn("Writing checkpoint {} of {} failed", snapshotFailed.checkpointId(), headName,
+                snapshotFailed.cause());
+        coordinator.tell(new CheckpointCoordinatorActor.DeclineCheckpoint(id, snapshotFailed.checkpointId(),
+                CheckpointFailureReason.CHECKPOINT_ASYNC_EXCEPTION, String.valueOf(snapshotFailed.cause())));
+        return this;
+    }
+
     private Behavior<Command> onContinue() {
         continueScheduled = false;
         runNow();
@@ -186,7 +288,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     }
 
     private Behavior<Command> onPostStop() {
-        runner.abandon();
+        runner.close();
         return this;
     }
 
@@ -194,26 +296,31 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
         if (failed || runner.isFinished()) {
             return;
         }
-        SubtaskRunner.Step step;
-        try {
-            step = runner.run();
-        } catch (UserFunctionException e) {
-            fail(e.operatorName(), e.getCause());
-            return;
-        } catch (RuntimeException e) {
-            fail(headName, e);
-            return;
-        }
+        guarded(() -> carryOut(runner.run()));
+    }
+
+    private void carryOut(SubtaskRunner.Step step) {
         switch (step) {
             case YIELD -> scheduleContinue();
-            case POLL_LATER -> timers.startSingleTimer(Tick.POLL, settings.idleSourcePollInterval());
+            case POLL_LATER -> timers.startSingleTimer(Tick.POLL, environment.settings().idleSourcePollInterval());
             case FINISHED -> {
                 timers.cancelAll();
-                job.tell(new SubtaskProtocol.SubtaskFinished(id, runner.sinkResults()));
+                environment.job().tell(new SubtaskProtocol.SubtaskFinished(id, runner.sinkResults()));
             }
             case BLOCKED, IDLE -> {
                 // Woken by the next release or delivery.
             }
+        }
+    }
+
+    /** Runs runner work; a user failure (or a runtime bug) fails this subtask and is reported to the job. */
+    private void guarded(Runnable work) {
+        try {
+            work.run();
+        } catch (UserFunctionException e) {
+            fail(e.operatorName(), e.getCause());
+        } catch (RuntimeException e) {
+            fail(headName, e);
         }
     }
 
@@ -227,7 +334,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     private void fail(String operatorName, Throwable cause) {
         failed = true;
         timers.cancelAll();
-        runner.abandon();
-        job.tell(new SubtaskProtocol.SubtaskFailed(id, operatorName, cause));
+        runner.close();
+        environment.job().tell(new SubtaskProtocol.SubtaskFailed(id, operatorName, cause));
     }
 }

@@ -3,6 +3,7 @@ package dev.snapflow.engine.runtime.subtask;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import dev.snapflow.engine.graph.SubtaskId;
+import dev.snapflow.engine.checkpoint.coordinator.CheckpointProtocol;
 import dev.snapflow.engine.runtime.channel.ChannelProtocol;
 
 import java.util.List;
@@ -23,13 +24,14 @@ public final class SubtaskProtocol {
     }
 
     /**
-     * Sent once the subtask exists: the refs its channels deliver to. The job creates the
+     * Sent once the subtask exists: the refs its channels deliver to and the coordinator triggers. The job creates the
      * channels with them, then sends {@code ConnectChannels}.
      */
     public record SubtaskStarted(
             SubtaskId subtask,
             ActorRef<ChannelProtocol.ConsumerMessage> consumerRef,
-            ActorRef<ChannelProtocol.ProducerMessage> producerRef) implements SubtaskEvent {
+            ActorRef<ChannelProtocol.ProducerMessage> producerRef,
+            ActorRef<CheckpointProtocol.SubtaskCheckpointCommand> checkpointRef) implements SubtaskEvent {
     }
 
     /**

@@ -8,7 +8,17 @@ import dev.snapflow.engine.runtime.channel.EventItem;
 import dev.snapflow.engine.runtime.channel.RecordBatch;
 import dev.snapflow.engine.runtime.gate.CreditBalance;
 import dev.snapflow.engine.runtime.gate.InputGate;
+import dev.snapflow.engine.checkpoint.CheckpointFailureReason;
+import dev.snapflow.engine.checkpoint.barrier.AlignedBarrierHandler;
+import dev.snapflow.engine.checkpoint.barrier.BarrierAction;
+import dev.snapflow.engine.checkpoint.barrier.BarrierTracker;
+import dev.snapflow.engine.checkpoint.barrier.CheckpointBarrierHandler;
+import dev.snapflow.engine.config.CheckpointSettings;
+import dev.snapflow.engine.state.SubtaskState;
+import dev.snapflow.serialization.event.CancelCheckpointMarker;
+import dev.snapflow.serialization.event.CheckpointBarrier;
 import dev.snapflow.serialization.event.EndOfPartitionEvent;
+import dev.snapflow.serialization.event.Event;
 
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -41,6 +51,16 @@ final class SubtaskRunner {
         void grant(int channel, int credits);
     }
 
+    /** Where the runner's part of a checkpoint goes; the actor writes it and tells the coordinator. */
+    interface CheckpointPort {
+        /** The synchronous snapshot is taken (and the barrier forwarded): write it and acknowledge. */
+        void snapshotTaken(CheckpointBarrier barrier, SubtaskState state, long alignmentNanos, long startDelayMillis,
+                           long syncNanos);
+
+        /** This subtask gives up checkpoint {@code checkpointId}. */
+        void declined(long checkpointId, CheckpointFailureReason reason);
+    }
+
     private final OperatorChain chain;
     private final List<RecordWriter> writers;
     private final SourceReader<Object> source;
@@ -53,6 +73,13 @@ final class SubtaskRunner {
     private final int recordsPerTurn;
     private final int sourceReadSize;
     private final Collector<Object> entry;
+    /** Aligns the input channels on barriers; null for a source chain. */
+    private final CheckpointBarrierHandler barrierHandler;
+    private final CheckpointPort checkpointPort;
+    private final LongSupplier wallClockMillis;
+    /** The newest checkpoint this subtask snapshotted or gave up; older barriers are out of order. */
+    private long lastCheckpointId = -1;
+    private boolean closed;
 
     private RecordBatch currentBatch;
     private int currentChannel;
@@ -70,7 +97,8 @@ final class SubtaskRunner {
      */
     SubtaskRunner(OperatorChain chain, List<RecordWriter> writers, int inputChannels, int exclusiveCredits,
                   int floatingCredits, CreditPort creditPort, OutputPressure pressure, SubtaskMetrics metrics,
-                  LongSupplier nanoClock, int recordsPerTurn, int sourceReadSize) {
+                  LongSupplier nanoClock, int recordsPerTurn, int sourceReadSize,
+                  CheckpointSettings checkpointSettings, CheckpointPort checkpointPort, LongSupplier wallClockMillis) {
         this.chain = chain;
         this.writers = List.copyOf(writers);
         this.source = chain.source().orElse(null);
@@ -89,6 +117,17 @@ final class SubtaskRunner {
         };
         if ((source == null) == (gate == null)) {
             throw new IllegalArgumentException("A subtask reads either a source or input channels");
+        }
+        this.checkpointPort = checkpointPort;
+        this.wallClockMillis = wallClockMillis;
+        if (gate == null) {
+            this.barrierHandler = null;
+        } else if (checkpointSettings.mode() == CheckpointSettings.Mode.EXACTLY_ONCE) {
+            this.barrierHandler = new AlignedBarrierHandler(inputChannels, checkpointSettings.checkpointsAfterInputsEnd(),
+                    nanoClock, wallClockMillis);
+        } else {
+            this.barrierHandler = new BarrierTracker(inputChannels, checkpointSettings.checkpointsAfterInputsEnd(),
+                    nanoClock, wallClockMillis);
         }
     }
 
@@ -144,14 +183,74 @@ final class SubtaskRunner {
         return chain.sinkResults();
     }
 
-    /** Closes the operators if the subtask stops before finishing; never throws. */
-    void abandon() {
-        if (!finished) {
+    /** Closes the operators once, when the subtask stops; never throws. */
+    void close() {
+        if (!closed) {
+            closed = true;
             finished = true;
             try {
                 chain.close();
             } catch (RuntimeException ignored) {
-                // The subtask is being torn down after a failure or cancel; the first cause is what counts.
+                // The subtask is being torn down; a failure that matters was reported when it happened.
+            }
+        }
+    }
+
+    /**
+     * The coordinator triggered a checkpoint here (a source, or a subtask whose input has ended):
+     * snapshot now and, if the output has not ended, send the barrier downstream.
+     */
+    void triggerCheckpoint(CheckpointBarrier barrier) {
+        long startDelay = Math.max(0, wallClockMillis.getAsLong() - barrier.timestamp());
+        takeSnapshot(barrier, 0, startDelay);
+    }
+
+    void notifyCheckpointComplete(long checkpointId) {
+        if (!closed) {
+            chain.notifyCheckpointComplete(checkpointId);
+        }
+    }
+
+    void notifyCheckpointAborted(long checkpointId) {
+        if (!closed) {
+            chain.notifyCheckpointAborted(checkpointId);
+        }
+    }
+
+    /** Snapshot, then forward the barrier behind every record before it (unless the output has ended). */
+    private void takeSnapshot(CheckpointBarrier barrier, long alignmentNanos, long startDelayMillis) {
+        if (barrier.id() <= lastCheckpointId) {
+            return; // out of order: a newer checkpoint was already taken or given up here
+        }
+        lastCheckpointId = barrier.id();
+        long start = nanoClock.getAsLong();
+        SubtaskState state = SubtaskState.of(chain.snapshot(barrier.id()));
+        long syncNanos = nanoClock.getAsLong() - start;
+        if (!inputEnded) {
+            for (RecordWriter writer : writers) {
+                writer.emitEvent(barrier);
+            }
+        }
+        checkpointPort.snapshotTaken(barrier, state, alignmentNanos, startDelayMillis, syncNanos);
+    }
+
+    private void carryOut(List<BarrierAction> actions) {
+        for (BarrierAction action : actions) {
+            if (action instanceof BarrierAction.BlockChannel block) {
+                gate.block(block.channel());
+            } else if (action instanceof BarrierAction.ResumeChannel resume) {
+                gate.resume(resume.channel());
+            } else if (action instanceof BarrierAction.TriggerCheckpoint trigger) {
+                takeSnapshot(trigger.barrier(), trigger.alignmentNanos(), trigger.startDelayMillis());
+            } else if (action instanceof BarrierAction.AbortCheckpoint abort) {
+                lastCheckpointId = Math.max(lastCheckpointId, abort.checkpointId());
+                checkpointPort.declined(abort.checkpointId(), abort.reason());
+                if (!inputEnded) {
+                    // Downstream subtasks aligning on this checkpoint must stop waiting for it.
+                    for (RecordWriter writer : writers) {
+                        writer.emitEvent(new CancelCheckpointMarker(abort.checkpointId()));
+                    }
+                }
             }
         }
     }
@@ -187,8 +286,8 @@ final class SubtaskRunner {
                 return Step.BLOCKED;
             }
             if (inputEnded) {
+                // Operators stay open: a finished subtask still answers checkpoints with its final state.
                 finished = true;
-                chain.close();
                 return Step.FINISHED;
             }
             if (source != null) {
@@ -258,13 +357,19 @@ final class SubtaskRunner {
     }
 
     private void onEvent(int channel, EventItem item) {
-        if (item.event() instanceof EndOfPartitionEvent) {
+        Event event = item.event();
+        if (event instanceof CheckpointBarrier barrier) {
+            carryOut(barrierHandler.onBarrier(channel, barrier));
+        } else if (event instanceof CancelCheckpointMarker marker) {
+            carryOut(barrierHandler.onCancellationMarker(channel, marker.checkpointId()));
+        } else if (event instanceof EndOfPartitionEvent) {
+            carryOut(barrierHandler.onEndOfPartition(channel));
             if (gate.markEnded(channel)) {
                 endInput();
             }
-            return;
+        } else {
+            throw new IllegalStateException("Unexpected event on input channel " + channel + ": " + event);
         }
-        throw new IllegalStateException("Unexpected event on input channel " + channel + ": " + item.event());
     }
 
     /** Lets the operators emit their last records, then ends every output with EndOfPartition. */

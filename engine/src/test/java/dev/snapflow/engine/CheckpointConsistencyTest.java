@@ -1,0 +1,130 @@
+package dev.snapflow.engine;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import dev.snapflow.engine.api.CheckpointedFunction;
+import dev.snapflow.engine.api.Collector;
+import dev.snapflow.engine.api.KeyedProcessFunction;
+import dev.snapflow.engine.checkpoint.stats.CheckpointStats;
+import dev.snapflow.engine.config.CheckpointSettings;
+import dev.snapflow.engine.config.RuntimeSettings;
+import dev.snapflow.engine.connectors.Sinks;
+import dev.snapflow.engine.connectors.Sources;
+import dev.snapflow.engine.graph.JobBuilder;
+import dev.snapflow.engine.state.SubtaskState;
+import dev.snapflow.engine.storage.CheckpointMetadata;
+import dev.snapflow.engine.storage.InMemoryCheckpointStorage;
+import dev.snapflow.engine.storage.StateHandle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The global consistency check: in every completed checkpoint of a keyed running-count job, the
+ * counts in the operator state add up to the number of records the sources had emitted at their
+ * snapshot (the sum of their positions). Exactly once: equal. At least once: never less.
+ */
+class CheckpointConsistencyTest {
+
+    private static final String COUNT = "count";
+    private static ActorTestKit testKit;
+
+    @BeforeAll
+    static void startTestKit() {
+        testKit = ActorTestKit.create();
+    }
+
+    @AfterAll
+    static void stopTestKit() {
+        testKit.shutdownTestKit();
+    }
+
+    /** Counts records per key; its snapshot is the number of keys followed by (key, count) pairs. */
+    static final class RunningCount implements KeyedProcessFunction<Long, Long, Long>, CheckpointedFunction {
+        private final Map<Long, Long> counts = new HashMap<>();
+
+        @Override
+        public void processElement(Long value, Context<Long> context, Collector<Long> out) {
+            long count = counts.merge(context.currentKey(), 1L, Long::sum);
+            if (count % 10_000 == 0) {
+                out.collect(count);
+            }
+        }
+
+        @Override
+        public byte[] snapshotState(long checkpointId) throws IOException {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(counts.size());
+            for (Map.Entry<Long, Long> entry : counts.entrySet()) {
+                out.writeLong(entry.getKey());
+                out.writeLong(entry.getValue());
+            }
+            return bytes.toByteArray();
+        }
+    }
+
+    private static long countedRecords(byte[] snapshot) {
+        ByteBuffer in = ByteBuffer.wrap(snapshot);
+        long total = 0;
+        for (int entries = in.getInt(); entries > 0; entries--) {
+            in.getLong();
+            total += in.getLong();
+        }
+        return total;
+    }
+
+    @ParameterizedTest(name = "parallelism {0}, {1}")
+    @CsvSource({"1, EXACTLY_ONCE", "2, EXACTLY_ONCE", "4, EXACTLY_ONCE", "1, AT_LEAST_ONCE", "2, AT_LEAST_ONCE", "4, AT_LEAST_ONCE"})
+    void when_a_keyed_job_checkpoints_then_every_checkpoint_is_consistent_with_the_source_positions(
+            int parallelism, CheckpointSettings.Mode mode) throws Exception {
+        InMemoryCheckpointStorage storage = new InMemoryCheckpointStorage();
+        CheckpointSettings checkpoints = CheckpointSettings.create(testKit.system())
+                .withInterval(Duration.ofMillis(10)).withMode(mode).withRetained(1_000).withTimeout(Duration.ofSeconds(30));
+        RuntimeSettings runtime = RuntimeSettings.create(testKit.system()).withBufferRecords(256);
+        JobBuilder job = JobBuilder.create("running-count").defaultParallelism(parallelism);
+        job.source("numbers", Sources.sequence(1, 2_000_000))
+                .keyBy(value -> value % 1000)
+                .process(COUNT, RunningCount::new)
+                .sink("out", Sinks.discard());
+
+        JobHandle handle = Snapflow.submit(testKit.system(), job.build(), runtime, checkpoints, storage);
+        handle.result().toCompletableFuture().get(120, TimeUnit.SECONDS);
+
+        assertThat(storage.completedCheckpointIds()).as("completed checkpoints").hasSizeGreaterThanOrEqualTo(3);
+        for (long id : storage.completedCheckpointIds()) {
+            CheckpointMetadata metadata = storage.readMetadata(id).orElseThrow();
+            long emitted = 0;
+            long counted = 0;
+            for (StateHandle handleOfSubtask : metadata.states().values()) {
+                SubtaskState state = storage.readState(handleOfSubtask);
+                if (state.operators().contains("numbers")) {
+                    emitted += ByteBuffer.wrap(state.operatorState("numbers").orElseThrow()).getLong();
+                }
+                if (state.operators().contains(COUNT)) {
+                    counted += countedRecords(state.operatorState(COUNT).orElseThrow());
+                }
+            }
+            if (mode == CheckpointSettings.Mode.EXACTLY_ONCE) {
+                assertThat(counted).as("checkpoint %d: records in state vs emitted by the sources", id).isEqualTo(emitted);
+            } else {
+                assertThat(counted).as("checkpoint %d: records in state vs emitted by the sources", id).isGreaterThanOrEqualTo(emitted);
+            }
+        }
+        // The job may end between a checkpoint's metadata being written and its statistics arriving.
+        assertThat(handle.checkpointStats()).filteredOn(s -> s.status() == CheckpointStats.Status.COMPLETED)
+                .isNotEmpty()
+                .allSatisfy(stats -> assertThat(storage.completedCheckpointIds()).contains(stats.id()));
+    }
+}
