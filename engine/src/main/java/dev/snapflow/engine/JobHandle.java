@@ -23,15 +23,17 @@ import java.util.concurrent.TimeUnit;
 public final class JobHandle {
 
     private final ActorSystem<?> system;
+    private final String jobId;
     private final String jobName;
     private final ActorRef<JobMasterActor.Command> jobMaster;
     private final CompletableFuture<JobResult> result;
     private final CompletableFuture<Done> terminated;
     private final MetricsRegistry metrics;
 
-    JobHandle(ActorSystem<?> system, String jobName, ActorRef<JobMasterActor.Command> jobMaster,
+    JobHandle(ActorSystem<?> system, String jobId, String jobName, ActorRef<JobMasterActor.Command> jobMaster,
               CompletableFuture<JobOutcome> outcome, CompletableFuture<Done> terminated, MetricsRegistry metrics) {
         this.system = system;
+        this.jobId = jobId;
         this.jobName = jobName;
         this.jobMaster = jobMaster;
         this.terminated = terminated;
@@ -55,6 +57,11 @@ public final class JobHandle {
 
     public String jobName() {
         return jobName;
+    }
+
+    /** This submission's id: the job's name plus a random part; its checkpoint directory is named after it. */
+    public String jobId() {
+        return jobId;
     }
 
     /**

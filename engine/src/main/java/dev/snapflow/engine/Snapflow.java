@@ -8,6 +8,7 @@ import akka.actor.typed.Props;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RuntimeSettings;
 import dev.snapflow.engine.storage.CheckpointStorage;
+import dev.snapflow.engine.storage.FileSystemCheckpointStorage;
 import dev.snapflow.engine.storage.InMemoryCheckpointStorage;
 import dev.snapflow.engine.graph.ExecutionPlan;
 import dev.snapflow.engine.graph.JobGraph;
@@ -15,6 +16,8 @@ import dev.snapflow.engine.job.JobMasterActor;
 import dev.snapflow.engine.job.JobOutcome;
 import dev.snapflow.engine.job.MetricsRegistry;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -43,17 +46,34 @@ public final class Snapflow {
     }
 
     /**
-     * Submits {@code job} with the given settings. Checkpoints are kept in memory (they last as
-     * long as the job's actor system).
+     * Submits {@code job} with the given settings. Checkpoints go to the settings' directory, or
+     * stay in memory (for as long as the actor system runs) when it has none.
+     *
+     * @throws UncheckedIOException if the checkpoint directory cannot be created
      */
     public static JobHandle submit(ActorSystem<?> system, JobGraph job, RuntimeSettings settings,
                                    CheckpointSettings checkpointSettings) {
-        return submit(system, job, settings, checkpointSettings, new InMemoryCheckpointStorage());
+        String jobId = actorName(job.name()) + "-" + UUID.randomUUID();
+        CheckpointStorage storage;
+        try {
+            storage = checkpointSettings.directory().isPresent()
+                    ? new FileSystemCheckpointStorage(checkpointSettings.directory().get(), jobId)
+                    : new InMemoryCheckpointStorage();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the checkpoint directory of job '" + job.name() + "' under "
+                    + checkpointSettings.directory().get(), e);
+        }
+        return submit(system, job, jobId, settings, checkpointSettings, storage);
     }
 
     /** Submits {@code job} keeping its checkpoints in {@code storage}. */
     static JobHandle submit(ActorSystem<?> system, JobGraph job, RuntimeSettings settings,
                             CheckpointSettings checkpointSettings, CheckpointStorage storage) {
+        return submit(system, job, actorName(job.name()) + "-" + UUID.randomUUID(), settings, checkpointSettings, storage);
+    }
+
+    private static JobHandle submit(ActorSystem<?> system, JobGraph job, String jobId, RuntimeSettings settings,
+                                    CheckpointSettings checkpointSettings, CheckpointStorage storage) {
         ExecutionPlan plan = ExecutionPlan.of(job);
         CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
         CompletableFuture<Done> terminated = new CompletableFuture<>();
@@ -61,8 +81,8 @@ public final class Snapflow {
         Behavior<JobMasterActor.Command> master = JobMasterActor.create(plan, settings, checkpointSettings,
                 storage, outcome, terminated, metrics);
         ActorRef<JobMasterActor.Command> ref = system.systemActorOf(
-                master, "snapflow-job-" + actorName(job.name()) + "-" + UUID.randomUUID(), Props.empty());
-        return new JobHandle(system, job.name(), ref, outcome, terminated, metrics);
+                master, "snapflow-job-" + jobId, Props.empty());
+        return new JobHandle(system, jobId, job.name(), ref, outcome, terminated, metrics);
     }
 
     private static String actorName(String jobName) {

@@ -4,6 +4,7 @@ import akka.actor.typed.ActorSystem;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -34,9 +35,11 @@ public final class CheckpointSettings {
     private final int tolerableFailures;
     private final int retained;
     private final boolean checkpointsAfterInputsEnd;
+    private final Optional<Path> directory;
 
     private CheckpointSettings(Optional<Duration> interval, Mode mode, Duration timeout, Duration minPause,
-                               int maxConcurrent, int tolerableFailures, int retained, boolean checkpointsAfterInputsEnd) {
+                               int maxConcurrent, int tolerableFailures, int retained, boolean checkpointsAfterInputsEnd,
+                               Optional<Path> directory) {
         interval.ifPresent(value -> requirePositive("interval", value));
         requirePositive("timeout", timeout);
         if (minPause == null || minPause.isNegative()) {
@@ -53,6 +56,7 @@ public final class CheckpointSettings {
         this.tolerableFailures = tolerableFailures;
         this.retained = retained;
         this.checkpointsAfterInputsEnd = checkpointsAfterInputsEnd;
+        this.directory = Objects.requireNonNull(directory, "directory");
     }
 
     public static CheckpointSettings create(ActorSystem<?> system) {
@@ -78,9 +82,11 @@ public final class CheckpointSettings {
                 throw new IllegalArgumentException(CONFIG_PATH + ".mode must be exactly-once or at-least-once, was '"
                         + c.getString("mode") + "'");
             }
+            String directoryText = c.getString("directory").trim();
+            Optional<Path> directory = directoryText.isEmpty() ? Optional.empty() : Optional.of(Path.of(directoryText));
             return new CheckpointSettings(interval, mode, c.getDuration("timeout"), c.getDuration("min-pause"),
                     c.getInt("max-concurrent"), c.getInt("tolerable-failed-checkpoints"), c.getInt("retained"),
-                    c.getBoolean("checkpoints-after-inputs-end"));
+                    c.getBoolean("checkpoints-after-inputs-end"), directory);
         } catch (ConfigException e) {
             throw new IllegalArgumentException("Invalid " + CONFIG_PATH + " settings: " + e.getMessage(), e);
         }
@@ -137,48 +143,64 @@ public final class CheckpointSettings {
         return checkpointsAfterInputsEnd;
     }
 
+    /** Where checkpoints are written ({@code <directory>/<job-id>/chk-<n>/}); empty: kept in memory. */
+    public Optional<Path> directory() {
+        return directory;
+    }
+
+    public CheckpointSettings withDirectory(Path value) {
+        return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
+                checkpointsAfterInputsEnd, Optional.of(value));
+    }
+
+    public CheckpointSettings inMemory() {
+        return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
+                checkpointsAfterInputsEnd, Optional.empty());
+    }
+
     public CheckpointSettings withInterval(Duration value) {
         return new CheckpointSettings(Optional.of(value), mode, timeout, minPause, maxConcurrent, tolerableFailures,
-                retained, checkpointsAfterInputsEnd);
+                retained, checkpointsAfterInputsEnd, directory);
     }
 
     public CheckpointSettings withoutInterval() {
         return new CheckpointSettings(Optional.empty(), mode, timeout, minPause, maxConcurrent, tolerableFailures,
-                retained, checkpointsAfterInputsEnd);
+                retained, checkpointsAfterInputsEnd, directory);
     }
 
     public CheckpointSettings withMode(Mode value) {
         return new CheckpointSettings(interval, value, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd);
+                checkpointsAfterInputsEnd, directory);
     }
 
     public CheckpointSettings withTimeout(Duration value) {
         return new CheckpointSettings(interval, mode, value, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd);
+                checkpointsAfterInputsEnd, directory);
     }
 
     public CheckpointSettings withMinPause(Duration value) {
         return new CheckpointSettings(interval, mode, timeout, value, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd);
+                checkpointsAfterInputsEnd, directory);
     }
 
     public CheckpointSettings withMaxConcurrent(int value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, value, tolerableFailures, retained,
-                checkpointsAfterInputsEnd);
+                checkpointsAfterInputsEnd, directory);
     }
 
     public CheckpointSettings withTolerableFailures(int value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, value, retained,
-                checkpointsAfterInputsEnd);
+                checkpointsAfterInputsEnd, directory);
     }
 
     public CheckpointSettings withRetained(int value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, value,
-                checkpointsAfterInputsEnd);
+                checkpointsAfterInputsEnd, directory);
     }
 
     public CheckpointSettings withCheckpointsAfterInputsEnd(boolean value) {
-        return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained, value);
+        return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained, value,
+                directory);
     }
 
     @Override
@@ -186,6 +208,7 @@ public final class CheckpointSettings {
         return "CheckpointSettings(interval=" + interval.map(Duration::toString).orElse("off") + ", mode=" + mode
                 + ", timeout=" + timeout + ", minPause=" + minPause + ", maxConcurrent=" + maxConcurrent
                 + ", tolerableFailures=" + tolerableFailures + ", retained=" + retained
-                + ", checkpointsAfterInputsEnd=" + checkpointsAfterInputsEnd + ")";
+                + ", checkpointsAfterInputsEnd=" + checkpointsAfterInputsEnd
+                + ", directory=" + directory.map(Path::toString).orElse("(memory)") + ")";
     }
 }

@@ -28,7 +28,7 @@ public final class InMemoryCheckpointStorage implements CheckpointStorage {
     public StateHandle writeState(long checkpointId, SubtaskId subtask, SubtaskState state) {
         String key = key(checkpointId, subtask);
         states.put(key, state);
-        return new StateHandle(checkpointId, subtask, key, state.sizeBytes());
+        return new StateHandle(checkpointId, subtask, key, state.sizeBytes(), 0);
     }
 
     @Override

@@ -10,9 +10,10 @@ import java.util.Objects;
  * @param checkpointId the checkpoint
  * @param subtask      whose state it is
  * @param location     storage-specific: a file name for the filesystem, a key in memory
- * @param sizeBytes    bytes written
+ * @param sizeBytes    bytes of state written
+ * @param checksum     CRC32C of what was written, where the storage keeps one; 0 otherwise
  */
-public record StateHandle(long checkpointId, SubtaskId subtask, String location, long sizeBytes) {
+public record StateHandle(long checkpointId, SubtaskId subtask, String location, long sizeBytes, long checksum) {
     public StateHandle {
         Objects.requireNonNull(subtask, "subtask");
         Objects.requireNonNull(location, "location");

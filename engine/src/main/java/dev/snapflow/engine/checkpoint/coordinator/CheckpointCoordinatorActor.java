@@ -3,6 +3,7 @@ package dev.snapflow.engine.checkpoint.coordinator;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -147,6 +148,7 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
                 .onMessage(Expire.class, this::onExpire)
                 .onMessage(MetadataWritten.class, this::onMetadataWritten)
                 .onMessage(MetadataFailed.class, this::onMetadataFailed)
+                .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
     }
 
@@ -266,6 +268,12 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
             job.tell(new CheckpointProtocol.FailJob(id, aborted.reason(), "Exceeded the tolerable checkpoint failure count ("
                     + settings.tolerableFailures() + "); last failure: checkpoint " + id + " " + reason));
         }
+        return this;
+    }
+
+    /** The job ended: checkpoints still in progress will never complete, so none of them may stay in storage. */
+    private Behavior<Command> onPostStop() {
+        coordinator.pendingIds().forEach(this::discard);
         return this;
     }
 

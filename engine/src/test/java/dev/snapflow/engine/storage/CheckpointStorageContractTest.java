@@ -1,0 +1,96 @@
+package dev.snapflow.engine.storage;
+
+import dev.snapflow.engine.graph.SubtaskId;
+import dev.snapflow.engine.state.SubtaskState;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What every {@link CheckpointStorage} must do; one subclass per implementation. */
+abstract class CheckpointStorageContractTest {
+
+    static final SubtaskId A = new SubtaskId(0, 0);
+    static final SubtaskId B = new SubtaskId(1, 2);
+
+    CheckpointStorage storage;
+
+    abstract CheckpointStorage createStorage() throws IOException;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        storage = createStorage();
+    }
+
+    static SubtaskState state(String operator, int... bytes) {
+        byte[] array = new byte[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            array[i] = (byte) bytes[i];
+        }
+        return SubtaskState.of(Map.of(operator, array, "other", new byte[0]));
+    }
+
+    CheckpointMetadata complete(long id) throws IOException {
+        StateHandle a = storage.writeState(id, A, state("source", 1, 2, 3));
+        StateHandle b = storage.writeState(id, B, state("count", (int) id));
+        CheckpointMetadata metadata = new CheckpointMetadata("job", id, 1000 + id, 2000 + id, Map.of(A, a, B, b));
+        storage.writeMetadata(metadata);
+        return metadata;
+    }
+
+    @Test
+    void when_state_is_written_then_it_reads_back_equal() throws IOException {
+        SubtaskState state = state("source", 9, 8, 7);
+
+        StateHandle handle = storage.writeState(3, A, state);
+
+        assertThat(storage.readState(handle)).isEqualTo(state);
+        assertThat(handle.subtask()).isEqualTo(A);
+        assertThat(handle.checkpointId()).isEqualTo(3);
+    }
+
+    @Test
+    void when_only_state_is_written_then_the_checkpoint_is_not_complete() throws IOException {
+        storage.writeState(1, A, state("source", 1));
+
+        assertThat(storage.completedCheckpointIds()).isEmpty();
+        assertThat(storage.latestCompleted()).isEmpty();
+        assertThat(storage.readMetadata(1)).isEmpty();
+    }
+
+    @Test
+    void when_metadata_is_written_then_the_checkpoint_is_complete_and_the_newest_is_latest() throws IOException {
+        complete(1);
+        CheckpointMetadata second = complete(2);
+
+        assertThat(storage.completedCheckpointIds()).containsExactly(1L, 2L);
+        assertThat(storage.latestCompleted()).contains(second);
+        assertThat(storage.readMetadata(2)).contains(second);
+        assertThat(storage.readState(second.states().get(B))).isEqualTo(state("count", 2));
+    }
+
+    @Test
+    void when_a_checkpoint_is_discarded_then_nothing_of_it_remains() throws IOException {
+        CheckpointMetadata first = complete(1);
+        complete(2);
+
+        storage.discard(1);
+        storage.discard(7);
+
+        assertThat(storage.completedCheckpointIds()).containsExactly(2L);
+        assertThatThrownBy(() -> storage.readState(first.states().get(A))).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void when_metadata_refers_to_missing_state_then_it_is_refused() {
+        StateHandle missing = new StateHandle(5, A, "nowhere", 3, 0);
+
+        assertThatThrownBy(() -> storage.writeMetadata(new CheckpointMetadata("job", 5, 0, 0, Map.of(A, missing))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("missing");
+    }
+}
