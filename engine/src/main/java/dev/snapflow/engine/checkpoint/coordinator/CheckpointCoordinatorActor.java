@@ -17,6 +17,8 @@ import dev.snapflow.engine.storage.CheckpointMetadata;
 import dev.snapflow.engine.storage.CheckpointStorage;
 import dev.snapflow.engine.storage.StateHandle;
 import dev.snapflow.serialization.event.CheckpointBarrier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -90,6 +92,9 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     private record MetadataFailed(long checkpointId, Throwable cause) implements Command {
     }
 
+    /** For work finished off the actor's thread, where the actor's own logger must not be used. */
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinatorActor.class);
+
     private final String jobName;
     private final CheckpointSettings settings;
     private final CheckpointCoordinator<StateHandle> coordinator;
@@ -103,6 +108,8 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     private final Map<Long, Long> triggerTimes = new HashMap<>();
     private final Map<Long, List<ActorRef<CheckpointResult>>> requesters = new HashMap<>();
     private final List<CheckpointStats> history = new ArrayList<>();
+    /** The latest metadata write; when the job stops, retention is enforced after it. */
+    private CompletableFuture<Void> lastFinalization = CompletableFuture.completedFuture(null);
 
     private CheckpointCoordinatorActor(ActorContext<Command> context, TimerScheduler<Command> timers, String jobName,
                                        CheckpointSettings settings, Map<SubtaskId, ActorRef<CheckpointProtocol.SubtaskCheckpointCommand>> subtasks,
@@ -213,13 +220,14 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
             timers.cancel(new Expire(checkpoint.id()));
             CheckpointMetadata metadata = new CheckpointMetadata(jobName, checkpoint.id(), checkpoint.triggerTimeMillis(),
                     checkpoint.completionMillis(), checkpoint.subtaskStates());
-            getContext().pipeToSelf(CompletableFuture.runAsync(() -> {
+            lastFinalization = CompletableFuture.runAsync(() -> {
                 try {
                     storage.writeMetadata(metadata); // Rule K5: the metadata is written last
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            }, blockingIo), (ok, failure) -> failure == null
+            }, blockingIo);
+            getContext().pipeToSelf(lastFinalization, (ok, failure) -> failure == null
                     ? new MetadataWritten(checkpoint) : new MetadataFailed(checkpoint.id(), failure));
         } else if (outcome instanceof CheckpointCoordinator.Outcome.Aborted aborted) {
             return abort(aborted, Optional.empty());
@@ -271,9 +279,24 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
         return this;
     }
 
-    /** The job ended: checkpoints still in progress will never complete, so none of them may stay in storage. */
+    /**
+     * The job ended: checkpoints still in progress will never complete, so none of them may stay
+     * in storage; and a checkpoint whose metadata was still being written may have completed
+     * unseen, so retention is enforced on the storage itself once that write is done.
+     */
     private Behavior<Command> onPostStop() {
         coordinator.pendingIds().forEach(this::discard);
+        lastFinalization.handleAsync((ok, failure) -> {
+            try {
+                List<Long> completed = storage.completedCheckpointIds();
+                for (int i = 0; i < completed.size() - settings.retained(); i++) {
+                    storage.discard(completed.get(i));
+                }
+            } catch (IOException e) {
+                LOG.warn("Could not apply checkpoint retention of job {}: {}", jobName, e.toString());
+            }
+            return null;
+        }, blockingIo);
         return this;
     }
 
@@ -303,7 +326,7 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
                 throw new UncheckedIOException(e);
             }
         }, blockingIo).exceptionally(failure -> {
-            getContext().getSystem().log().warn("Could not delete checkpoint " + checkpointId + " of job " + jobName + ": " + failure);
+            LOG.warn("Could not delete checkpoint {} of job {}: {}", checkpointId, jobName, failure.toString());
             return null;
         });
     }
