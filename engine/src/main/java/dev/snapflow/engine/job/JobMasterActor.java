@@ -77,6 +77,8 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
     private final CheckpointSettings checkpointSettings;
     private final CheckpointStorage storage;
     private ActorRef<CheckpointCoordinatorActor.Command> coordinator;
+    /** Checkpoint requests that arrived while the job was being deployed; sent once the coordinator exists. */
+    private final List<TriggerCheckpoint> earlyRequests = new ArrayList<>();
     private final CompletableFuture<JobOutcome> outcome;
     /** Completed in PostStop, which Akka runs after every child has stopped. */
     private final CompletableFuture<Done> terminated;
@@ -234,11 +236,13 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
         coordinator = getContext().spawn(CheckpointCoordinatorActor.create(plan.graph().name(), checkpointSettings,
                 checkpointRefs, sources, names, storage, events), "checkpoint-coordinator");
         getContext().watch(coordinator);
+        earlyRequests.forEach(request -> coordinator.tell(new CheckpointCoordinatorActor.RequestCheckpoint(request.replyTo())));
+        earlyRequests.clear();
     }
 
     private Behavior<Command> onTriggerCheckpoint(TriggerCheckpoint request) {
         if (coordinator == null) {
-            request.replyTo().tell(new CheckpointCoordinatorActor.CheckpointNotTaken("the job is still being deployed"));
+            earlyRequests.add(request);
         } else {
             coordinator.tell(new CheckpointCoordinatorActor.RequestCheckpoint(request.replyTo()));
         }
