@@ -181,6 +181,9 @@ public final class FileSystemCheckpointStorage implements CheckpointStorage {
     @Override
     public List<Long> completedCheckpointIds() throws IOException {
         List<Long> ids = new ArrayList<>();
+        if (!Files.isDirectory(jobDirectory)) {
+            return ids;
+        }
         try (Stream<Path> children = Files.list(jobDirectory)) {
             for (Path child : children.toList()) {
                 Matcher matcher = CHECKPOINT_DIRECTORY.matcher(child.getFileName().toString());

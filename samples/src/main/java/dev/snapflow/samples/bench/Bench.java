@@ -5,17 +5,28 @@ import akka.actor.typed.javadsl.Behaviors;
 import dev.snapflow.engine.JobHandle;
 import dev.snapflow.engine.JobResult;
 import dev.snapflow.engine.Snapflow;
+import dev.snapflow.engine.api.CheckpointedFunction;
 import dev.snapflow.engine.api.Collector;
+import dev.snapflow.engine.checkpoint.stats.CheckpointStats;
+import dev.snapflow.engine.config.CheckpointSettings;
+import dev.snapflow.engine.config.RuntimeSettings;
 import dev.snapflow.engine.api.KeyedProcessFunction;
 import dev.snapflow.engine.api.Sink;
 import dev.snapflow.engine.connectors.Sinks;
 import dev.snapflow.engine.connectors.Sources;
 import dev.snapflow.engine.graph.JobBuilder;
 import dev.snapflow.engine.graph.JobGraph;
+import dev.snapflow.serialization.io.ByteArrayDataOutput;
 import dev.snapflow.serialization.record.Tuple2;
 import org.slf4j.LoggerFactory;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.HashMap;
@@ -36,15 +47,19 @@ import java.util.concurrent.TimeUnit;
  *   {@code -DsinkSpinNanos} per record, so the keyBy exchange is backpressured.</li>
  * </ul>
  *
- * <p>{@code -Dmode=none} runs without checkpoints, the only mode until checkpointing exists. The
- * running sums live in a per-subtask map. The JVM is Maven's own when run through exec:java: set
+ * <p>{@code -Dmode=none} runs without checkpoints; {@code -Dmode=aligned} and
+ * {@code -Dmode=at-least-once} checkpoint every {@code -Dinterval} ms (W1: 100, W2: 200) into a
+ * temporary directory, and the RESULT line adds the checkpoint figures (end to end = trigger to
+ * the last acknowledgement, as Flink counts it). The running sums live in a per-subtask map that is
+ * the function's checkpointed state. The JVM is Maven's own when run through exec:java: set
  * {@code MAVEN_OPTS="-Xms2g -Xmx2g -XX:+UseG1GC"} to match the Flink harness. Prints exactly one line
  * that starts with {@code RESULT }.
  */
 public final class Bench {
 
     /** The parameters, read from system properties with the Flink harness's names and defaults. */
-    record Params(String workload, String mode, long n, int parallelism, long keys, int emitEvery, long sinkSpinNanos) {
+    record Params(String workload, String mode, long n, int parallelism, long keys, int emitEvery, long sinkSpinNanos,
+                  long intervalMillis) {
 
         static Params fromSystemProperties() {
             String workload = System.getProperty("workload", "W1").toUpperCase(Locale.ROOT);
@@ -53,21 +68,30 @@ public final class Bench {
                 throw new IllegalArgumentException("-Dworkload must be W1 or W2, was " + workload);
             }
             String mode = System.getProperty("mode", "none");
-            if (!mode.equals("none")) {
-                throw new IllegalArgumentException("-Dmode=" + mode + " needs checkpoints, which this version of "
-                        + "Snapflow does not take yet; use -Dmode=none");
+            if (!mode.equals("none") && !mode.equals("aligned") && !mode.equals("at-least-once")) {
+                throw new IllegalArgumentException("-Dmode must be none, aligned or at-least-once, was " + mode
+                        + (mode.startsWith("unaligned") ? " (unaligned checkpoints are not available yet)" : ""));
             }
             return new Params(workload, mode,
                     Long.getLong("n", w2 ? 1_000_000L : 20_000_000L),
                     Integer.getInteger("parallelism", 2),
                     Long.getLong("keys", 100_000L),
                     Integer.getInteger("emitEvery", w2 ? 1 : 1000),
-                    Long.getLong("sinkSpinNanos", w2 ? 20_000L : 0L));
+                    Long.getLong("sinkSpinNanos", w2 ? 20_000L : 0L),
+                    Long.getLong("interval", w2 ? 200L : 100L));
+        }
+
+        boolean checkpoints() {
+            return !mode.equals("none");
         }
     }
 
-    /** The running sum per key, emitting every {@code emitEvery}-th update. */
-    static final class SumFn implements KeyedProcessFunction<Long, Tuple2<Long, Long>, Tuple2<Long, Long>> {
+    /**
+     * The running sum per key, emitting every {@code emitEvery}-th update. Its sums are its
+     * checkpointed state: (key, sum) pairs, as Flink's heap state backend would write them.
+     */
+    static final class SumFn implements KeyedProcessFunction<Long, Tuple2<Long, Long>, Tuple2<Long, Long>>,
+            CheckpointedFunction {
         private final int emitEvery;
         private final Map<Long, Long> sums = new HashMap<>();
         private long updates;
@@ -82,6 +106,17 @@ public final class Bench {
             if (++updates % emitEvery == 0) {
                 out.collect(Tuple2.of(value.f0(), sum));
             }
+        }
+
+        @Override
+        public byte[] snapshotState(long checkpointId) {
+            ByteArrayDataOutput out = new ByteArrayDataOutput(4 + sums.size() * 16);
+            out.writeInt(sums.size());
+            sums.forEach((key, sum) -> {
+                out.writeLong(key);
+                out.writeLong(sum);
+            });
+            return out.toByteArray();
         }
     }
 
@@ -124,10 +159,25 @@ public final class Bench {
 
     /** Runs the job once and returns the RESULT line. */
     static String run(ActorSystem<?> system, Params params) throws Exception {
+        Path checkpointDirectory = Files.createTempDirectory("snapflow-bench-checkpoints-");
+        try {
+            return run(system, params, checkpointDirectory);
+        } finally {
+            try (Stream<Path> files = Files.walk(checkpointDirectory)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    private static String run(ActorSystem<?> system, Params params, Path checkpointDirectory) throws Exception {
         JobGraph graph = job(params);
+        CheckpointSettings checkpoints = CheckpointSettings.create(system).withDirectory(checkpointDirectory)
+                .withMode(params.mode().equals("at-least-once") ? CheckpointSettings.Mode.AT_LEAST_ONCE : CheckpointSettings.Mode.EXACTLY_ONCE)
+                .withTolerableFailures(Integer.MAX_VALUE);
+        checkpoints = params.checkpoints() ? checkpoints.withInterval(Duration.ofMillis(params.intervalMillis())) : checkpoints.withoutInterval();
         resetPeakHeap();
         long start = System.nanoTime();
-        JobHandle handle = Snapflow.submit(system, graph);
+        JobHandle handle = Snapflow.submit(system, graph, RuntimeSettings.create(system), checkpoints);
         JobResult result = handle.result().toCompletableFuture().get(30, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
         long expectedSinkRecords = params.n() / params.emitEvery();
@@ -135,10 +185,28 @@ public final class Bench {
         if (params.emitEvery() == 1 ? sinkRecords != params.n() : Math.abs(sinkRecords - expectedSinkRecords) > params.parallelism()) {
             throw new IllegalStateException("The sink received " + sinkRecords + " records, expected about " + expectedSinkRecords);
         }
-        return String.format(Locale.ROOT,
-                "RESULT impl=snapflow workload=%s mode=%s n=%d par=%d submit_to_finish_s=%.3f rec_per_s=%.4g peak_heap_mb=%d sink_records=%d",
-                params.workload(), params.mode(), params.n(), params.parallelism(), seconds, params.n() / seconds,
-                peakHeapMegabytes(), sinkRecords);
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "RESULT impl=snapflow workload=%s mode=%s n=%d par=%d interval_ms=%d submit_to_finish_s=%.3f rec_per_s=%.4g peak_heap_mb=%d sink_records=%d",
+                params.workload(), params.mode(), params.n(), params.parallelism(),
+                params.checkpoints() ? params.intervalMillis() : 0, seconds, params.n() / seconds, peakHeapMegabytes(), sinkRecords));
+        if (params.checkpoints()) {
+            List<CheckpointStats> stats = handle.checkpointStats();
+            List<Long> endToEnd = stats.stream().filter(s -> s.status() == CheckpointStats.Status.COMPLETED)
+                    .map(CheckpointStats::endToEndMillis).sorted().toList();
+            line.append(String.format(Locale.ROOT, " ckpt_completed=%d ckpt_failed=%d ckpt_e2e_p50_ms=%d ckpt_e2e_p99_ms=%d ckpt_e2e_max_ms=%d",
+                    endToEnd.size(), stats.size() - endToEnd.size(), percentile(endToEnd, 50), percentile(endToEnd, 99),
+                    percentile(endToEnd, 100)));
+        }
+        return line.toString();
+    }
+
+    /** Nearest-rank percentile, as the Flink harness computes it; -1 if there is nothing. */
+    static long percentile(List<Long> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 
     private static void resetPeakHeap() {

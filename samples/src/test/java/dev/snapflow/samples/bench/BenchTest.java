@@ -25,28 +25,43 @@ class BenchTest {
 
     @Test
     void when_w1_runs_small_then_it_prints_the_harness_keys() throws Exception {
-        String line = Bench.run(testKit.system(), new Bench.Params("W1", "none", 200_000, 2, 1000, 1000, 0));
+        String line = Bench.run(testKit.system(), new Bench.Params("W1", "none", 200_000, 2, 1000, 1000, 0, 100));
 
-        assertThat(line).matches("RESULT impl=snapflow workload=W1 mode=none n=200000 par=2 submit_to_finish_s=[\\d.]+ "
+        assertThat(line).matches("RESULT impl=snapflow workload=W1 mode=none n=200000 par=2 interval_ms=0 submit_to_finish_s=[\\d.]+ "
                 + "rec_per_s=[\\d.e+]+ peak_heap_mb=\\d+ sink_records=(199|200|201)");
     }
 
     @Test
     void when_w2_runs_small_then_every_update_reaches_the_spinning_sink() throws Exception {
-        String line = Bench.run(testKit.system(), new Bench.Params("W2", "none", 2_000, 2, 100, 1, 1_000));
+        String line = Bench.run(testKit.system(), new Bench.Params("W2", "none", 2_000, 2, 100, 1, 1_000, 200));
 
         assertThat(line).startsWith("RESULT impl=snapflow workload=W2 mode=none n=2000 par=2 ").endsWith(" sink_records=2000");
     }
 
     @Test
-    void when_a_checkpoint_mode_is_asked_then_it_is_refused_clearly() {
-        System.setProperty("mode", "aligned");
+    void when_w1_checkpoints_aligned_then_the_result_line_has_the_checkpoint_figures() throws Exception {
+        String line = Bench.run(testKit.system(), new Bench.Params("W1", "aligned", 2_000_000, 2, 1000, 1000, 0, 5));
+
+        assertThat(line).contains(" mode=aligned ", " interval_ms=5 ")
+                .containsPattern("ckpt_completed=\\d+ ckpt_failed=\\d+ ckpt_e2e_p50_ms=-?\\d+ ckpt_e2e_p99_ms=-?\\d+ ckpt_e2e_max_ms=-?\\d+$");
+    }
+
+    @Test
+    void when_an_unknown_mode_is_asked_then_it_is_refused_clearly() {
+        System.setProperty("mode", "unaligned");
         try {
             assertThatThrownBy(Bench.Params::fromSystemProperties)
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("-Dmode=aligned needs checkpoints");
+                    .hasMessageContaining("unaligned checkpoints are not available yet");
         } finally {
             System.clearProperty("mode");
         }
+    }
+
+    @Test
+    void when_percentiles_are_taken_then_they_use_the_nearest_rank() {
+        assertThat(Bench.percentile(java.util.List.of(1L, 2L, 3L, 4L), 50)).isEqualTo(2);
+        assertThat(Bench.percentile(java.util.List.of(1L, 2L, 3L, 4L), 99)).isEqualTo(4);
+        assertThat(Bench.percentile(java.util.List.of(), 50)).isEqualTo(-1);
     }
 }
