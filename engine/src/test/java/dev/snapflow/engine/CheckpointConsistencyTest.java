@@ -4,6 +4,10 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import dev.snapflow.engine.api.CheckpointedFunction;
 import dev.snapflow.engine.api.Collector;
 import dev.snapflow.engine.api.KeyedProcessFunction;
+import dev.snapflow.engine.api.StateDescriptor;
+import dev.snapflow.engine.api.ValueState;
+import dev.snapflow.engine.state.HeapKeyedStateBackend;
+import dev.snapflow.serialization.record.RecordSerializers;
 import dev.snapflow.engine.checkpoint.stats.CheckpointStats;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RuntimeSettings;
@@ -26,6 +30,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,6 +80,22 @@ class CheckpointConsistencyTest {
         }
     }
 
+    private static final StateDescriptor.Value<Long> COUNT_STATE = new StateDescriptor.Value<>("count", RecordSerializers.longs());
+
+    /** Counts records per key in keyed value state. */
+    static final class KeyedCount implements KeyedProcessFunction<Long, Long, Long> {
+        private ValueState<Long> count;
+
+        @Override
+        public void processElement(Long value, Context<Long> context, Collector<Long> out) {
+            if (count == null) {
+                count = context.keyedState().state(COUNT_STATE);
+            }
+            Long current = count.value();
+            count.update(current == null ? 1 : current + 1);
+        }
+    }
+
     private static long countedRecords(byte[] snapshot) {
         ByteBuffer in = ByteBuffer.wrap(snapshot);
         long total = 0;
@@ -85,7 +106,46 @@ class CheckpointConsistencyTest {
         return total;
     }
 
-    @ParameterizedTest(name = "parallelism {0}, {1}")
+    @ParameterizedTest(name = "keyed state, parallelism {0}, {1}")
+    @CsvSource({"1, EXACTLY_ONCE", "2, EXACTLY_ONCE", "4, EXACTLY_ONCE", "1, AT_LEAST_ONCE", "2, AT_LEAST_ONCE", "4, AT_LEAST_ONCE"})
+    void when_keyed_value_state_is_checkpointed_then_it_sums_to_the_source_positions(
+            int parallelism, CheckpointSettings.Mode mode) throws Exception {
+        InMemoryCheckpointStorage storage = new InMemoryCheckpointStorage();
+        JobBuilder job = JobBuilder.create("keyed-count").defaultParallelism(parallelism);
+        job.source("numbers", Sources.generator(Long.MAX_VALUE, i -> i))
+                .keyBy(value -> value % 1000)
+                .process(COUNT, KeyedCount::new)
+                .sink("out", Sinks.discard());
+        JobHandle handle = Snapflow.submit(testKit.system(), job.build(),
+                RuntimeSettings.create(testKit.system()).withBufferRecords(256),
+                CheckpointSettings.create(testKit.system()).withoutInterval().withMode(mode).withRetained(1_000), storage);
+        for (int i = 0; i < 4; i++) {
+            handle.triggerCheckpoint(Duration.ofSeconds(30)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        handle.cancel().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        assertThat(storage.completedCheckpointIds()).hasSize(4);
+        for (long id : storage.completedCheckpointIds()) {
+            long emitted = 0;
+            long counted = 0;
+            for (StateHandle subtask : storage.readMetadata(id).orElseThrow().states().values()) {
+                SubtaskState state = storage.readState(subtask);
+                emitted += state.operatorState("numbers").map(bytes -> ByteBuffer.wrap(bytes).getLong()).orElse(0L);
+                Optional<byte[]> keyed = state.operatorState(COUNT + "/keyed");
+                if (keyed.isPresent()) {
+                    counted += HeapKeyedStateBackend.read(keyed.get(), Map.of("count", COUNT_STATE)).get("count")
+                            .values().stream().mapToLong(v -> (Long) v).sum();
+                }
+            }
+            if (mode == CheckpointSettings.Mode.EXACTLY_ONCE) {
+                assertThat(counted).as("checkpoint %d: keyed counts vs records emitted", id).isEqualTo(emitted);
+            } else {
+                assertThat(counted).as("checkpoint %d: keyed counts vs records emitted", id).isGreaterThanOrEqualTo(emitted);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "function state, parallelism {0}, {1}")
     @CsvSource({"1, EXACTLY_ONCE", "2, EXACTLY_ONCE", "4, EXACTLY_ONCE", "1, AT_LEAST_ONCE", "2, AT_LEAST_ONCE", "4, AT_LEAST_ONCE"})
     void when_a_keyed_job_checkpoints_then_every_checkpoint_is_consistent_with_the_source_positions(
             int parallelism, CheckpointSettings.Mode mode) throws Exception {

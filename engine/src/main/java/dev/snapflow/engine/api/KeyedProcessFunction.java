@@ -11,6 +11,9 @@ public interface KeyedProcessFunction<K, I, O> {
         RuntimeContext runtimeContext();
 
         K currentKey();
+
+        /** This subtask's keyed state; each state is scoped to {@link #currentKey()}. */
+        KeyedStateStore keyedState();
     }
 
     default void open(RuntimeContext context) throws Exception {

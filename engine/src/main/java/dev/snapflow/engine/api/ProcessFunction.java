@@ -17,6 +17,13 @@ public interface ProcessFunction<I, O> {
          * @throws IllegalStateException if the input is not a keyed stream
          */
         Object currentKey();
+
+        /**
+         * This subtask's keyed state, each state scoped to {@link #currentKey()}.
+         *
+         * @throws IllegalStateException if the input is not a keyed stream
+         */
+        KeyedStateStore keyedState();
     }
 
     default void open(RuntimeContext context) throws Exception {

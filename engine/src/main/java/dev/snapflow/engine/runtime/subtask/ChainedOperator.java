@@ -6,6 +6,9 @@ import dev.snapflow.engine.api.Collector;
 import dev.snapflow.engine.api.FilterFunction;
 import dev.snapflow.engine.api.FlatMapFunction;
 import dev.snapflow.engine.api.KeySelector;
+import dev.snapflow.engine.api.KeyedStateStore;
+import dev.snapflow.engine.state.HeapKeyedStateBackend;
+import dev.snapflow.engine.state.KeyGroupRangeAssignment;
 import dev.snapflow.engine.api.KeyedProcessFunction;
 import dev.snapflow.engine.api.MapFunction;
 import dev.snapflow.engine.api.ProcessFunction;
@@ -47,6 +50,11 @@ abstract class ChainedOperator implements Collector<Object> {
             }
             return Optional.of(bytes[0]);
         }
+        return Optional.empty();
+    }
+
+    /** A snapshot of the operator's keyed state, if it has any. */
+    Optional<byte[]> snapshotKeyedState() {
         return Optional.empty();
     }
 
@@ -174,12 +182,34 @@ abstract class ChainedOperator implements Collector<Object> {
     static final class Process extends ChainedOperator implements ProcessFunction.Context, KeyedProcessFunction.Context<Object> {
         private final ProcessFunction<Object, Object> function;
         private final KeySelector<Object, Object> keySelector;
+        /** The keyed state of this subtask's key groups; null when the input is not keyed. */
+        private final HeapKeyedStateBackend keyedState;
         private Object currentKey;
 
         Process(RuntimeContext context, ProcessFunction<Object, Object> function, KeySelector<Object, Object> keySelector) {
             super(context);
             this.function = function;
             this.keySelector = keySelector;
+            this.keyedState = keySelector == null ? null : new HeapKeyedStateBackend(context.maxParallelism(),
+                    KeyGroupRangeAssignment.rangeForSubtask(context.maxParallelism(), context.parallelism(), context.subtaskIndex()));
+        }
+
+        @Override
+        public KeyedStateStore keyedState() {
+            if (keyedState == null) {
+                throw new IllegalStateException("Operator '" + name() + "' does not read a keyed stream: use keyBy before it");
+            }
+            return keyedState;
+        }
+
+        @Override
+        Optional<byte[]> snapshotKeyedState() {
+            if (keyedState == null || keyedState.isEmpty()) {
+                return Optional.empty();
+            }
+            byte[][] bytes = new byte[1][];
+            call(() -> bytes[0] = keyedState.snapshot());
+            return Optional.of(bytes[0]);
         }
 
         @Override
@@ -191,6 +221,7 @@ abstract class ChainedOperator implements Collector<Object> {
         void process(Object record) throws Exception {
             if (keySelector != null) {
                 currentKey = keySelector.key(record);
+                keyedState.setCurrentKey(currentKey);
             }
             function.processElement(record, this, output);
         }

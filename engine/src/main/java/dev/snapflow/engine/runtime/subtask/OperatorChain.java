@@ -190,15 +190,20 @@ final class OperatorChain {
         }
     }
 
+    /** Appended to an operator's name for the entry that holds its keyed state in a subtask's state. */
+    static final String KEYED_STATE_SUFFIX = "/keyed";
+
     /**
      * The chain's state for a checkpoint: the source's position (8 bytes, big-endian) under the
-     * source's name, and each checkpointed function's snapshot under its operator's name.
+     * source's name, each checkpointed function's snapshot under its operator's name, and each
+     * operator's keyed state under its name plus {@value #KEYED_STATE_SUFFIX}.
      */
     java.util.Map<String, byte[]> snapshot(long checkpointId) {
         java.util.Map<String, byte[]> states = new java.util.TreeMap<>();
         source.ifPresent(reader -> states.put(headName, java.nio.ByteBuffer.allocate(Long.BYTES).putLong(reader.position()).array()));
         for (ChainedOperator operator : operators) {
             operator.snapshotState(checkpointId).ifPresent(bytes -> states.put(operator.name(), bytes));
+            operator.snapshotKeyedState().ifPresent(bytes -> states.put(operator.name() + KEYED_STATE_SUFFIX, bytes));
         }
         return states;
     }

@@ -1,0 +1,450 @@
+package dev.snapflow.engine.state;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import dev.snapflow.engine.api.KeyedStateStore;
+import dev.snapflow.engine.api.ListState;
+import dev.snapflow.engine.api.MapState;
+import dev.snapflow.engine.api.ReducingState;
+import dev.snapflow.engine.api.StateDescriptor;
+import dev.snapflow.engine.api.ValueState;
+import dev.snapflow.serialization.io.ByteArrayDataOutput;
+import dev.snapflow.serialization.io.ByteBufferDataInput;
+import dev.snapflow.serialization.record.RecordSerializer;
+import dev.snapflow.serialization.record.RecordSerializers;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keyed state on the heap: for each registered state, one hash map per key group from key to
+ * value. The current key (set before each record) selects the key group, computed once per key.
+ * Snapshots serialize every key group that holds data, so a snapshot is a consistent copy the
+ * subtask can write while it goes on changing the live maps; being organised by key group, a
+ * snapshot can be restored into any subtask that owns a range of those key groups.
+ *
+ * <p>Snapshot format (big-endian): format version; max parallelism; the key type (a tag, and a
+ * class name for keys serialized by Jackson); the number of states; per state its name, kind and
+ * the number of non-empty key groups; per key group its number and entry count; per entry the
+ * key and the value, each length-prefixed. Actor-confined to one subtask.
+ */
+public final class HeapKeyedStateBackend implements KeyedStateStore {
+
+    private static final int FORMAT_VERSION = 1;
+    private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
+
+    private enum Kind { VALUE, LIST, MAP, REDUCING }
+
+    /** One registered state: its descriptor and its per-key-group tables. */
+    private static final class Table {
+        final StateDescriptor<?> descriptor;
+        final Kind kind;
+        @SuppressWarnings("unchecked")
+        final HashMap<Object, Object>[] byKeyGroup;
+        Object handle;
+
+        @SuppressWarnings("unchecked")
+        Table(StateDescriptor<?> descriptor, Kind kind, int maxParallelism) {
+            this.descriptor = descriptor;
+            this.kind = kind;
+            this.byKeyGroup = new HashMap[maxParallelism];
+        }
+    }
+
+    private final int maxParallelism;
+    private final KeyGroupRange range;
+    private final Map<String, Table> tables = new LinkedHashMap<>();
+    private Object currentKey;
+    /** The current key's key group, or -1 until first needed for this key. */
+    private int currentKeyGroup = -1;
+
+    public HeapKeyedStateBackend(int maxParallelism, KeyGroupRange range) {
+        KeyGroupRangeAssignment.checkMaxParallelism(maxParallelism);
+        if (range.endKeyGroup() >= maxParallelism) {
+            throw new IllegalArgumentException(range + " is outside max parallelism " + maxParallelism);
+        }
+        this.maxParallelism = maxParallelism;
+        this.range = range;
+    }
+
+    /** Scopes every state to {@code key} until the next call. */
+    public void setCurrentKey(Object key) {
+        if (key != currentKey) {
+            currentKey = key;
+            currentKeyGroup = -1;
+        }
+    }
+
+    private HashMap<Object, Object> currentTable(Table table) {
+        if (currentKey == null) {
+            throw new IllegalStateException("Keyed state '" + table.descriptor.name() + "' is only available while a record is processed");
+        }
+        if (currentKeyGroup < 0) {
+            int keyGroup = KeyGroupRangeAssignment.keyGroupFor(currentKey, maxParallelism);
+            if (!range.contains(keyGroup)) {
+                throw new IllegalStateException("Key " + currentKey + " is in key group " + keyGroup + ", not in this subtask's " + range);
+            }
+            currentKeyGroup = keyGroup;
+        }
+        HashMap<Object, Object> map = table.byKeyGroup[currentKeyGroup];
+        if (map == null) {
+            map = new HashMap<>();
+            table.byKeyGroup[currentKeyGroup] = map;
+        }
+        return map;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <S> S state(StateDescriptor<S> descriptor) {
+        Table table = tables.get(descriptor.name());
+        Kind kind = kindOf(descriptor);
+        if (table == null) {
+            table = new Table(descriptor, kind, maxParallelism);
+            table.handle = handle(table);
+            tables.put(descriptor.name(), table);
+        } else if (table.kind != kind) {
+            throw new IllegalArgumentException("State '" + descriptor.name() + "' is a " + table.kind + " state, not a " + kind + " state");
+        }
+        return (S) table.handle;
+    }
+
+    private static Kind kindOf(StateDescriptor<?> descriptor) {
+        if (descriptor instanceof StateDescriptor.Value<?>) {
+            return Kind.VALUE;
+        }
+        if (descriptor instanceof StateDescriptor.List<?>) {
+            return Kind.LIST;
+        }
+        if (descriptor instanceof StateDescriptor.Map<?, ?>) {
+            return Kind.MAP;
+        }
+        return Kind.REDUCING;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Object handle(Table table) {
+        return switch (table.kind) {
+            case VALUE -> new ValueState<Object>() {
+                @Override
+                public Object value() {
+                    return currentTable(table).get(currentKey);
+                }
+
+                @Override
+                public void update(Object value) {
+                    if (value == null) {
+                        clear();
+                    } else {
+                        currentTable(table).put(currentKey, value);
+                    }
+                }
+
+                @Override
+                public void clear() {
+                    currentTable(table).remove(currentKey);
+                }
+            };
+            case LIST -> new ListState<Object>() {
+                @Override
+                public List<Object> get() {
+                    List<Object> values = (List<Object>) currentTable(table).get(currentKey);
+                    return values == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(values));
+                }
+
+                @Override
+                public void add(Object value) {
+                    ((List<Object>) currentTable(table).computeIfAbsent(currentKey, k -> new ArrayList<>())).add(value);
+                }
+
+                @Override
+                public void update(List<Object> values) {
+                    if (values.isEmpty()) {
+                        clear();
+                    } else {
+                        currentTable(table).put(currentKey, new ArrayList<>(values));
+                    }
+                }
+
+                @Override
+                public void clear() {
+                    currentTable(table).remove(currentKey);
+                }
+            };
+            case MAP -> new MapState<Object, Object>() {
+                private Map<Object, Object> map(boolean create) {
+                    HashMap<Object, Object> current = currentTable(table);
+                    return create ? (Map<Object, Object>) current.computeIfAbsent(currentKey, k -> new HashMap<>())
+                            : (Map<Object, Object>) current.getOrDefault(currentKey, Map.of());
+                }
+
+                @Override
+                public Object get(Object key) {
+                    return map(false).get(key);
+                }
+
+                @Override
+                public void put(Object key, Object value) {
+                    map(true).put(key, value);
+                }
+
+                @Override
+                public void remove(Object key) {
+                    Map<Object, Object> map = map(false);
+                    if (!map.isEmpty()) {
+                        map.remove(key);
+                        if (map.isEmpty()) {
+                            clear();
+                        }
+                    }
+                }
+
+                @Override
+                public boolean contains(Object key) {
+                    return map(false).containsKey(key);
+                }
+
+                @Override
+                public Map<Object, Object> entries() {
+                    return Collections.unmodifiableMap(new HashMap<>(map(false)));
+                }
+
+                @Override
+                public void clear() {
+                    currentTable(table).remove(currentKey);
+                }
+            };
+            case REDUCING -> new ReducingState<Object>() {
+                @Override
+                public Object get() {
+                    return currentTable(table).get(currentKey);
+                }
+
+                @Override
+                public void add(Object value) throws Exception {
+                    HashMap<Object, Object> current = currentTable(table);
+                    Object accumulated = current.get(currentKey);
+                    current.put(currentKey, accumulated == null ? value
+                            : ((StateDescriptor.Reducing<Object>) table.descriptor).reducer().reduce(accumulated, value));
+                }
+
+                @Override
+                public void clear() {
+                    currentTable(table).remove(currentKey);
+                }
+            };
+        };
+    }
+
+    /** True if no state holds any entry. */
+    public boolean isEmpty() {
+        for (Table table : tables.values()) {
+            for (HashMap<Object, Object> map : table.byKeyGroup) {
+                if (map != null && !map.isEmpty()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** A consistent copy of all keyed state, in the format described on the class. */
+    public byte[] snapshot() throws IOException {
+        Object sampleKey = sampleKey();
+        ByteArrayDataOutput out = new ByteArrayDataOutput(1024);
+        out.writeInt(FORMAT_VERSION);
+        out.writeInt(maxParallelism);
+        RecordSerializer<Object> keySerializer = writeKeyType(out, sampleKey);
+        out.writeInt(tables.size());
+        ByteArrayDataOutput scratch = new ByteArrayDataOutput(64);
+        for (Table table : tables.values()) {
+            out.writeUTF(table.descriptor.name());
+            out.writeByte(table.kind.ordinal());
+            int nonEmpty = 0;
+            for (HashMap<Object, Object> map : table.byKeyGroup) {
+                nonEmpty += map != null && !map.isEmpty() ? 1 : 0;
+            }
+            out.writeInt(nonEmpty);
+            for (int keyGroup = 0; keyGroup < maxParallelism; keyGroup++) {
+                HashMap<Object, Object> map = table.byKeyGroup[keyGroup];
+                if (map == null || map.isEmpty()) {
+                    continue;
+                }
+                out.writeInt(keyGroup);
+                out.writeInt(map.size());
+                for (Map.Entry<Object, Object> entry : map.entrySet()) {
+                    writeFramed(out, scratch, keySerializer, entry.getKey());
+                    writeValue(out, scratch, table, entry.getValue());
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private Object sampleKey() {
+        for (Table table : tables.values()) {
+            for (HashMap<Object, Object> map : table.byKeyGroup) {
+                if (map != null && !map.isEmpty()) {
+                    return map.keySet().iterator().next();
+                }
+            }
+        }
+        return null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RecordSerializer<Object> writeKeyType(ByteArrayDataOutput out, Object sampleKey) throws IOException {
+        if (sampleKey == null || sampleKey instanceof Long) {
+            out.writeUTF("long");
+            return (RecordSerializer<Object>) (RecordSerializer<?>) RecordSerializers.longs();
+        }
+        if (sampleKey instanceof Integer) {
+            out.writeUTF("int");
+            return (RecordSerializer<Object>) (RecordSerializer<?>) RecordSerializers.ints();
+        }
+        if (sampleKey instanceof String) {
+            out.writeUTF("string");
+            return (RecordSerializer<Object>) (RecordSerializer<?>) RecordSerializers.strings();
+        }
+        if (sampleKey instanceof Double) {
+            out.writeUTF("double");
+            return (RecordSerializer<Object>) (RecordSerializer<?>) RecordSerializers.doubles();
+        }
+        out.writeUTF("jackson:" + sampleKey.getClass().getName());
+        return (RecordSerializer<Object>) RecordSerializers.jackson(sampleKey.getClass(), CBOR);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void writeValue(ByteArrayDataOutput out, ByteArrayDataOutput scratch, Table table, Object value)
+            throws IOException {
+        switch (table.kind) {
+            case VALUE -> writeFramed(out, scratch, ((StateDescriptor.Value<Object>) table.descriptor).serializer(), value);
+            case REDUCING -> writeFramed(out, scratch, ((StateDescriptor.Reducing<Object>) table.descriptor).serializer(), value);
+            case LIST -> {
+                List<Object> values = (List<Object>) value;
+                out.writeInt(values.size());
+                for (Object element : values) {
+                    writeFramed(out, scratch, ((StateDescriptor.List<Object>) table.descriptor).serializer(), element);
+                }
+            }
+            case MAP -> {
+                Map<Object, Object> map = (Map<Object, Object>) value;
+                StateDescriptor.Map<Object, Object> descriptor = (StateDescriptor.Map<Object, Object>) table.descriptor;
+                out.writeInt(map.size());
+                for (Map.Entry<Object, Object> entry : map.entrySet()) {
+                    writeFramed(out, scratch, descriptor.keySerializer(), entry.getKey());
+                    writeFramed(out, scratch, descriptor.valueSerializer(), entry.getValue());
+                }
+            }
+        }
+    }
+
+    private static void writeFramed(ByteArrayDataOutput out, ByteArrayDataOutput scratch, RecordSerializer<Object> serializer,
+                                    Object value) throws IOException {
+        scratch.reset();
+        serializer.serialize(value, scratch);
+        out.writeInt(scratch.position());
+        out.write(scratch.toByteArray());
+    }
+
+    /**
+     * Reads a snapshot back as plain maps, state name → key → value, deserializing values with
+     * the given descriptors (by state name). For restore and for checking what a checkpoint holds.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Map<Object, Object>> read(byte[] snapshot, Map<String, StateDescriptor<?>> descriptors)
+            throws IOException {
+        ByteBufferDataInput in = new ByteBufferDataInput(ByteBuffer.wrap(snapshot));
+        int version = in.readInt();
+        if (version != FORMAT_VERSION) {
+            throw new IOException("Unsupported keyed state format version " + version);
+        }
+        in.readInt(); // max parallelism: needed to rescale, not to read
+        String keyType = in.readUTF();
+        RecordSerializer<Object> keySerializer = keySerializer(keyType);
+        Map<String, Map<Object, Object>> result = new LinkedHashMap<>();
+        for (int states = in.readInt(); states > 0; states--) {
+            String name = in.readUTF();
+            Kind kind = Kind.values()[in.readUnsignedByte()];
+            StateDescriptor<?> descriptor = descriptors.get(name);
+            if (descriptor == null || kindOf(descriptor) != kind) {
+                throw new IOException("No " + kind + " descriptor given for state '" + name + "'");
+            }
+            Map<Object, Object> entries = new HashMap<>();
+            for (int keyGroups = in.readInt(); keyGroups > 0; keyGroups--) {
+                in.readInt();
+                for (int count = in.readInt(); count > 0; count--) {
+                    Object key = readFramed(in, keySerializer);
+                    entries.put(key, readValue(in, kind, descriptor));
+                }
+            }
+            result.put(name, entries);
+        }
+        return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RecordSerializer<Object> keySerializer(String keyType) throws IOException {
+        return switch (keyType) {
+            case "long" -> (RecordSerializer<Object>) (RecordSerializer<?>) RecordSerializers.longs();
+            case "int" -> (RecordSerializer<Object>) (RecordSerializer<?>) RecordSerializers.ints();
+            case "string" -> (RecordSerializer<Object>) (RecordSerializer<?>) RecordSerializers.strings();
+            case "double" -> (RecordSerializer<Object>) (RecordSerializer<?>) RecordSerializers.doubles();
+            default -> {
+                if (!keyType.startsWith("jackson:")) {
+                    throw new IOException("Unknown key type '" + keyType + "' in keyed state");
+                }
+                try {
+                    Class<?> type = Class.forName(keyType.substring("jackson:".length()));
+                    yield (RecordSerializer<Object>) RecordSerializers.jackson(type, CBOR);
+                } catch (ClassNotFoundException e) {
+                    throw new IOException("Key class of keyed state not found: " + keyType, e);
+                }
+            }
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object readValue(ByteBufferDataInput in, Kind kind, StateDescriptor<?> descriptor) throws IOException {
+        return switch (kind) {
+            case VALUE -> readFramed(in, ((StateDescriptor.Value<Object>) descriptor).serializer());
+            case REDUCING -> readFramed(in, ((StateDescriptor.Reducing<Object>) descriptor).serializer());
+            case LIST -> {
+                List<Object> values = new ArrayList<>();
+                for (int count = in.readInt(); count > 0; count--) {
+                    values.add(readFramed(in, ((StateDescriptor.List<Object>) descriptor).serializer()));
+                }
+                yield values;
+            }
+            case MAP -> {
+                StateDescriptor.Map<Object, Object> map = (StateDescriptor.Map<Object, Object>) descriptor;
+                Map<Object, Object> values = new HashMap<>();
+                for (int count = in.readInt(); count > 0; count--) {
+                    values.put(readFramed(in, map.keySerializer()), readFramed(in, map.valueSerializer()));
+                }
+                yield values;
+            }
+        };
+    }
+
+    private static Object readFramed(ByteBufferDataInput in, RecordSerializer<Object> serializer) throws IOException {
+        int length = in.readInt();
+        in.require(length, "a keyed state entry");
+        ByteBuffer buffer = in.buffer();
+        int end = buffer.position() + length;
+        int limit = buffer.limit();
+        buffer.limit(end);
+        try {
+            return serializer.deserialize(in);
+        } finally {
+            buffer.limit(limit);
+            buffer.position(end);
+        }
+    }
+}

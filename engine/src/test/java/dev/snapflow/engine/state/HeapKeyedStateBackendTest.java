@@ -1,0 +1,135 @@
+package dev.snapflow.engine.state;
+
+import dev.snapflow.engine.api.ListState;
+import dev.snapflow.engine.api.MapState;
+import dev.snapflow.engine.api.ReducingState;
+import dev.snapflow.engine.api.StateDescriptor;
+import dev.snapflow.engine.api.ValueState;
+import dev.snapflow.serialization.record.RecordSerializers;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class HeapKeyedStateBackendTest {
+
+    private static final StateDescriptor.Value<Long> COUNT = new StateDescriptor.Value<>("count", RecordSerializers.longs());
+    private static final StateDescriptor.List<String> SEEN = new StateDescriptor.List<>("seen", RecordSerializers.strings());
+    private static final StateDescriptor.Map<String, Integer> BY_WORD =
+            new StateDescriptor.Map<>("by-word", RecordSerializers.strings(), RecordSerializers.ints());
+    private static final StateDescriptor.Reducing<Long> MAX =
+            new StateDescriptor.Reducing<>("max", Math::max, RecordSerializers.longs());
+    private static final Map<String, StateDescriptor<?>> ALL = Map.of("count", COUNT, "seen", SEEN, "by-word", BY_WORD, "max", MAX);
+
+    private static HeapKeyedStateBackend everything() {
+        return new HeapKeyedStateBackend(128, new KeyGroupRange(0, 127));
+    }
+
+    @Test
+    void when_the_key_changes_then_every_state_shows_that_keys_values() throws Exception {
+        HeapKeyedStateBackend backend = everything();
+        ValueState<Long> count = backend.state(COUNT);
+        ListState<String> seen = backend.state(SEEN);
+        MapState<String, Integer> byWord = backend.state(BY_WORD);
+        ReducingState<Long> max = backend.state(MAX);
+
+        backend.setCurrentKey("a");
+        count.update(1L);
+        seen.add("x");
+        seen.add("y");
+        byWord.put("w", 3);
+        max.add(5L);
+        max.add(2L);
+        backend.setCurrentKey("b");
+        assertThat(count.value()).isNull();
+        assertThat(seen.get()).isEmpty();
+        assertThat(byWord.entries()).isEmpty();
+        assertThat(max.get()).isNull();
+        count.update(7L);
+
+        backend.setCurrentKey("a");
+        assertThat(count.value()).isEqualTo(1L);
+        assertThat(seen.get()).containsExactly("x", "y");
+        assertThat(byWord.get("w")).isEqualTo(3);
+        assertThat(byWord.contains("v")).isFalse();
+        assertThat(max.get()).isEqualTo(5L);
+        assertThat(backend.state(COUNT)).isSameAs(count);
+    }
+
+    @Test
+    void when_a_snapshot_is_read_back_then_every_state_of_every_key_is_there() throws Exception {
+        HeapKeyedStateBackend backend = everything();
+        for (String key : List.of("a", "b", "c")) {
+            backend.setCurrentKey(key);
+            backend.state(COUNT).update((long) key.charAt(0));
+            backend.state(SEEN).update(List.of(key, key + key));
+            backend.state(BY_WORD).put(key, key.length());
+            backend.state(MAX).add(3L);
+        }
+
+        Map<String, Map<Object, Object>> read = HeapKeyedStateBackend.read(backend.snapshot(), ALL);
+
+        assertThat(read.get("count")).containsOnly(Map.entry("a", 97L), Map.entry("b", 98L), Map.entry("c", 99L));
+        assertThat(read.get("seen")).containsEntry("b", List.of("b", "bb"));
+        assertThat(read.get("by-word")).containsEntry("c", Map.of("c", 1));
+        assertThat(read.get("max")).containsEntry("a", 3L);
+    }
+
+    @Test
+    void when_a_snapshot_is_taken_then_later_changes_do_not_alter_it() throws Exception {
+        HeapKeyedStateBackend backend = everything();
+        backend.setCurrentKey(42L);
+        backend.state(COUNT).update(1L);
+        byte[] snapshot = backend.snapshot();
+
+        backend.state(COUNT).update(2L);
+
+        assertThat(HeapKeyedStateBackend.read(snapshot, ALL).get("count")).containsOnly(Map.entry(42L, 1L));
+    }
+
+    /** A composite key goes through Jackson. */
+    public record Pair(String left, int right) {
+    }
+
+    @Test
+    void when_keys_are_records_then_they_round_trip_through_jackson() throws Exception {
+        HeapKeyedStateBackend backend = everything();
+        backend.setCurrentKey(new Pair("x", 1));
+        backend.state(COUNT).update(10L);
+
+        assertThat(HeapKeyedStateBackend.read(backend.snapshot(), ALL).get("count")).containsOnly(Map.entry(new Pair("x", 1), 10L));
+    }
+
+    @Test
+    void when_a_key_belongs_to_another_subtask_then_access_is_refused() {
+        HeapKeyedStateBackend backend = new HeapKeyedStateBackend(128, KeyGroupRangeAssignment.rangeForSubtask(128, 2, 0));
+        long foreign = 0;
+        while (KeyGroupRangeAssignment.subtaskForKey(foreign, 128, 2) == 0) {
+            foreign++;
+        }
+        backend.setCurrentKey(foreign);
+
+        assertThatThrownBy(() -> backend.state(COUNT).value()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not in this subtask's KeyGroupRange[0..63]");
+    }
+
+    @Test
+    void when_a_name_is_reused_for_another_kind_then_it_is_refused() {
+        HeapKeyedStateBackend backend = everything();
+        backend.state(COUNT);
+
+        assertThatThrownBy(() -> backend.state(new StateDescriptor.List<>("count", RecordSerializers.longs())))
+                .hasMessage("State 'count' is a VALUE state, not a LIST state");
+    }
+
+    @Test
+    void when_there_is_no_current_key_then_state_access_is_refused() {
+        HeapKeyedStateBackend backend = everything();
+
+        assertThatThrownBy(() -> backend.state(COUNT).value())
+                .hasMessage("Keyed state 'count' is only available while a record is processed");
+    }
+}
