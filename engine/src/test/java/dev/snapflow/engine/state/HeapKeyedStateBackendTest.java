@@ -104,16 +104,50 @@ class HeapKeyedStateBackendTest {
     }
 
     @Test
-    void when_a_key_belongs_to_another_subtask_then_access_is_refused() {
+    void when_a_key_belongs_to_another_subtask_then_the_snapshot_is_refused() {
         HeapKeyedStateBackend backend = new HeapKeyedStateBackend(128, KeyGroupRangeAssignment.rangeForSubtask(128, 2, 0));
         long foreign = 0;
         while (KeyGroupRangeAssignment.subtaskForKey(foreign, 128, 2) == 0) {
             foreign++;
         }
         backend.setCurrentKey(foreign);
+        backend.state(COUNT).update(1L);
 
-        assertThatThrownBy(() -> backend.state(COUNT).value()).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(backend::snapshot).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not in this subtask's KeyGroupRange[0..63]");
+    }
+
+    @Test
+    void when_snapshotting_then_entries_are_grouped_by_key_group_in_order() throws Exception {
+        HeapKeyedStateBackend backend = everything();
+        for (long key = 0; key < 1000; key++) {
+            backend.setCurrentKey(key);
+            backend.state(COUNT).update(key);
+        }
+        java.nio.ByteBuffer snapshot = java.nio.ByteBuffer.wrap(backend.snapshot());
+        snapshot.getInt();
+        snapshot.getInt();
+        snapshot.position(snapshot.position() + 2 + "long".length());
+        snapshot.getInt();
+        snapshot.position(snapshot.position() + 2 + "count".length() + 1);
+
+        int groups = snapshot.getInt();
+        int previous = -1;
+        long entries = 0;
+        for (int i = 0; i < groups; i++) {
+            int keyGroup = snapshot.getInt();
+            assertThat(keyGroup).isGreaterThan(previous);
+            previous = keyGroup;
+            int count = snapshot.getInt();
+            for (int e = 0; e < count; e++) {
+                snapshot.position(snapshot.position() + 4);
+                long key = snapshot.getLong();
+                assertThat(KeyGroupRangeAssignment.keyGroupFor(key, 128)).isEqualTo(keyGroup);
+                snapshot.position(snapshot.position() + 4 + 8);
+                entries++;
+            }
+        }
+        assertThat(entries).isEqualTo(1000);
     }
 
     @Test

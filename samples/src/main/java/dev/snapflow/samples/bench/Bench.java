@@ -5,18 +5,19 @@ import akka.actor.typed.javadsl.Behaviors;
 import dev.snapflow.engine.JobHandle;
 import dev.snapflow.engine.JobResult;
 import dev.snapflow.engine.Snapflow;
-import dev.snapflow.engine.api.CheckpointedFunction;
 import dev.snapflow.engine.api.Collector;
 import dev.snapflow.engine.checkpoint.stats.CheckpointStats;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RuntimeSettings;
 import dev.snapflow.engine.api.KeyedProcessFunction;
 import dev.snapflow.engine.api.Sink;
+import dev.snapflow.engine.api.StateDescriptor;
+import dev.snapflow.engine.api.ValueState;
 import dev.snapflow.engine.connectors.Sinks;
 import dev.snapflow.engine.connectors.Sources;
 import dev.snapflow.engine.graph.JobBuilder;
 import dev.snapflow.engine.graph.JobGraph;
-import dev.snapflow.serialization.io.ByteArrayDataOutput;
+import dev.snapflow.serialization.record.RecordSerializers;
 import dev.snapflow.serialization.record.Tuple2;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +30,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,8 +49,8 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code -Dmode=none} runs without checkpoints; {@code -Dmode=aligned} and
  * {@code -Dmode=at-least-once} checkpoint every {@code -Dinterval} ms (W1: 100, W2: 200) into a
  * temporary directory, and the RESULT line adds the checkpoint figures (end to end = trigger to
- * the last acknowledgement, as Flink counts it). The running sums live in a per-subtask map that is
- * the function's checkpointed state. The JVM is Maven's own when run through exec:java: set
+ * the last acknowledgement, as Flink counts it). The running sums are keyed value state, as in
+ * the Flink harness. The JVM is Maven's own when run through exec:java: set
  * {@code MAVEN_OPTS="-Xms2g -Xmx2g -XX:+UseG1GC"} to match the Flink harness. Prints exactly one line
  * that starts with {@code RESULT }.
  */
@@ -86,14 +85,13 @@ public final class Bench {
         }
     }
 
-    /**
-     * The running sum per key, emitting every {@code emitEvery}-th update. Its sums are its
-     * checkpointed state: (key, sum) pairs, as Flink's heap state backend would write them.
-     */
-    static final class SumFn implements KeyedProcessFunction<Long, Tuple2<Long, Long>, Tuple2<Long, Long>>,
-            CheckpointedFunction {
+    /** The running sum of each key, in keyed value state as in the Flink harness. */
+    static final StateDescriptor.Value<Long> SUM = new StateDescriptor.Value<>("sum", RecordSerializers.longs());
+
+    /** The running sum per key, emitting every {@code emitEvery}-th update. */
+    static final class SumFn implements KeyedProcessFunction<Long, Tuple2<Long, Long>, Tuple2<Long, Long>> {
         private final int emitEvery;
-        private final Map<Long, Long> sums = new HashMap<>();
+        private ValueState<Long> sum;
         private long updates;
 
         SumFn(int emitEvery) {
@@ -102,21 +100,15 @@ public final class Bench {
 
         @Override
         public void processElement(Tuple2<Long, Long> value, Context<Long> context, Collector<Tuple2<Long, Long>> out) {
-            long sum = sums.merge(value.f0(), value.f1(), Long::sum);
-            if (++updates % emitEvery == 0) {
-                out.collect(Tuple2.of(value.f0(), sum));
+            if (sum == null) {
+                sum = context.keyedState().state(SUM);
             }
-        }
-
-        @Override
-        public byte[] snapshotState(long checkpointId) {
-            ByteArrayDataOutput out = new ByteArrayDataOutput(4 + sums.size() * 16);
-            out.writeInt(sums.size());
-            sums.forEach((key, sum) -> {
-                out.writeLong(key);
-                out.writeLong(sum);
-            });
-            return out.toByteArray();
+            Long current = sum.value();
+            long updated = (current == null ? 0L : current) + value.f1();
+            sum.update(updated);
+            if (++updates % emitEvery == 0) {
+                out.collect(Tuple2.of(value.f0(), updated));
+            }
         }
     }
 
