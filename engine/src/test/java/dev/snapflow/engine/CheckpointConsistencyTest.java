@@ -96,6 +96,49 @@ class CheckpointConsistencyTest {
         }
     }
 
+    private static final StateDescriptor.List<Long> SEEN = new StateDescriptor.List<>("seen", RecordSerializers.longs());
+
+    /** Counts every record it sees in one element of operator list state. */
+    static final class OperatorCount implements dev.snapflow.engine.api.ProcessFunction<Long, Long> {
+        private long seen;
+
+        @Override
+        public void processElement(Long value, Context context, Collector<Long> out) {
+            context.operatorState().listState(SEEN).update(java.util.List.of(++seen));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void when_operator_list_state_is_checkpointed_then_it_sums_to_the_source_positions() throws Exception {
+        InMemoryCheckpointStorage storage = new InMemoryCheckpointStorage();
+        JobBuilder job = JobBuilder.create("operator-count").defaultParallelism(2);
+        job.source("numbers", Sources.generator(Long.MAX_VALUE, i -> i))
+                .rebalance().process("seen", OperatorCount::new)
+                .sink("out", Sinks.discard());
+        JobHandle handle = Snapflow.submit(testKit.system(), job.build(), RuntimeSettings.create(testKit.system()),
+                CheckpointSettings.create(testKit.system()).withoutInterval().withRetained(100), storage);
+        for (int i = 0; i < 3; i++) {
+            handle.triggerCheckpoint(Duration.ofSeconds(30)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        handle.cancel().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        for (long id : storage.completedCheckpointIds()) {
+            long emitted = 0;
+            long seen = 0;
+            for (StateHandle subtask : storage.readMetadata(id).orElseThrow().states().values()) {
+                SubtaskState state = storage.readState(subtask);
+                emitted += state.operatorState("numbers").map(bytes -> ByteBuffer.wrap(bytes).getLong()).orElse(0L);
+                Optional<byte[]> operator = state.operatorState("seen/operator");
+                if (operator.isPresent()) {
+                    seen += dev.snapflow.engine.state.OperatorStateBackend.read(operator.get(), Map.of("seen", SEEN))
+                            .get("seen").stream().mapToLong(v -> (Long) v).sum();
+                }
+            }
+            assertThat(seen).as("checkpoint %d", id).isEqualTo(emitted);
+        }
+        assertThat(storage.completedCheckpointIds()).hasSize(3);
+    }
+
     private static long countedRecords(byte[] snapshot) {
         ByteBuffer in = ByteBuffer.wrap(snapshot);
         long total = 0;

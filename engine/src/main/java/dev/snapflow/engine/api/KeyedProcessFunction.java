@@ -14,6 +14,9 @@ public interface KeyedProcessFunction<K, I, O> {
 
         /** This subtask's keyed state; each state is scoped to {@link #currentKey()}. */
         KeyedStateStore keyedState();
+
+        /** This subtask's operator state: lists that belong to the subtask, not to a key. */
+        OperatorStateStore operatorState();
     }
 
     default void open(RuntimeContext context) throws Exception {

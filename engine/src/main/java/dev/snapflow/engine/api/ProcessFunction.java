@@ -24,6 +24,9 @@ public interface ProcessFunction<I, O> {
          * @throws IllegalStateException if the input is not a keyed stream
          */
         KeyedStateStore keyedState();
+
+        /** This subtask's operator state: lists that belong to the subtask, not to a key. */
+        OperatorStateStore operatorState();
     }
 
     default void open(RuntimeContext context) throws Exception {

@@ -7,6 +7,8 @@ import dev.snapflow.engine.api.FilterFunction;
 import dev.snapflow.engine.api.FlatMapFunction;
 import dev.snapflow.engine.api.KeySelector;
 import dev.snapflow.engine.api.KeyedStateStore;
+import dev.snapflow.engine.api.OperatorStateStore;
+import dev.snapflow.engine.state.OperatorStateBackend;
 import dev.snapflow.engine.state.HeapKeyedStateBackend;
 import dev.snapflow.engine.state.KeyGroupRangeAssignment;
 import dev.snapflow.engine.api.KeyedProcessFunction;
@@ -50,6 +52,11 @@ abstract class ChainedOperator implements Collector<Object> {
             }
             return Optional.of(bytes[0]);
         }
+        return Optional.empty();
+    }
+
+    /** A snapshot of the operator's operator (list) state, if it has any. */
+    Optional<byte[]> snapshotOperatorState() {
         return Optional.empty();
     }
 
@@ -184,6 +191,7 @@ abstract class ChainedOperator implements Collector<Object> {
         private final KeySelector<Object, Object> keySelector;
         /** The keyed state of this subtask's key groups; null when the input is not keyed. */
         private final HeapKeyedStateBackend keyedState;
+        private final OperatorStateBackend operatorState = new OperatorStateBackend();
         private Object currentKey;
 
         Process(RuntimeContext context, ProcessFunction<Object, Object> function, KeySelector<Object, Object> keySelector) {
@@ -200,6 +208,21 @@ abstract class ChainedOperator implements Collector<Object> {
                 throw new IllegalStateException("Operator '" + name() + "' does not read a keyed stream: use keyBy before it");
             }
             return keyedState;
+        }
+
+        @Override
+        public OperatorStateStore operatorState() {
+            return operatorState;
+        }
+
+        @Override
+        Optional<byte[]> snapshotOperatorState() {
+            if (operatorState.isEmpty()) {
+                return Optional.empty();
+            }
+            byte[][] bytes = new byte[1][];
+            call(() -> bytes[0] = operatorState.snapshot());
+            return Optional.of(bytes[0]);
         }
 
         @Override

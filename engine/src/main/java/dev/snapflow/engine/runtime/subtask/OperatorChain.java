@@ -193,10 +193,14 @@ final class OperatorChain {
     /** Appended to an operator's name for the entry that holds its keyed state in a subtask's state. */
     static final String KEYED_STATE_SUFFIX = "/keyed";
 
+    /** Appended to an operator's name for the entry that holds its operator list state. */
+    static final String OPERATOR_STATE_SUFFIX = "/operator";
+
     /**
      * The chain's state for a checkpoint: the source's position (8 bytes, big-endian) under the
      * source's name, each checkpointed function's snapshot under its operator's name, and each
-     * operator's keyed state under its name plus {@value #KEYED_STATE_SUFFIX}.
+     * operator's keyed state under its name plus {@value #KEYED_STATE_SUFFIX}, and its operator list
+     * state under its name plus {@value #OPERATOR_STATE_SUFFIX}.
      */
     java.util.Map<String, byte[]> snapshot(long checkpointId) {
         java.util.Map<String, byte[]> states = new java.util.TreeMap<>();
@@ -204,6 +208,7 @@ final class OperatorChain {
         for (ChainedOperator operator : operators) {
             operator.snapshotState(checkpointId).ifPresent(bytes -> states.put(operator.name(), bytes));
             operator.snapshotKeyedState().ifPresent(bytes -> states.put(operator.name() + KEYED_STATE_SUFFIX, bytes));
+            operator.snapshotOperatorState().ifPresent(bytes -> states.put(operator.name() + OPERATOR_STATE_SUFFIX, bytes));
         }
         return states;
     }
