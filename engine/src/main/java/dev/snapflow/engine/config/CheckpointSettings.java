@@ -40,14 +40,14 @@ public final class CheckpointSettings {
     private CheckpointSettings(Optional<Duration> interval, Mode mode, Duration timeout, Duration minPause,
                                int maxConcurrent, int tolerableFailures, int retained, boolean checkpointsAfterInputsEnd,
                                Optional<Path> directory) {
-        interval.ifPresent(value -> requirePositive("interval", value));
-        requirePositive("timeout", timeout);
+        interval.ifPresent(value -> SettingsValidation.requirePositive(CONFIG_PATH, "interval", value));
+        SettingsValidation.requirePositive(CONFIG_PATH, "timeout", timeout);
         if (minPause == null || minPause.isNegative()) {
             throw new IllegalArgumentException(CONFIG_PATH + ".min-pause must be >= 0, was " + minPause);
         }
-        requireAtLeast("max-concurrent", maxConcurrent, 1);
-        requireAtLeast("tolerable-failed-checkpoints", tolerableFailures, 0);
-        requireAtLeast("retained", retained, 1);
+        SettingsValidation.requireAtLeast(CONFIG_PATH, "max-concurrent", maxConcurrent, 1);
+        SettingsValidation.requireAtLeast(CONFIG_PATH, "tolerable-failed-checkpoints", tolerableFailures, 0);
+        SettingsValidation.requireAtLeast(CONFIG_PATH, "retained", retained, 1);
         this.interval = interval;
         this.mode = Objects.requireNonNull(mode, "mode");
         this.timeout = timeout;
@@ -89,18 +89,6 @@ public final class CheckpointSettings {
                     c.getBoolean("checkpoints-after-inputs-end"), directory);
         } catch (ConfigException e) {
             throw new IllegalArgumentException("Invalid " + CONFIG_PATH + " settings: " + e.getMessage(), e);
-        }
-    }
-
-    private static void requireAtLeast(String key, int value, int minimum) {
-        if (value < minimum) {
-            throw new IllegalArgumentException(CONFIG_PATH + "." + key + " must be >= " + minimum + ", was " + value);
-        }
-    }
-
-    private static void requirePositive(String key, Duration value) {
-        if (value == null || value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(CONFIG_PATH + "." + key + " must be a positive duration, was " + value);
         }
     }
 

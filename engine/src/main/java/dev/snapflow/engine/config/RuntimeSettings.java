@@ -28,13 +28,13 @@ public final class RuntimeSettings {
     private RuntimeSettings(int bufferRecords, Duration flushTimeout, int channelCapacity, int creditsPerChannel,
                             int floatingCreditsPerGate, int recordsPerTurn, Duration idleSourcePollInterval,
                             String subtaskDispatcher) {
-        requireAtLeast("buffer-records", bufferRecords, 1);
-        requirePositive("flush-timeout", flushTimeout);
-        requireAtLeast("channel-capacity", channelCapacity, 1);
-        requireAtLeast("credits-per-channel", creditsPerChannel, 1);
-        requireAtLeast("floating-credits-per-gate", floatingCreditsPerGate, 0);
-        requireAtLeast("records-per-turn", recordsPerTurn, 1);
-        requirePositive("idle-source-poll-interval", idleSourcePollInterval);
+        SettingsValidation.requireAtLeast(CONFIG_PATH, "buffer-records", bufferRecords, 1);
+        SettingsValidation.requirePositive(CONFIG_PATH, "flush-timeout", flushTimeout);
+        SettingsValidation.requireAtLeast(CONFIG_PATH, "channel-capacity", channelCapacity, 1);
+        SettingsValidation.requireAtLeast(CONFIG_PATH, "credits-per-channel", creditsPerChannel, 1);
+        SettingsValidation.requireAtLeast(CONFIG_PATH, "floating-credits-per-gate", floatingCreditsPerGate, 0);
+        SettingsValidation.requireAtLeast(CONFIG_PATH, "records-per-turn", recordsPerTurn, 1);
+        SettingsValidation.requirePositive(CONFIG_PATH, "idle-source-poll-interval", idleSourcePollInterval);
         this.bufferRecords = bufferRecords;
         this.flushTimeout = flushTimeout;
         this.channelCapacity = channelCapacity;
@@ -68,18 +68,6 @@ public final class RuntimeSettings {
                     c.getString("subtask-dispatcher"));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("Invalid " + CONFIG_PATH + " settings: " + e.getMessage(), e);
-        }
-    }
-
-    private static void requireAtLeast(String key, int value, int minimum) {
-        if (value < minimum) {
-            throw new IllegalArgumentException(CONFIG_PATH + "." + key + " must be >= " + minimum + ", was " + value);
-        }
-    }
-
-    private static void requirePositive(String key, Duration value) {
-        if (value == null || value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(CONFIG_PATH + "." + key + " must be a positive duration, was " + value);
         }
     }
 
