@@ -60,6 +60,8 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
     private final KeyGroupRange range;
     private final Map<String, Table> tables = new LinkedHashMap<>();
     private Object currentKey;
+    /** The size of the last snapshot: the next one starts with that much room, so its buffer rarely grows. */
+    private int lastSnapshotBytes = 1024;
 
     public HeapKeyedStateBackend(int maxParallelism, KeyGroupRange range) {
         KeyGroupRangeAssignment.checkMaxParallelism(maxParallelism);
@@ -237,7 +239,7 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
     /** A consistent copy of all keyed state, in the format described on the class. */
     public byte[] snapshot() throws IOException {
         Object sampleKey = sampleKey();
-        ByteArrayDataOutput out = new ByteArrayDataOutput(1024);
+        ByteArrayDataOutput out = new ByteArrayDataOutput(lastSnapshotBytes + lastSnapshotBytes / 8);
         out.writeInt(FORMAT_VERSION);
         out.writeInt(maxParallelism);
         RecordSerializer<Object> keySerializer = writeKeyType(out, sampleKey);
@@ -247,6 +249,7 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
             out.writeByte(table.kind.ordinal());
             writeByKeyGroup(out, table, keySerializer);
         }
+        lastSnapshotBytes = out.position();
         return out.toByteArray();
     }
 

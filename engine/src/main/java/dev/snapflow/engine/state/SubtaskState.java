@@ -23,6 +23,14 @@ public final class SubtaskState {
         return EMPTY;
     }
 
+    /**
+     * A state that takes ownership of the given arrays, without copying them: for the runtime,
+     * whose snapshot arrays are fresh and referenced nowhere else.
+     */
+    public static SubtaskState adopt(Map<String, byte[]> operatorStates) {
+        return new SubtaskState(new TreeMap<>(operatorStates));
+    }
+
     public static SubtaskState of(Map<String, byte[]> operatorStates) {
         TreeMap<String, byte[]> copy = new TreeMap<>();
         operatorStates.forEach((name, bytes) -> copy.put(name, bytes.clone()));
@@ -38,6 +46,16 @@ public final class SubtaskState {
     public java.util.Optional<byte[]> operatorState(String name) {
         byte[] bytes = operatorStates.get(name);
         return bytes == null ? java.util.Optional.empty() : java.util.Optional.of(bytes.clone());
+    }
+
+    /** Writes operator {@code name}'s snapshot, length-prefixed, without copying it first. */
+    public void writeOperatorState(String name, dev.snapflow.serialization.io.ByteArrayDataOutput out) {
+        byte[] bytes = operatorStates.get(name);
+        if (bytes == null) {
+            throw new IllegalArgumentException("No state for operator '" + name + "'");
+        }
+        out.writeInt(bytes.length);
+        out.write(bytes, 0, bytes.length);
     }
 
     public long sizeBytes() {

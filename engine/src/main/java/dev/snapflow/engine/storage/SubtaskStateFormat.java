@@ -27,19 +27,25 @@ final class SubtaskStateFormat {
     private SubtaskStateFormat() {
     }
 
+    /** Encodes into one buffer: the header's length and checksum are filled in after the payload. */
     static byte[] encode(SubtaskState state) throws IOException {
-        ByteArrayDataOutput payload = new ByteArrayDataOutput(64 + (int) Math.min(Integer.MAX_VALUE - 64, state.sizeBytes()));
-        payload.writeInt(state.operators().size());
+        ByteArrayDataOutput out = new ByteArrayDataOutput(HEADER_BYTES + 256
+                + (int) Math.min(Integer.MAX_VALUE - HEADER_BYTES - 256, state.sizeBytes()));
+        out.writeInt(MAGIC);
+        out.writeInt(VERSION);
+        out.writeLong(0);
+        out.writeInt(0);
+        out.writeInt(state.operators().size());
         for (String operator : state.operators()) {
-            byte[] bytes = state.operatorState(operator).orElseThrow();
-            payload.writeUTF(operator);
-            payload.writeInt(bytes.length);
-            payload.write(bytes);
+            out.writeUTF(operator);
+            state.writeOperatorState(operator, out);
         }
-        byte[] body = payload.toByteArray();
-        ByteBuffer file = ByteBuffer.allocate(HEADER_BYTES + body.length);
-        file.putInt(MAGIC).putInt(VERSION).putLong(body.length).putInt((int) crc32c(body)).put(body);
-        return file.array();
+        byte[] file = out.toByteArray();
+        long length = file.length - HEADER_BYTES;
+        CRC32C crc = new CRC32C();
+        crc.update(file, HEADER_BYTES, (int) length);
+        ByteBuffer.wrap(file).putLong(8, length).putInt(16, (int) crc.getValue());
+        return file;
     }
 
     static long checksumOf(byte[] file) {

@@ -188,8 +188,22 @@ public final class Bench {
             line.append(String.format(Locale.ROOT, " ckpt_completed=%d ckpt_failed=%d ckpt_e2e_p50_ms=%d ckpt_e2e_p99_ms=%d ckpt_e2e_max_ms=%d",
                     endToEnd.size(), stats.size() - endToEnd.size(), percentile(endToEnd, 50), percentile(endToEnd, 99),
                     percentile(endToEnd, 100)));
+            // Per checkpoint the slowest keyed subtask, as the Flink harness reports it; then the median.
+            line.append(String.format(Locale.ROOT, " keyed_start_delay_p50_ms=%d keyed_align_p50_ms=%d keyed_sync_p50_ms=%d keyed_async_p50_ms=%d",
+                    keyedPercentile(stats, CheckpointStats.Subtask::startDelayMillis),
+                    keyedPercentile(stats, CheckpointStats.Subtask::alignmentMillis),
+                    keyedPercentile(stats, CheckpointStats.Subtask::syncMillis),
+                    keyedPercentile(stats, CheckpointStats.Subtask::asyncMillis)));
         }
         return line.toString();
+    }
+
+    /** The median over completed checkpoints of the largest figure among the keyed subtasks. */
+    private static long keyedPercentile(List<CheckpointStats> stats, java.util.function.ToLongFunction<CheckpointStats.Subtask> figure) {
+        List<Long> maxima = stats.stream().filter(s -> s.status() == CheckpointStats.Status.COMPLETED)
+                .map(s -> s.subtasks().stream().filter(t -> t.name().startsWith("keyed-sum")).mapToLong(figure).max().orElse(0))
+                .sorted().toList();
+        return percentile(maxima, 50);
     }
 
     /** Nearest-rank percentile, as the Flink harness computes it; -1 if there is nothing. */

@@ -224,7 +224,7 @@ final class SubtaskRunner {
         }
         lastCheckpointId = barrier.id();
         long start = nanoClock.getAsLong();
-        SubtaskState state = SubtaskState.of(chain.snapshot(barrier.id()));
+        SubtaskState state = SubtaskState.adopt(chain.snapshot(barrier.id()));
         long syncNanos = nanoClock.getAsLong() - start;
         if (!inputEnded) {
             for (RecordWriter writer : writers) {
