@@ -43,7 +43,8 @@ class BenchTest {
         String line = Bench.run(testKit.system(), new Bench.Params("W1", "aligned", 2_000_000, 2, 1000, 1000, 0, 5));
 
         assertThat(line).contains(" mode=aligned ", " interval_ms=5 ")
-                .containsPattern("ckpt_completed=\\d+ ckpt_failed=\\d+ ckpt_e2e_p50_ms=-?\\d+ ckpt_e2e_p99_ms=-?\\d+ ckpt_e2e_max_ms=-?\\d+$");
+                .containsPattern("ckpt_completed=\\d+ ckpt_failed=\\d+ ckpt_e2e_p50_ms=-?\\d+ ckpt_e2e_p99_ms=-?\\d+ ckpt_e2e_max_ms=-?\\d+ "
+                        + "keyed_start_delay_p50_ms=-?\\d+ keyed_align_p50_ms=-?\\d+ keyed_sync_p50_ms=-?\\d+ keyed_async_p50_ms=-?\\d+$");
     }
 
     @Test
