@@ -36,10 +36,22 @@ public final class CheckpointSettings {
     private final int retained;
     private final boolean checkpointsAfterInputsEnd;
     private final Optional<Path> directory;
+    private final KeyedStateSnapshot keyedStateSnapshot;
+
+    /** How the synchronous part of a keyed-state snapshot makes its consistent copy. */
+    public enum KeyedStateSnapshot {
+        /** Serialize everything while the subtask waits; the asynchronous part only writes. */
+        SERIALIZE,
+        /**
+         * Copy the maps (values with immutable types are shared) while the subtask waits, and
+         * serialize in the asynchronous part; falls back to SERIALIZE for possibly mutable values.
+         */
+        COPY
+    }
 
     private CheckpointSettings(Optional<Duration> interval, Mode mode, Duration timeout, Duration minPause,
                                int maxConcurrent, int tolerableFailures, int retained, boolean checkpointsAfterInputsEnd,
-                               Optional<Path> directory) {
+                               Optional<Path> directory, KeyedStateSnapshot keyedStateSnapshot) {
         interval.ifPresent(value -> SettingsValidation.requirePositive(CONFIG_PATH, "interval", value));
         SettingsValidation.requirePositive(CONFIG_PATH, "timeout", timeout);
         if (minPause == null || minPause.isNegative()) {
@@ -57,6 +69,7 @@ public final class CheckpointSettings {
         this.retained = retained;
         this.checkpointsAfterInputsEnd = checkpointsAfterInputsEnd;
         this.directory = Objects.requireNonNull(directory, "directory");
+        this.keyedStateSnapshot = Objects.requireNonNull(keyedStateSnapshot, "keyedStateSnapshot");
     }
 
     public static CheckpointSettings create(ActorSystem<?> system) {
@@ -84,9 +97,17 @@ public final class CheckpointSettings {
             }
             String directoryText = c.getString("directory").trim();
             Optional<Path> directory = directoryText.isEmpty() ? Optional.empty() : Optional.of(Path.of(directoryText));
+            String snapshotText = c.getString("keyed-state-snapshot").trim().toUpperCase(Locale.ROOT);
+            KeyedStateSnapshot keyedStateSnapshot;
+            try {
+                keyedStateSnapshot = KeyedStateSnapshot.valueOf(snapshotText);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(CONFIG_PATH + ".keyed-state-snapshot must be serialize or copy, was '"
+                        + c.getString("keyed-state-snapshot") + "'");
+            }
             return new CheckpointSettings(interval, mode, c.getDuration("timeout"), c.getDuration("min-pause"),
                     c.getInt("max-concurrent"), c.getInt("tolerable-failed-checkpoints"), c.getInt("retained"),
-                    c.getBoolean("checkpoints-after-inputs-end"), directory);
+                    c.getBoolean("checkpoints-after-inputs-end"), directory, keyedStateSnapshot);
         } catch (ConfigException e) {
             throw new IllegalArgumentException("Invalid " + CONFIG_PATH + " settings: " + e.getMessage(), e);
         }
@@ -138,57 +159,67 @@ public final class CheckpointSettings {
 
     public CheckpointSettings withDirectory(Path value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, Optional.of(value));
+                checkpointsAfterInputsEnd, Optional.of(value), keyedStateSnapshot);
     }
 
     public CheckpointSettings inMemory() {
         return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, Optional.empty());
+                checkpointsAfterInputsEnd, Optional.empty(), keyedStateSnapshot);
+    }
+
+    /** How keyed state is copied in the synchronous part of a snapshot. */
+    public KeyedStateSnapshot keyedStateSnapshot() {
+        return keyedStateSnapshot;
+    }
+
+    public CheckpointSettings withKeyedStateSnapshot(KeyedStateSnapshot value) {
+        return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
+                checkpointsAfterInputsEnd, directory, value);
     }
 
     public CheckpointSettings withInterval(Duration value) {
         return new CheckpointSettings(Optional.of(value), mode, timeout, minPause, maxConcurrent, tolerableFailures,
-                retained, checkpointsAfterInputsEnd, directory);
+                retained, checkpointsAfterInputsEnd, directory, keyedStateSnapshot);
     }
 
     public CheckpointSettings withoutInterval() {
         return new CheckpointSettings(Optional.empty(), mode, timeout, minPause, maxConcurrent, tolerableFailures,
-                retained, checkpointsAfterInputsEnd, directory);
+                retained, checkpointsAfterInputsEnd, directory, keyedStateSnapshot);
     }
 
     public CheckpointSettings withMode(Mode value) {
         return new CheckpointSettings(interval, value, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory);
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot);
     }
 
     public CheckpointSettings withTimeout(Duration value) {
         return new CheckpointSettings(interval, mode, value, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory);
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot);
     }
 
     public CheckpointSettings withMinPause(Duration value) {
         return new CheckpointSettings(interval, mode, timeout, value, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory);
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot);
     }
 
     public CheckpointSettings withMaxConcurrent(int value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, value, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory);
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot);
     }
 
     public CheckpointSettings withTolerableFailures(int value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, value, retained,
-                checkpointsAfterInputsEnd, directory);
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot);
     }
 
     public CheckpointSettings withRetained(int value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, value,
-                checkpointsAfterInputsEnd, directory);
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot);
     }
 
     public CheckpointSettings withCheckpointsAfterInputsEnd(boolean value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained, value,
-                directory);
+                directory, keyedStateSnapshot);
     }
 
     @Override
@@ -197,6 +228,7 @@ public final class CheckpointSettings {
                 + ", timeout=" + timeout + ", minPause=" + minPause + ", maxConcurrent=" + maxConcurrent
                 + ", tolerableFailures=" + tolerableFailures + ", retained=" + retained
                 + ", checkpointsAfterInputsEnd=" + checkpointsAfterInputsEnd
-                + ", directory=" + directory.map(Path::toString).orElse("(memory)") + ")";
+                + ", directory=" + directory.map(Path::toString).orElse("(memory)")
+                + ", keyedStateSnapshot=" + keyedStateSnapshot + ")";
     }
 }

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * Keyed state on the heap: for each registered state, one hash map from key to value. Key groups
@@ -47,29 +48,70 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
     private static final class Table {
         final StateDescriptor<?> descriptor;
         final Kind kind;
-        final HashMap<Object, Object> entries = new HashMap<>();
+        final HashMap<Object, Object> entries;
         Object handle;
 
         Table(StateDescriptor<?> descriptor, Kind kind) {
+            this(descriptor, kind, new HashMap<>());
+        }
+
+        private Table(StateDescriptor<?> descriptor, Kind kind, HashMap<Object, Object> entries) {
             this.descriptor = descriptor;
             this.kind = kind;
+            this.entries = entries;
+        }
+
+        /** True if the values are immutable, so a copy of the containers is a consistent snapshot. */
+        boolean isCopyable() {
+            return switch (kind) {
+                case VALUE -> ((StateDescriptor.Value<?>) descriptor).serializer().isImmutableType();
+                case REDUCING -> ((StateDescriptor.Reducing<?>) descriptor).serializer().isImmutableType();
+                case LIST -> ((StateDescriptor.List<?>) descriptor).serializer().isImmutableType();
+                case MAP -> ((StateDescriptor.Map<?, ?>) descriptor).keySerializer().isImmutableType()
+                        && ((StateDescriptor.Map<?, ?>) descriptor).valueSerializer().isImmutableType();
+            };
+        }
+
+        /** A copy of the entries and of every list or map in them; the values themselves are shared. */
+        @SuppressWarnings("unchecked")
+        Table copy() {
+            HashMap<Object, Object> copied = new HashMap<>(entries);
+            if (kind == Kind.LIST) {
+                copied.replaceAll((key, values) -> new ArrayList<>((List<Object>) values));
+            } else if (kind == Kind.MAP) {
+                copied.replaceAll((key, map) -> new HashMap<>((Map<Object, Object>) map));
+            }
+            return new Table(descriptor, kind, copied);
         }
     }
 
     private final int maxParallelism;
     private final KeyGroupRange range;
     private final Map<String, Table> tables = new LinkedHashMap<>();
+    private final boolean copyOnSnapshot;
     private Object currentKey;
-    /** The size of the last snapshot: the next one starts with that much room, so its buffer rarely grows. */
-    private int lastSnapshotBytes = 1024;
+    /**
+     * The size of the last snapshot: the next one starts with that much room, so its buffer rarely
+     * grows. Written by the thread that serializes, which may not be the subtask's.
+     */
+    private volatile int lastSnapshotBytes = 1024;
 
     public HeapKeyedStateBackend(int maxParallelism, KeyGroupRange range) {
+        this(maxParallelism, range, false);
+    }
+
+    /**
+     * @param copyOnSnapshot whether {@link #snapshotInTwoPhases()} copies the maps and serializes
+     *                       later (when the values are immutable), or serializes at once
+     */
+    public HeapKeyedStateBackend(int maxParallelism, KeyGroupRange range, boolean copyOnSnapshot) {
         KeyGroupRangeAssignment.checkMaxParallelism(maxParallelism);
         if (range.endKeyGroup() >= maxParallelism) {
             throw new IllegalArgumentException(range + " is outside max parallelism " + maxParallelism);
         }
         this.maxParallelism = maxParallelism;
         this.range = range;
+        this.copyOnSnapshot = copyOnSnapshot;
     }
 
     /** Scopes every state to {@code key} until the next call. */
@@ -236,15 +278,37 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
         return true;
     }
 
-    /** A consistent copy of all keyed state, in the format described on the class. */
+    /** All keyed state, serialized now, in the format described on the class. */
     public byte[] snapshot() throws IOException {
-        Object sampleKey = sampleKey();
+        return serialize(List.copyOf(tables.values()));
+    }
+
+    /**
+     * A snapshot in two phases. Now, on the subtask's thread: with copy-on-snapshot and every
+     * state holding immutable values (by its serializers), a copy of the maps and of the lists and
+     * maps in them; otherwise the serialized bytes themselves. Later, on any thread: the bytes.
+     * The live state may change as soon as this returns.
+     */
+    public Callable<byte[]> snapshotInTwoPhases() throws IOException {
+        if (copyOnSnapshot && tables.values().stream().allMatch(Table::isCopyable)) {
+            List<Table> copies = new ArrayList<>(tables.size());
+            for (Table table : tables.values()) {
+                copies.add(table.copy());
+            }
+            return () -> serialize(copies);
+        }
+        byte[] bytes = snapshot();
+        return () -> bytes;
+    }
+
+    private byte[] serialize(List<Table> tables) throws IOException {
+        Object sampleKey = sampleKey(tables);
         ByteArrayDataOutput out = new ByteArrayDataOutput(lastSnapshotBytes + lastSnapshotBytes / 8);
         out.writeInt(FORMAT_VERSION);
         out.writeInt(maxParallelism);
         RecordSerializer<Object> keySerializer = writeKeyType(out, sampleKey);
         out.writeInt(tables.size());
-        for (Table table : tables.values()) {
+        for (Table table : tables) {
             out.writeUTF(table.descriptor.name());
             out.writeByte(table.kind.ordinal());
             writeByKeyGroup(out, table, keySerializer);
@@ -304,8 +368,8 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
         }
     }
 
-    private Object sampleKey() {
-        for (Table table : tables.values()) {
+    private static Object sampleKey(List<Table> tables) {
+        for (Table table : tables) {
             if (!table.entries.isEmpty()) {
                 return table.entries.keySet().iterator().next();
             }

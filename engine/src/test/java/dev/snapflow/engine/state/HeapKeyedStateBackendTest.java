@@ -90,6 +90,42 @@ class HeapKeyedStateBackendTest {
         assertThat(HeapKeyedStateBackend.read(snapshot, ALL).get("count")).containsOnly(Map.entry(42L, 1L));
     }
 
+    @Test
+    void when_a_two_phase_snapshot_is_completed_later_then_it_shows_the_state_at_the_snapshot() throws Exception {
+        HeapKeyedStateBackend backend = new HeapKeyedStateBackend(128, new KeyGroupRange(0, 127), true);
+        backend.setCurrentKey("a");
+        backend.state(COUNT).update(1L);
+        backend.state(SEEN).add("x");
+        backend.state(BY_WORD).put("w", 1);
+        java.util.concurrent.Callable<byte[]> later = backend.snapshotInTwoPhases();
+
+        backend.state(COUNT).update(2L);
+        backend.state(SEEN).add("y");
+        backend.state(BY_WORD).put("w", 2);
+        backend.setCurrentKey("b");
+        backend.state(COUNT).update(5L);
+
+        Map<String, Map<Object, Object>> read = HeapKeyedStateBackend.read(later.call(), ALL);
+        assertThat(read.get("count")).containsOnly(Map.entry("a", 1L));
+        assertThat(read.get("seen")).containsOnly(Map.entry("a", List.of("x")));
+        assertThat(read.get("by-word")).containsOnly(Map.entry("a", Map.of("w", 1)));
+    }
+
+    @Test
+    void when_values_may_be_mutable_then_the_two_phase_snapshot_serializes_at_once() throws Exception {
+        StateDescriptor.Value<byte[]> blob = new StateDescriptor.Value<>("blob", RecordSerializers.byteArrays());
+        HeapKeyedStateBackend backend = new HeapKeyedStateBackend(128, new KeyGroupRange(0, 127), true);
+        backend.setCurrentKey("a");
+        byte[] value = {1, 2, 3};
+        backend.state(blob).update(value);
+        java.util.concurrent.Callable<byte[]> later = backend.snapshotInTwoPhases();
+
+        value[0] = 9; // a user mutating what it stored
+
+        Map<String, Map<Object, Object>> read = HeapKeyedStateBackend.read(later.call(), Map.of("blob", blob));
+        assertThat((byte[]) read.get("blob").get("a")).containsExactly(1, 2, 3);
+    }
+
     /** A composite key goes through Jackson. */
     public record Pair(String left, int right) {
     }

@@ -23,4 +23,12 @@ public interface RecordSerializer<T> {
      * with {@link ByteBufferDataInput#require} before allocating.
      */
     T deserialize(ByteBufferDataInput in) throws IOException;
+
+    /**
+     * True if the records this serializer handles are immutable, so that a snapshot may share
+     * them with live state instead of serializing them at once. False unless known.
+     */
+    default boolean isImmutableType() {
+        return false;
+    }
 }

@@ -21,6 +21,11 @@ public final class RecordSerializers {
 
     private static final RecordSerializer<Long> LONGS = new RecordSerializer<>() {
         @Override
+        public boolean isImmutableType() {
+            return true;
+        }
+
+        @Override
         public void serialize(Long record, ByteArrayDataOutput out) {
             out.writeLong(record);
         }
@@ -32,6 +37,11 @@ public final class RecordSerializers {
     };
 
     private static final RecordSerializer<Integer> INTS = new RecordSerializer<>() {
+        @Override
+        public boolean isImmutableType() {
+            return true;
+        }
+
         @Override
         public void serialize(Integer record, ByteArrayDataOutput out) {
             out.writeInt(record);
@@ -45,6 +55,11 @@ public final class RecordSerializers {
 
     private static final RecordSerializer<Double> DOUBLES = new RecordSerializer<>() {
         @Override
+        public boolean isImmutableType() {
+            return true;
+        }
+
+        @Override
         public void serialize(Double record, ByteArrayDataOutput out) {
             out.writeDouble(record);
         }
@@ -56,6 +71,11 @@ public final class RecordSerializers {
     };
 
     private static final RecordSerializer<String> STRINGS = new RecordSerializer<>() {
+        @Override
+        public boolean isImmutableType() {
+            return true;
+        }
+
         @Override
         public void serialize(String record, ByteArrayDataOutput out) {
             out.writeUtf8(record);
@@ -116,6 +136,11 @@ public final class RecordSerializers {
             public Tuple2<A, B> deserialize(ByteBufferDataInput in) throws IOException {
                 return new Tuple2<>(first.deserialize(in), second.deserialize(in));
             }
+
+            @Override
+            public boolean isImmutableType() {
+                return first.isImmutableType() && second.isImmutableType();
+            }
         };
     }
 
@@ -132,6 +157,11 @@ public final class RecordSerializers {
             @Override
             public Tuple3<A, B, C> deserialize(ByteBufferDataInput in) throws IOException {
                 return new Tuple3<>(first.deserialize(in), second.deserialize(in), third.deserialize(in));
+            }
+
+            @Override
+            public boolean isImmutableType() {
+                return first.isImmutableType() && second.isImmutableType() && third.isImmutableType();
             }
         };
     }

@@ -19,6 +19,7 @@ import dev.snapflow.engine.api.SinkWriter;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 /**
  * One operator inside a subtask's chain. Upstream hands it records through {@link #collect};
@@ -60,8 +61,8 @@ abstract class ChainedOperator implements Collector<Object> {
         return Optional.empty();
     }
 
-    /** A snapshot of the operator's keyed state, if it has any. */
-    Optional<byte[]> snapshotKeyedState() {
+    /** The operator's keyed state, if it has any, as a two-phase snapshot (see the state backend). */
+    Optional<Callable<byte[]>> snapshotKeyedState() {
         return Optional.empty();
     }
 
@@ -194,12 +195,14 @@ abstract class ChainedOperator implements Collector<Object> {
         private final OperatorStateBackend operatorState = new OperatorStateBackend();
         private Object currentKey;
 
-        Process(RuntimeContext context, ProcessFunction<Object, Object> function, KeySelector<Object, Object> keySelector) {
+        Process(RuntimeContext context, ProcessFunction<Object, Object> function, KeySelector<Object, Object> keySelector,
+                boolean copyKeyedStateOnSnapshot) {
             super(context);
             this.function = function;
             this.keySelector = keySelector;
             this.keyedState = keySelector == null ? null : new HeapKeyedStateBackend(context.maxParallelism(),
-                    KeyGroupRangeAssignment.rangeForSubtask(context.maxParallelism(), context.parallelism(), context.subtaskIndex()));
+                    KeyGroupRangeAssignment.rangeForSubtask(context.maxParallelism(), context.parallelism(), context.subtaskIndex()),
+                    copyKeyedStateOnSnapshot);
         }
 
         @Override
@@ -226,13 +229,13 @@ abstract class ChainedOperator implements Collector<Object> {
         }
 
         @Override
-        Optional<byte[]> snapshotKeyedState() {
+        Optional<Callable<byte[]>> snapshotKeyedState() {
             if (keyedState == null || keyedState.isEmpty()) {
                 return Optional.empty();
             }
-            byte[][] bytes = new byte[1][];
-            call(() -> bytes[0] = keyedState.snapshot());
-            return Optional.of(bytes[0]);
+            List<Callable<byte[]>> snapshot = new java.util.ArrayList<>(1);
+            call(() -> snapshot.add(keyedState.snapshotInTwoPhases()));
+            return Optional.of(snapshot.get(0));
         }
 
         @Override

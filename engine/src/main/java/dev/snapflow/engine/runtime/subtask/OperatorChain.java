@@ -45,11 +45,12 @@ final class OperatorChain {
      * made or shared as the API promises, sources and sinks are opened for their share.
      *
      * @param writerForEdge the record writer of a network edge, by edge id
+     * @param copyKeyedStateOnSnapshot whether keyed state snapshots copy now and serialize later
      * @throws UserFunctionException if a user factory, source or sink fails to create
      */
     @SuppressWarnings("unchecked")
     static OperatorChain create(ExecutionPlan plan, ExecutionPlan.Chain chain, int subtaskIndex,
-                                IntFunction<RecordWriter> writerForEdge) {
+                                IntFunction<RecordWriter> writerForEdge, boolean copyKeyedStateOnSnapshot) {
         ChainedOperator[] byId = new ChainedOperator[plan.graph().operators().size()];
         List<ChainedOperator> operators = new ArrayList<>();
         Optional<SourceReader<Object>> source = Optional.empty();
@@ -62,7 +63,7 @@ final class OperatorChain {
                 if (node.spec() instanceof OperatorSpec.SourceSpec spec) {
                     source = Optional.of((SourceReader<Object>) spec.source().createReader(subtaskIndex, node.parallelism()));
                 } else {
-                    ChainedOperator operator = operator(node.spec(), context, keySelector);
+                    ChainedOperator operator = operator(node.spec(), context, keySelector, copyKeyedStateOnSnapshot);
                     byId[id] = operator;
                     operators.add(operator);
                 }
@@ -93,8 +94,8 @@ final class OperatorChain {
     }
 
     @SuppressWarnings("unchecked")
-    private static ChainedOperator operator(OperatorSpec spec, RuntimeContext context, KeySelector<Object, Object> keySelector)
-            throws Exception {
+    private static ChainedOperator operator(OperatorSpec spec, RuntimeContext context, KeySelector<Object, Object> keySelector,
+                                            boolean copyKeyedStateOnSnapshot) throws Exception {
         if (spec instanceof OperatorSpec.MapSpec map) {
             return new ChainedOperator.Map(context, (MapFunction<Object, Object>) map.function());
         }
@@ -106,7 +107,7 @@ final class OperatorChain {
         }
         if (spec instanceof OperatorSpec.ProcessSpec process) {
             ProcessFunction<Object, Object> function = (ProcessFunction<Object, Object>) process.functionFactory().get();
-            ChainedOperator operator = new ChainedOperator.Process(context, function, keySelector);
+            ChainedOperator operator = new ChainedOperator.Process(context, function, keySelector, copyKeyedStateOnSnapshot);
             operator.setUserObject(function);
             return operator;
         }
@@ -116,7 +117,8 @@ final class OperatorChain {
             }
             KeyedProcessFunction<Object, Object, Object> function =
                     (KeyedProcessFunction<Object, Object, Object>) keyed.functionFactory().get();
-            ChainedOperator operator = new ChainedOperator.Process(context, ChainedOperator.Process.keyed(function), keySelector);
+            ChainedOperator operator = new ChainedOperator.Process(context, ChainedOperator.Process.keyed(function), keySelector,
+                    copyKeyedStateOnSnapshot);
             operator.setUserObject(function);
             return operator;
         }
@@ -197,18 +199,22 @@ final class OperatorChain {
     static final String OPERATOR_STATE_SUFFIX = "/operator";
 
     /**
-     * The chain's state for a checkpoint: the source's position (8 bytes, big-endian) under the
+     * The chain's state for a checkpoint, each part to be completed by calling it (keyed state may
+     * still need serializing; everything else is ready): the source's position (8 bytes, big-endian) under the
      * source's name, each checkpointed function's snapshot under its operator's name, and each
      * operator's keyed state under its name plus {@value #KEYED_STATE_SUFFIX}, and its operator list
      * state under its name plus {@value #OPERATOR_STATE_SUFFIX}.
      */
-    java.util.Map<String, byte[]> snapshot(long checkpointId) {
-        java.util.Map<String, byte[]> states = new java.util.TreeMap<>();
-        source.ifPresent(reader -> states.put(headName, java.nio.ByteBuffer.allocate(Long.BYTES).putLong(reader.position()).array()));
+    java.util.Map<String, java.util.concurrent.Callable<byte[]>> snapshot(long checkpointId) {
+        java.util.Map<String, java.util.concurrent.Callable<byte[]>> states = new java.util.TreeMap<>();
+        source.ifPresent(reader -> {
+            byte[] position = java.nio.ByteBuffer.allocate(Long.BYTES).putLong(reader.position()).array();
+            states.put(headName, () -> position);
+        });
         for (ChainedOperator operator : operators) {
-            operator.snapshotState(checkpointId).ifPresent(bytes -> states.put(operator.name(), bytes));
-            operator.snapshotKeyedState().ifPresent(bytes -> states.put(operator.name() + KEYED_STATE_SUFFIX, bytes));
-            operator.snapshotOperatorState().ifPresent(bytes -> states.put(operator.name() + OPERATOR_STATE_SUFFIX, bytes));
+            operator.snapshotState(checkpointId).ifPresent(bytes -> states.put(operator.name(), () -> bytes));
+            operator.snapshotKeyedState().ifPresent(later -> states.put(operator.name() + KEYED_STATE_SUFFIX, later));
+            operator.snapshotOperatorState().ifPresent(bytes -> states.put(operator.name() + OPERATOR_STATE_SUFFIX, () -> bytes));
         }
         return states;
     }

@@ -26,12 +26,12 @@ import dev.snapflow.engine.storage.CheckpointStorage;
 import dev.snapflow.engine.storage.StateHandle;
 import dev.snapflow.serialization.event.CheckpointBarrier;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -162,7 +162,8 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
                 connect.inputs().get(channel).tell(new ChannelProtocol.GrantCredit(credits));
         SubtaskActor actor = new SubtaskActor(context, id, headName, writersByEdge, environment, connect.coordinator(), timers);
         try {
-            OperatorChain operators = OperatorChain.create(plan, chain, id.subtaskIndex(), edgeId -> writersByEdge[edgeId]);
+            OperatorChain operators = OperatorChain.create(plan, chain, id.subtaskIndex(), edgeId -> writersByEdge[edgeId],
+                    environment.checkpointSettings().keyedStateSnapshot() == CheckpointSettings.KeyedStateSnapshot.COPY);
             actor.runner = new SubtaskRunner(operators, writers, connect.inputs().size(),
                     settings.creditsPerChannel(), settings.floatingCreditsPerGate(), creditPort, pressure,
                     environment.metrics(), System::nanoTime, settings.recordsPerTurn(), settings.bufferRecords(),
@@ -182,15 +183,17 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     /** Writes snapshots off the actor's thread and tells the coordinator. */
     private final class CheckpointWriter implements SubtaskRunner.CheckpointPort {
         @Override
-        public void snapshotTaken(CheckpointBarrier barrier, SubtaskState state, long alignmentNanos, long startDelayMillis,
-                                  long syncNanos) {
+        public void snapshotTaken(CheckpointBarrier barrier, Callable<SubtaskState> state, long alignmentNanos,
+                                  long startDelayMillis, long syncNanos) {
             long asyncStart = System.nanoTime();
             CheckpointStorage storage = environment.storage();
             getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
                 try {
-                    return storage.writeState(barrier.id(), id, state);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    return storage.writeState(barrier.id(), id, state.call());
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new CompletionException(e);
                 }
             }, blockingIo), (handle, failure) -> failure == null
                     ? new SnapshotWritten(barrier, handle, new SubtaskCheckpointMetrics(alignmentNanos, startDelayMillis,

@@ -21,6 +21,9 @@ import dev.snapflow.serialization.event.EndOfPartitionEvent;
 import dev.snapflow.serialization.event.Event;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
 
 /**
@@ -53,9 +56,12 @@ final class SubtaskRunner {
 
     /** Where the runner's part of a checkpoint goes; the actor writes it and tells the coordinator. */
     interface CheckpointPort {
-        /** The synchronous snapshot is taken (and the barrier forwarded): write it and acknowledge. */
-        void snapshotTaken(CheckpointBarrier barrier, SubtaskState state, long alignmentNanos, long startDelayMillis,
-                           long syncNanos);
+        /**
+         * The synchronous part of the snapshot is taken (and the barrier forwarded): complete
+         * {@code state} (it may serialize), write it and acknowledge, off the subtask's thread.
+         */
+        void snapshotTaken(CheckpointBarrier barrier, Callable<SubtaskState> state, long alignmentNanos,
+                           long startDelayMillis, long syncNanos);
 
         /** This subtask gives up checkpoint {@code checkpointId}. */
         void declined(long checkpointId, CheckpointFailureReason reason);
@@ -224,8 +230,15 @@ final class SubtaskRunner {
         }
         lastCheckpointId = barrier.id();
         long start = nanoClock.getAsLong();
-        SubtaskState state = SubtaskState.adopt(chain.snapshot(barrier.id()));
+        Map<String, Callable<byte[]>> parts = chain.snapshot(barrier.id());
         long syncNanos = nanoClock.getAsLong() - start;
+        Callable<SubtaskState> state = () -> {
+            Map<String, byte[]> bytes = new TreeMap<>();
+            for (Map.Entry<String, Callable<byte[]>> part : parts.entrySet()) {
+                bytes.put(part.getKey(), part.getValue().call());
+            }
+            return SubtaskState.adopt(bytes);
+        };
         if (!inputEnded) {
             for (RecordWriter writer : writers) {
                 writer.emitEvent(barrier);
