@@ -196,6 +196,30 @@ class CheckpointCoordinatorActorTest {
     }
 
     @Test
+    void when_every_public_command_kind_is_sent_then_none_is_unhandled() {
+        ActorRef<CheckpointCoordinatorActor.Command> coordinator = coordinator(settings().withoutInterval());
+        TestProbe<akka.actor.UnhandledMessage> unhandled = testKit.createUnhandledMessageProbe();
+        TestProbe<CheckpointCoordinatorActor.CheckpointResult> requester = testKit.createTestProbe();
+        TestProbe<List<CheckpointStats>> statsProbe = testKit.createTestProbe();
+        List<CheckpointCoordinatorActor.Command> oneOfEach = List.of(
+                new CheckpointCoordinatorActor.RequestCheckpoint(requester.getRef()),
+                new CheckpointCoordinatorActor.AcknowledgeCheckpoint(SOURCE, 1, storage.writeState(1, SOURCE, SubtaskState.empty()), METRICS),
+                new CheckpointCoordinatorActor.DeclineCheckpoint(SINK, 1, CheckpointFailureReason.CHECKPOINT_DECLINED_SUBSUMED, "test"),
+                new CheckpointCoordinatorActor.SubtaskFinished(SINK),
+                new CheckpointCoordinatorActor.GetCheckpointStats(statsProbe.getRef()));
+        List<Class<?>> publicCommands = java.util.Arrays.stream(CheckpointCoordinatorActor.Command.class.getPermittedSubclasses())
+                .filter(c -> java.lang.reflect.Modifier.isPublic(c.getModifiers())).toList();
+        assertThat(oneOfEach.stream().map(Object::getClass).toList()).containsExactlyInAnyOrderElementsOf(publicCommands);
+
+        oneOfEach.forEach(coordinator::tell);
+
+        assertThat(statsProbe.receiveMessage()).extracting(CheckpointStats::id).containsExactly(1L);
+        assertThat(requester.expectMessageClass(CheckpointCoordinatorActor.CheckpointNotTaken.class).reason())
+                .startsWith("CHECKPOINT_DECLINED_SUBSUMED");
+        unhandled.expectNoMessage(Duration.ofMillis(200));
+    }
+
+    @Test
     void when_a_subtask_finished_then_pending_checkpoints_are_sent_to_it_directly() {
         ActorRef<CheckpointCoordinatorActor.Command> coordinator = coordinator(settings());
         long id = expectTrigger();
