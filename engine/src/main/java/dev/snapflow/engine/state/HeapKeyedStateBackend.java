@@ -89,6 +89,14 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
     private final KeyGroupRange range;
     private final Map<String, Table> tables = new LinkedHashMap<>();
     private final boolean copyOnSnapshot;
+    /**
+     * Restored state not yet registered: by state name, its kind and each key with its value
+     * still as bytes, because only the descriptor, given when the state is first used, can read it.
+     */
+    private final Map<String, Restored> restored = new LinkedHashMap<>();
+
+    private record Restored(Kind kind, Map<Object, byte[]> values) {
+    }
     private Object currentKey;
     /**
      * The size of the last snapshot: the next one starts with that much room, so its buffer rarely
@@ -135,6 +143,10 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
             table = new Table(descriptor, kind);
             table.handle = handle(table);
             tables.put(descriptor.name(), table);
+            Restored pending = restored.remove(descriptor.name());
+            if (pending != null) {
+                load(table, pending);
+            }
         } else if (table.kind != kind) {
             throw new IllegalArgumentException("State '" + descriptor.name() + "' is a " + table.kind + " state, not a " + kind + " state");
         }
@@ -268,6 +280,81 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
         };
     }
 
+    private static void load(Table table, Restored pending) {
+        if (pending.kind() != table.kind) {
+            throw new IllegalArgumentException("State '" + table.descriptor.name() + "' was restored as a " + pending.kind()
+                    + " state, but is used as a " + table.kind + " state");
+        }
+        try {
+            for (Map.Entry<Object, byte[]> entry : pending.values().entrySet()) {
+                ByteBufferDataInput in = new ByteBufferDataInput(ByteBuffer.wrap(entry.getValue()));
+                table.entries.put(entry.getKey(), readValue(in, table.kind, table.descriptor));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("Restored state '" + table.descriptor.name() + "' cannot be read with its descriptor: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Takes in a snapshot (of this or another subtask, of this or another parallelism): keeps the
+     * entries whose key groups this subtask owns. Values are read when their state is first used.
+     *
+     * @throws IOException if the snapshot is corrupt or was taken with another max parallelism
+     */
+    public void restore(byte[] snapshot) throws IOException {
+        ByteBufferDataInput in = new ByteBufferDataInput(ByteBuffer.wrap(snapshot));
+        int version = in.readInt();
+        if (version != FORMAT_VERSION) {
+            throw new IOException("Unsupported keyed state format version " + version);
+        }
+        int snapshotMaxParallelism = in.readInt();
+        if (snapshotMaxParallelism != maxParallelism) {
+            throw new IOException("Keyed state was written with max parallelism " + snapshotMaxParallelism
+                    + ", the operator now has " + maxParallelism + "; the max parallelism cannot change across a restore");
+        }
+        RecordSerializer<Object> keySerializer = keySerializer(in.readUTF());
+        for (int states = in.readInt(); states > 0; states--) {
+            String name = in.readUTF();
+            int kindCode = in.readUnsignedByte();
+            if (kindCode >= Kind.values().length) {
+                throw new IOException("Unknown kind " + kindCode + " of keyed state '" + name + "'");
+            }
+            Kind kind = Kind.values()[kindCode];
+            Restored target = restored.computeIfAbsent(name, n -> new Restored(kind, new HashMap<>()));
+            if (target.kind() != kind) {
+                throw new IOException("Keyed state '" + name + "' is " + target.kind() + " in one snapshot and " + kind + " in another");
+            }
+            for (int keyGroups = in.readInt(); keyGroups > 0; keyGroups--) {
+                int keyGroup = in.readInt();
+                boolean mine = range.contains(keyGroup);
+                for (int count = in.readInt(); count > 0; count--) {
+                    Object key = readFramed(in, keySerializer);
+                    int start = in.buffer().position();
+                    skipValue(in, kind);
+                    if (mine) {
+                        byte[] value = new byte[in.buffer().position() - start];
+                        in.buffer().get(start, value);
+                        target.values().put(key, value);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void skipValue(ByteBufferDataInput in, Kind kind) throws IOException {
+        int items = switch (kind) {
+            case VALUE, REDUCING -> 1;
+            case LIST -> in.readInt();
+            case MAP -> 2 * in.readInt();
+        };
+        for (int i = 0; i < items; i++) {
+            int length = in.readInt();
+            in.require(length, "a keyed state entry");
+            in.skipBytes(length);
+        }
+    }
+
     /** True if no state holds any entry. */
     public boolean isEmpty() {
         for (Table table : tables.values()) {
@@ -275,12 +362,19 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
                 return false;
             }
         }
-        return true;
+        return restored.values().stream().allMatch(pending -> pending.values().isEmpty());
     }
 
     /** All keyed state, serialized now, in the format described on the class. */
     public byte[] snapshot() throws IOException {
-        return serialize(List.copyOf(tables.values()));
+        return serialize(List.copyOf(tables.values()), copyOfRestored());
+    }
+
+    /** Restored states nobody used yet still belong to the subtask: they go into every snapshot as they are. */
+    private Map<String, Restored> copyOfRestored() {
+        Map<String, Restored> copy = new LinkedHashMap<>();
+        restored.forEach((name, pending) -> copy.put(name, new Restored(pending.kind(), new HashMap<>(pending.values()))));
+        return copy;
     }
 
     /**
@@ -295,23 +389,34 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
             for (Table table : tables.values()) {
                 copies.add(table.copy());
             }
-            return () -> serialize(copies);
+            Map<String, Restored> pending = copyOfRestored();
+            return () -> serialize(copies, pending);
         }
         byte[] bytes = snapshot();
         return () -> bytes;
     }
 
-    private byte[] serialize(List<Table> tables) throws IOException {
+    private byte[] serialize(List<Table> tables, Map<String, Restored> pending) throws IOException {
         Object sampleKey = sampleKey(tables);
+        if (sampleKey == null) {
+            sampleKey = pending.values().stream().flatMap(r -> r.values().keySet().stream()).findFirst().orElse(null);
+        }
         ByteArrayDataOutput out = new ByteArrayDataOutput(lastSnapshotBytes + lastSnapshotBytes / 8);
         out.writeInt(FORMAT_VERSION);
         out.writeInt(maxParallelism);
         RecordSerializer<Object> keySerializer = writeKeyType(out, sampleKey);
-        out.writeInt(tables.size());
+        out.writeInt(tables.size() + pending.size());
         for (Table table : tables) {
             out.writeUTF(table.descriptor.name());
             out.writeByte(table.kind.ordinal());
-            writeByKeyGroup(out, table, keySerializer);
+            writeByKeyGroup(out, table.descriptor.name(), table.entries, keySerializer,
+                    (value, target) -> writeValue(target, table, value));
+        }
+        for (Map.Entry<String, Restored> state : pending.entrySet()) {
+            out.writeUTF(state.getKey());
+            out.writeByte(state.getValue().kind().ordinal());
+            writeByKeyGroup(out, state.getKey(), state.getValue().values(), keySerializer,
+                    (value, target) -> target.write((byte[]) value));
         }
         lastSnapshotBytes = out.position();
         return out.toByteArray();
@@ -321,18 +426,23 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
      * Writes a table's entries grouped by key group, ascending: a counting sort over the key
      * groups, with primitive arrays, so that the snapshot costs one pass to group and one to write.
      */
-    private void writeByKeyGroup(ByteArrayDataOutput out, Table table, RecordSerializer<Object> keySerializer)
-            throws IOException {
-        int size = table.entries.size();
+    @FunctionalInterface
+    private interface ValueWriter {
+        void write(Object value, ByteArrayDataOutput out) throws IOException;
+    }
+
+    private void writeByKeyGroup(ByteArrayDataOutput out, String stateName, Map<?, ?> entries,
+                                 RecordSerializer<Object> keySerializer, ValueWriter valueWriter) throws IOException {
+        int size = entries.size();
         Object[] keys = new Object[size];
         Object[] values = new Object[size];
         int[] keyGroups = new int[size];
         int[] counts = new int[maxParallelism];
         int i = 0;
-        for (Map.Entry<Object, Object> entry : table.entries.entrySet()) {
+        for (Map.Entry<?, ?> entry : entries.entrySet()) {
             int keyGroup = KeyGroupRangeAssignment.keyGroupFor(entry.getKey(), maxParallelism);
             if (!range.contains(keyGroup)) {
-                throw new IllegalStateException("Key " + entry.getKey() + " of state '" + table.descriptor.name()
+                throw new IllegalStateException("Key " + entry.getKey() + " of state '" + stateName
                         + "' is in key group " + keyGroup + ", not in this subtask's " + range);
             }
             keys[i] = entry.getKey();
@@ -363,7 +473,7 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
             for (int position = starts[keyGroup]; position < starts[keyGroup] + counts[keyGroup]; position++) {
                 int entry = order[position];
                 writeFramed(out, keySerializer, keys[entry]);
-                writeValue(out, table, values[entry]);
+                valueWriter.write(values[entry], out);
             }
         }
     }

@@ -44,6 +44,8 @@ public final class OperatorStateBackend implements OperatorStateStore {
     }
 
     private final Map<String, Entry> states = new LinkedHashMap<>();
+    /** Restored lists not yet registered, their elements still as bytes, by state name. */
+    private final Map<String, RawState> restored = new LinkedHashMap<>();
 
     @Override
     public <T> ListState<T> listState(StateDescriptor.List<T> descriptor) {
@@ -62,6 +64,10 @@ public final class OperatorStateBackend implements OperatorStateStore {
             entry = new Entry(descriptor, mode);
             entry.handle = handle(entry);
             states.put(descriptor.name(), entry);
+            RawState pending = restored.remove(descriptor.name());
+            if (pending != null) {
+                load(entry, pending);
+            }
         } else if (entry.mode != mode) {
             throw new IllegalArgumentException("Operator state '" + descriptor.name() + "' is a " + entry.mode
                     + " list, not a " + mode + " list");
@@ -94,15 +100,50 @@ public final class OperatorStateBackend implements OperatorStateStore {
         };
     }
 
+    @SuppressWarnings("unchecked")
+    private static void load(Entry entry, RawState pending) {
+        if (pending.mode() != entry.mode) {
+            throw new IllegalArgumentException("Operator state '" + entry.descriptor.name() + "' was restored as a "
+                    + pending.mode() + " list, but is used as a " + entry.mode + " list");
+        }
+        RecordSerializer<Object> serializer = ((StateDescriptor.List<Object>) entry.descriptor).serializer();
+        try {
+            for (byte[] element : pending.elements()) {
+                entry.values.add(serializer.deserialize(new ByteBufferDataInput(ByteBuffer.wrap(element))));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("Restored operator state '" + entry.descriptor.name()
+                    + "' cannot be read with its descriptor: " + e.getMessage(), e);
+        }
+    }
+
+    /** Takes in this subtask's share of a snapshot (see {@link #redistribute}); read when first used. */
+    public void restore(byte[] snapshot) throws IOException {
+        for (RawState state : parse(snapshot)) {
+            restored.put(state.name(), state);
+        }
+    }
+
     public boolean isEmpty() {
-        return states.values().stream().allMatch(entry -> entry.values.isEmpty());
+        return states.values().stream().allMatch(entry -> entry.values.isEmpty())
+                && restored.values().stream().allMatch(state -> state.elements().isEmpty());
     }
 
     @SuppressWarnings("unchecked")
     public byte[] snapshot() throws IOException {
         ByteArrayDataOutput out = new ByteArrayDataOutput(256);
         out.writeInt(FORMAT_VERSION);
-        out.writeInt(states.size());
+        out.writeInt(states.size() + restored.size());
+        for (RawState pending : restored.values()) {
+            // Restored lists nobody used yet still belong to the subtask.
+            out.writeUTF(pending.name());
+            out.writeByte(pending.mode().ordinal());
+            out.writeInt(pending.elements().size());
+            for (byte[] element : pending.elements()) {
+                out.writeInt(element.length);
+                out.write(element);
+            }
+        }
         for (Entry entry : states.values()) {
             out.writeUTF(entry.descriptor.name());
             out.writeByte(entry.mode.ordinal());

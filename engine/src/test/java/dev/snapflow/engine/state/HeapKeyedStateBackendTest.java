@@ -126,6 +126,44 @@ class HeapKeyedStateBackendTest {
         assertThat((byte[]) read.get("blob").get("a")).containsExactly(1, 2, 3);
     }
 
+    @Test
+    void when_a_snapshot_is_restored_at_another_parallelism_then_each_subtask_gets_its_key_groups() throws Exception {
+        HeapKeyedStateBackend whole = everything();
+        for (long key = 0; key < 500; key++) {
+            whole.setCurrentKey(key);
+            whole.state(COUNT).update(key * 10);
+            whole.state(SEEN).add("k" + key);
+        }
+        byte[] snapshot = whole.snapshot();
+
+        long restoredKeys = 0;
+        for (int subtask = 0; subtask < 3; subtask++) {
+            KeyGroupRange range = KeyGroupRangeAssignment.rangeForSubtask(128, 3, subtask);
+            HeapKeyedStateBackend part = new HeapKeyedStateBackend(128, range);
+            part.restore(snapshot);
+            Map<String, Map<Object, Object>> read = HeapKeyedStateBackend.read(part.snapshot(), ALL);
+            for (Object key : read.get("count").keySet()) {
+                assertThat(range.contains(KeyGroupRangeAssignment.keyGroupFor(key, 128))).isTrue();
+                part.setCurrentKey(key);
+                assertThat(part.state(COUNT).value()).isEqualTo((Long) key * 10);
+                assertThat(part.state(SEEN).get()).containsExactly("k" + key);
+            }
+            restoredKeys += read.get("count").size();
+        }
+        assertThat(restoredKeys).isEqualTo(500);
+    }
+
+    @Test
+    void when_the_max_parallelism_differs_then_restore_is_refused() throws Exception {
+        HeapKeyedStateBackend backend = everything();
+        backend.setCurrentKey(1L);
+        backend.state(COUNT).update(1L);
+
+        assertThatThrownBy(() -> new HeapKeyedStateBackend(256, new KeyGroupRange(0, 255)).restore(backend.snapshot()))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("the max parallelism cannot change across a restore");
+    }
+
     /** A composite key goes through Jackson. */
     public record Pair(String left, int right) {
     }

@@ -75,6 +75,17 @@ class OperatorStateBackendTest {
     }
 
     @Test
+    void when_restored_then_lists_come_back_when_used_and_unused_ones_survive_the_next_snapshot() throws IOException {
+        OperatorStateBackend backend = new OperatorStateBackend();
+        backend.restore(subtask(List.of(7L, 8L), List.of("c")));
+
+        assertThat(backend.listState(OFFSETS).get()).containsExactly(7L, 8L);
+        Map<String, List<Object>> next = OperatorStateBackend.read(backend.snapshot(), ALL);
+        assertThat(next.get("offsets")).containsExactly(7L, 8L);
+        assertThat(next.get("config")).containsExactly("c");
+    }
+
+    @Test
     void when_a_list_changes_mode_then_it_is_refused() {
         OperatorStateBackend backend = new OperatorStateBackend();
         backend.listState(OFFSETS);
