@@ -15,9 +15,12 @@ import dev.snapflow.engine.graph.JobGraph;
 import dev.snapflow.engine.job.JobMasterActor;
 import dev.snapflow.engine.job.JobOutcome;
 import dev.snapflow.engine.job.MetricsRegistry;
+import dev.snapflow.engine.job.RestoredCheckpoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -54,16 +57,7 @@ public final class Snapflow {
     public static JobHandle submit(ActorSystem<?> system, JobGraph job, RuntimeSettings settings,
                                    CheckpointSettings checkpointSettings) {
         String jobId = actorName(job.name()) + "-" + UUID.randomUUID();
-        CheckpointStorage storage;
-        try {
-            storage = checkpointSettings.directory().isPresent()
-                    ? new FileSystemCheckpointStorage(checkpointSettings.directory().get(), jobId)
-                    : new InMemoryCheckpointStorage();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the checkpoint directory of job '" + job.name() + "' under "
-                    + checkpointSettings.directory().get(), e);
-        }
-        return submit(system, job, jobId, settings, checkpointSettings, storage);
+        return submit(system, job, jobId, settings, checkpointSettings, storageFor(job, jobId, checkpointSettings));
     }
 
     /** Submits {@code job} keeping its checkpoints in {@code storage}. */
@@ -74,15 +68,61 @@ public final class Snapflow {
 
     private static JobHandle submit(ActorSystem<?> system, JobGraph job, String jobId, RuntimeSettings settings,
                                     CheckpointSettings checkpointSettings, CheckpointStorage storage) {
+        return submit(system, ExecutionPlan.of(job), jobId, settings, checkpointSettings, storage, Optional.empty());
+    }
+
+    /**
+     * Starts {@code job} from the newest intact checkpoint under {@code checkpointDirectory}, the
+     * directory of an earlier run ({@code <directory>/<job-id>}, see {@link JobHandle#jobId()}):
+     * sources continue from their positions, and every operator's state is restored. The job must
+     * have the same operators at the same parallelism as the run that took the checkpoint; its own
+     * checkpoints go where {@code checkpointSettings} says, numbered on from the restored one.
+     *
+     * @throws UncheckedIOException     if no intact checkpoint can be read there
+     * @throws IllegalArgumentException naming the operator, if the checkpoint does not fit the job
+     */
+    public static JobHandle submitFromCheckpoint(ActorSystem<?> system, JobGraph job, Path checkpointDirectory,
+                                                 RuntimeSettings settings, CheckpointSettings checkpointSettings) {
         ExecutionPlan plan = ExecutionPlan.of(job);
+        RestoredCheckpoint restore;
+        try {
+            Path base = checkpointDirectory.toAbsolutePath().getParent();
+            restore = RestoredCheckpoint.latest(
+                    new FileSystemCheckpointStorage(base, checkpointDirectory.getFileName().toString()), plan);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot restore job '" + job.name() + "' from " + checkpointDirectory + ": "
+                    + e.getMessage(), e);
+        }
+        String jobId = actorName(job.name()) + "-" + UUID.randomUUID();
+        return submit(system, plan, jobId, settings, checkpointSettings, storageFor(job, jobId, checkpointSettings),
+                Optional.of(restore));
+    }
+
+    private static JobHandle submit(ActorSystem<?> system, ExecutionPlan plan, String jobId, RuntimeSettings settings,
+                                    CheckpointSettings checkpointSettings, CheckpointStorage storage,
+                                    Optional<RestoredCheckpoint> restore) {
+        JobGraph job = plan.graph();
         CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
         CompletableFuture<Done> terminated = new CompletableFuture<>();
         MetricsRegistry metrics = new MetricsRegistry();
         Behavior<JobMasterActor.Command> master = JobMasterActor.create(plan, settings, checkpointSettings,
-                storage, outcome, terminated, metrics);
+                storage, restore, outcome, terminated, metrics);
         ActorRef<JobMasterActor.Command> ref = system.systemActorOf(
                 master, "snapflow-job-" + jobId, Props.empty());
         return new JobHandle(system, jobId, job.name(), ref, outcome, terminated, metrics);
+    }
+
+    /** The settings' checkpoint directory for this run, or memory when there is none. */
+    private static CheckpointStorage storageFor(JobGraph job, String jobId, CheckpointSettings checkpointSettings) {
+        if (checkpointSettings.directory().isEmpty()) {
+            return new InMemoryCheckpointStorage();
+        }
+        try {
+            return new FileSystemCheckpointStorage(checkpointSettings.directory().get(), jobId);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the checkpoint directory of job '" + job.name() + "' under "
+                    + checkpointSettings.directory().get(), e);
+        }
     }
 
     private static String actorName(String jobName) {

@@ -56,7 +56,11 @@ class CheckpointConsistencyTest {
     }
 
     /** Counts records per key; its snapshot is the number of keys followed by (key, count) pairs. */
-    static final class RunningCount implements KeyedProcessFunction<Long, Long, Long>, CheckpointedFunction {
+    static final class RunningCount extends RunningCountBase {
+    }
+
+    /** The counting function, open for tests that add an end-of-input report. */
+    abstract static class RunningCountBase implements KeyedProcessFunction<Long, Long, Long>, CheckpointedFunction {
         private final Map<Long, Long> counts = new HashMap<>();
 
         @Override
@@ -65,6 +69,18 @@ class CheckpointConsistencyTest {
             if (count % 10_000 == 0) {
                 out.collect(count);
             }
+        }
+
+        @Override
+        public void restoreState(byte[] snapshot) {
+            ByteBuffer in = ByteBuffer.wrap(snapshot);
+            for (int entries = in.getInt(); entries > 0; entries--) {
+                counts.put(in.getLong(), in.getLong());
+            }
+        }
+
+        Map<Long, Long> counts() {
+            return counts;
         }
 
         @Override

@@ -13,4 +13,10 @@ public interface CheckpointedFunction {
      * as this returns, so the bytes must not share mutable structure with the live state.
      */
     byte[] snapshotState(long checkpointId) throws Exception;
+
+    /**
+     * When a job starts from a checkpoint: the bytes this function's subtask returned from
+     * {@link #snapshotState} in it. Called once, before {@code open} and before any record.
+     */
+    void restoreState(byte[] snapshot) throws Exception;
 }

@@ -32,6 +32,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -76,6 +77,7 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
     private final RuntimeSettings settings;
     private final CheckpointSettings checkpointSettings;
     private final CheckpointStorage storage;
+    private final Optional<RestoredCheckpoint> restore;
     private ActorRef<CheckpointCoordinatorActor.Command> coordinator;
     /** Checkpoint requests that arrived while the job was being deployed; sent once the coordinator exists. */
     private final List<TriggerCheckpoint> earlyRequests = new ArrayList<>();
@@ -91,9 +93,10 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
 
     private JobMasterActor(ActorContext<Command> context, ExecutionPlan plan, RuntimeSettings settings,
                            CheckpointSettings checkpointSettings, CheckpointStorage storage,
-                           CompletableFuture<JobOutcome> outcome, CompletableFuture<Done> terminated,
-                           MetricsRegistry metrics) {
+                           Optional<RestoredCheckpoint> restore, CompletableFuture<JobOutcome> outcome,
+                           CompletableFuture<Done> terminated, MetricsRegistry metrics) {
         super(context);
+        this.restore = restore;
         this.plan = plan;
         this.settings = settings;
         this.checkpointSettings = checkpointSettings;
@@ -104,11 +107,15 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
         this.results = new JobResults(plan);
     }
 
+    /**
+     * @param restore the checkpoint to start from, already checked against {@code plan}; empty to start fresh
+     */
     public static Behavior<Command> create(ExecutionPlan plan, RuntimeSettings settings, CheckpointSettings checkpointSettings,
-                                           CheckpointStorage storage, CompletableFuture<JobOutcome> outcome,
-                                           CompletableFuture<Done> terminated, MetricsRegistry metrics) {
+                                           CheckpointStorage storage, Optional<RestoredCheckpoint> restore,
+                                           CompletableFuture<JobOutcome> outcome, CompletableFuture<Done> terminated,
+                                           MetricsRegistry metrics) {
         return Behaviors.setup(context -> {
-            JobMasterActor master = new JobMasterActor(context, plan, settings, checkpointSettings, storage, outcome,
+            JobMasterActor master = new JobMasterActor(context, plan, settings, checkpointSettings, storage, restore, outcome,
                     terminated, metrics);
             master.spawnSubtasks();
             return master;
@@ -215,7 +222,8 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
             }
         }
         subtasks.forEach((id, ref) -> ref.tell(new SubtaskActor.ConnectChannels(
-                inputs.getOrDefault(id, List.of()), outputs.getOrDefault(id, Map.of()), coordinator)));
+                inputs.getOrDefault(id, List.of()), outputs.getOrDefault(id, Map.of()), coordinator,
+                restore.map(r -> r.states().get(id)))));
     }
 
     private void spawnCoordinator() {
@@ -234,7 +242,8 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
         ActorRef<CheckpointProtocol.CoordinatorEvent> events =
                 getContext().messageAdapter(CheckpointProtocol.CoordinatorEvent.class, WrappedCoordinatorEvent::new);
         coordinator = getContext().spawn(CheckpointCoordinatorActor.create(plan.graph().name(), checkpointSettings,
-                checkpointRefs, sources, names, storage, events), "checkpoint-coordinator");
+                checkpointRefs, sources, names, storage, events, restore.map(RestoredCheckpoint::checkpointId).orElse(0L) + 1),
+                "checkpoint-coordinator");
         getContext().watch(coordinator);
         earlyRequests.forEach(request -> coordinator.tell(new CheckpointCoordinatorActor.RequestCheckpoint(request.replyTo())));
         earlyRequests.clear();

@@ -103,6 +103,12 @@ public final class CheckpointCoordinator<H> {
      */
     public CheckpointCoordinator(CheckpointSettings settings, Set<SubtaskId> subtasks, Set<SubtaskId> sources,
                                  LongSupplier wallClockMillis) {
+        this(settings, subtasks, sources, wallClockMillis, 1);
+    }
+
+    /** @param firstCheckpointId the first id to assign (K1): 1, or one more than a restored checkpoint's */
+    public CheckpointCoordinator(CheckpointSettings settings, Set<SubtaskId> subtasks, Set<SubtaskId> sources,
+                                 LongSupplier wallClockMillis, long firstCheckpointId) {
         if (!subtasks.containsAll(sources) || sources.isEmpty()) {
             throw new IllegalArgumentException("The sources must be a non-empty subset of the subtasks");
         }
@@ -110,6 +116,11 @@ public final class CheckpointCoordinator<H> {
         this.subtasks = Set.copyOf(subtasks);
         this.sources = Set.copyOf(sources);
         this.wallClockMillis = wallClockMillis;
+        if (firstCheckpointId < 1) {
+            throw new IllegalArgumentException("Checkpoint ids start at 1 or later, not " + firstCheckpointId);
+        }
+        this.nextId = firstCheckpointId;
+        this.lastCompletedId = firstCheckpointId - 1;
     }
 
     /**

@@ -114,7 +114,7 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     private CheckpointCoordinatorActor(ActorContext<Command> context, TimerScheduler<Command> timers, String jobName,
                                        CheckpointSettings settings, Map<SubtaskId, ActorRef<CheckpointProtocol.SubtaskCheckpointCommand>> subtasks,
                                        Set<SubtaskId> sources, Map<SubtaskId, String> subtaskNames, CheckpointStorage storage,
-                                       ActorRef<CheckpointProtocol.CoordinatorEvent> job) {
+                                       ActorRef<CheckpointProtocol.CoordinatorEvent> job, long firstCheckpointId) {
         super(context);
         this.jobName = jobName;
         this.settings = settings;
@@ -123,7 +123,8 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
         this.subtaskNames = Map.copyOf(subtaskNames);
         this.storage = storage;
         this.job = job;
-        this.coordinator = new CheckpointCoordinator<>(settings, subtasks.keySet(), sources, System::currentTimeMillis);
+        this.coordinator = new CheckpointCoordinator<>(settings, subtasks.keySet(), sources, System::currentTimeMillis,
+                firstCheckpointId);
         this.blockingIo = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     }
 
@@ -135,10 +136,19 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
                                            Map<SubtaskId, ActorRef<CheckpointProtocol.SubtaskCheckpointCommand>> subtasks,
                                            Set<SubtaskId> sources, Map<SubtaskId, String> subtaskNames,
                                            CheckpointStorage storage, ActorRef<CheckpointProtocol.CoordinatorEvent> job) {
+        return create(jobName, settings, subtasks, sources, subtaskNames, storage, job, 1);
+    }
+
+    /** @param firstCheckpointId the id of the first checkpoint: after a restore, one more than the restored checkpoint's */
+    public static Behavior<Command> create(String jobName, CheckpointSettings settings,
+                                           Map<SubtaskId, ActorRef<CheckpointProtocol.SubtaskCheckpointCommand>> subtasks,
+                                           Set<SubtaskId> sources, Map<SubtaskId, String> subtaskNames,
+                                           CheckpointStorage storage, ActorRef<CheckpointProtocol.CoordinatorEvent> job,
+                                           long firstCheckpointId) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             settings.interval().ifPresent(interval -> timers.startTimerWithFixedDelay(Tick.PERIODIC, interval));
             return new CheckpointCoordinatorActor(context, timers, jobName, settings, subtasks, sources, subtaskNames,
-                    storage, job);
+                    storage, job, firstCheckpointId);
         }));
     }
 

@@ -9,6 +9,7 @@ import dev.snapflow.engine.api.KeySelector;
 import dev.snapflow.engine.api.KeyedStateStore;
 import dev.snapflow.engine.api.OperatorStateStore;
 import dev.snapflow.engine.state.OperatorStateBackend;
+import dev.snapflow.engine.state.SubtaskState;
 import dev.snapflow.engine.state.HeapKeyedStateBackend;
 import dev.snapflow.engine.state.KeyGroupRangeAssignment;
 import dev.snapflow.engine.api.KeyedProcessFunction;
@@ -54,6 +55,13 @@ abstract class ChainedOperator implements Collector<Object> {
             return Optional.of(bytes[0]);
         }
         return Optional.empty();
+    }
+
+    /** Takes in this operator's parts of a restored subtask state; called before {@link #open}. */
+    void restore(SubtaskState state) {
+        if (userObject instanceof CheckpointedFunction function) {
+            state.operatorState(name()).ifPresent(bytes -> call(() -> function.restoreState(bytes)));
+        }
     }
 
     /** A snapshot of the operator's operator (list) state, if it has any. */
@@ -216,6 +224,19 @@ abstract class ChainedOperator implements Collector<Object> {
         @Override
         public OperatorStateStore operatorState() {
             return operatorState;
+        }
+
+        @Override
+        void restore(SubtaskState state) {
+            super.restore(state);
+            state.operatorState(name() + OperatorChain.KEYED_STATE_SUFFIX).ifPresent(bytes -> {
+                if (keyedState == null) {
+                    throw new UserFunctionException(name(), new IllegalStateException(
+                            "The checkpoint has keyed state for operator '" + name() + "', which no longer reads a keyed stream"));
+                }
+                call(() -> keyedState.restore(bytes));
+            });
+            state.operatorState(name() + OperatorChain.OPERATOR_STATE_SUFFIX).ifPresent(bytes -> call(() -> operatorState.restore(bytes)));
         }
 
         @Override

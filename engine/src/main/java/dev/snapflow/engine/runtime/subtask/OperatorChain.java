@@ -157,6 +157,20 @@ final class OperatorChain {
         return source;
     }
 
+    /** Takes in a restored state: the source seeks to its position, operators restore their parts. */
+    void restore(dev.snapflow.engine.state.SubtaskState state) {
+        source.ifPresent(reader -> state.operatorState(headName).ifPresent(position -> {
+            try {
+                reader.seek(java.nio.ByteBuffer.wrap(position).getLong());
+            } catch (Exception e) {
+                throw new UserFunctionException(headName, e);
+            }
+        }));
+        for (ChainedOperator operator : operators) {
+            operator.restore(state);
+        }
+    }
+
     void open() {
         for (ChainedOperator operator : operators) {
             operator.call(operator::open);

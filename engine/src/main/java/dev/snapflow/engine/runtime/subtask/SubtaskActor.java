@@ -54,12 +54,14 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
 
     /**
      * Job → subtask, once every channel and the coordinator exist: the channels to read (by input
-     * channel index) and to write (by network edge id, then target index), and the coordinator.
+     * channel index) and to write (by network edge id, then target index), the coordinator, and the
+     * state to start from when the job starts from a checkpoint.
      */
     public record ConnectChannels(
             List<ActorRef<ChannelProtocol.ChannelCommand>> inputs,
             Map<Integer, List<ActorRef<ChannelProtocol.ChannelCommand>>> outputsByEdge,
-            ActorRef<CheckpointCoordinatorActor.Command> coordinator)
+            ActorRef<CheckpointCoordinatorActor.Command> coordinator,
+            java.util.Optional<SubtaskState> restoredState)
             implements Command, NoSerializationVerificationNeeded {
         public ConnectChannels {
             inputs = List.copyOf(inputs);
@@ -168,7 +170,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
                     settings.creditsPerChannel(), settings.floatingCreditsPerGate(), creditPort, pressure,
                     environment.metrics(), System::nanoTime, settings.recordsPerTurn(), settings.bufferRecords(),
                     environment.checkpointSettings(), actor.new CheckpointWriter(), System::currentTimeMillis);
-            actor.runner.start();
+            actor.runner.start(connect.restoredState());
         } catch (UserFunctionException e) {
             environment.job().tell(new SubtaskProtocol.SubtaskFailed(id, e.operatorName(), e.getCause()));
             return Behaviors.ignore();

@@ -137,8 +137,9 @@ final class SubtaskRunner {
         }
     }
 
-    /** Opens the operators and grants every input channel its first credits (C1). */
-    void start() {
+    /** Restores the operators from a checkpoint's state, if any, opens them and grants every input channel its first credits (C1). */
+    void start(java.util.Optional<SubtaskState> restored) {
+        restored.ifPresent(chain::restore);
         chain.open();
         if (credits != null) {
             for (CreditBalance.Grant grant : credits.initialGrants()) {

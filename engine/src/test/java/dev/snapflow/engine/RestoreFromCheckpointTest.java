@@ -1,0 +1,156 @@
+package dev.snapflow.engine;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import dev.snapflow.engine.api.Collector;
+import dev.snapflow.engine.api.ReadStatus;
+import dev.snapflow.engine.api.Source;
+import dev.snapflow.engine.api.SourceReader;
+import dev.snapflow.engine.config.CheckpointSettings;
+import dev.snapflow.engine.config.RuntimeSettings;
+import dev.snapflow.engine.connectors.Sinks;
+import dev.snapflow.engine.connectors.Sources;
+import dev.snapflow.engine.graph.JobBuilder;
+import dev.snapflow.engine.graph.JobGraph;
+import dev.snapflow.serialization.record.Tuple2;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A job started from a checkpoint of an earlier run continues exactly where that checkpoint was taken. */
+class RestoreFromCheckpointTest {
+
+    private static final long N = 200_000;
+    /** How many records each source subtask may emit; a source with nothing allowed waits. */
+    private static final AtomicLong ALLOWED_PER_SUBTASK = new AtomicLong();
+    private static ActorTestKit testKit;
+
+    @TempDir
+    Path checkpoints;
+
+    @BeforeAll
+    static void startTestKit() {
+        testKit = ActorTestKit.create();
+    }
+
+    @AfterAll
+    static void stopTestKit() {
+        testKit.shutdownTestKit();
+    }
+
+    /** The numbers 0..N-1, split like Sources.sequence, each subtask pausing at ALLOWED_PER_SUBTASK. */
+    static final class GatedNumbers implements Source<Long> {
+        @Override
+        public SourceReader<Long> createReader(int subtaskIndex, int parallelism) throws Exception {
+            SourceReader<Long> numbers = Sources.sequence(0, N - 1).createReader(subtaskIndex, parallelism);
+            return new SourceReader<>() {
+                private boolean ended;
+
+                @Override
+                public ReadStatus read(Collector<Long> output, int maxRecords) throws Exception {
+                    long allowed = ALLOWED_PER_SUBTASK.get() - numbers.position();
+                    if (ended) {
+                        return ReadStatus.END_OF_INPUT;
+                    }
+                    if (allowed <= 0) {
+                        return ReadStatus.NOTHING_AVAILABLE;
+                    }
+                    ReadStatus status = numbers.read(output, (int) Math.min(maxRecords, allowed));
+                    ended = status == ReadStatus.END_OF_INPUT;
+                    return status == ReadStatus.END_OF_INPUT ? status : ReadStatus.MORE_AVAILABLE;
+                }
+
+                @Override
+                public long position() {
+                    return numbers.position();
+                }
+
+                @Override
+                public void seek(long position) throws Exception {
+                    numbers.seek(position);
+                }
+            };
+        }
+    }
+
+    /** Emits the final count of every key at the end of the input. */
+    static final class CountAndReport extends CheckpointConsistencyTest.RunningCountBase {
+        @Override
+        public void finish(Collector<Long> out) {
+            // Encoded as key * 1_000_000 + count: one long per key, to keep the sink's type simple.
+            counts().forEach((key, count) -> out.collect(key * 1_000_000 + count));
+        }
+    }
+
+    private static JobGraph job(int parallelism) {
+        JobBuilder job = JobBuilder.create("restorable").defaultParallelism(parallelism);
+        job.source("numbers", new GatedNumbers())
+                .keyBy(value -> value % 100)
+                .process("count", CountAndReport::new)
+                .sink("counts", Sinks.collect());
+        return job.build();
+    }
+
+    @Test
+    void when_a_job_starts_from_a_checkpoint_then_its_result_counts_every_record_exactly_once() throws Exception {
+        CheckpointSettings settings = CheckpointSettings.create(testKit.system()).withoutInterval().withDirectory(checkpoints);
+        RuntimeSettings runtime = RuntimeSettings.create(testKit.system()).withIdleSourcePollInterval(Duration.ofMillis(1));
+        ALLOWED_PER_SUBTASK.set(N / 4);
+        JobHandle first = Snapflow.submit(testKit.system(), job(2), runtime, settings);
+        TestProbe<Object> probe = testKit.createTestProbe();
+        probe.awaitAssert(Duration.ofSeconds(10), () -> {
+            // Both sources reached their gate and the keyed operators processed all they sent.
+            assertThat(first.metrics().subtasks().stream().filter(s -> s.name().startsWith("count"))
+                    .mapToLong(JobMetrics.Subtask::recordsIn).sum()).isEqualTo(N / 2);
+            return null;
+        });
+        first.triggerCheckpoint(Duration.ofSeconds(10)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        first.cancel().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        ALLOWED_PER_SUBTASK.set(Long.MAX_VALUE);
+        JobHandle second = Snapflow.submitFromCheckpoint(testKit.system(), job(2), checkpoints.resolve(first.jobId()),
+                runtime, settings);
+        List<Long> reports = second.result().toCompletableFuture().get(60, TimeUnit.SECONDS).collected("counts");
+
+        Map<Long, Long> counts = new HashMap<>();
+        reports.forEach(report -> counts.put(report / 1_000_000, report % 1_000_000));
+        assertThat(counts).hasSize(100).allSatisfy((key, count) -> assertThat(count).isEqualTo(N / 100));
+        assertThat(second.metrics().subtasks()).filteredOn(s -> s.name().startsWith("numbers"))
+                .extracting(JobMetrics.Subtask::recordsIn).containsOnly(N / 4);
+    }
+
+    @Test
+    void when_the_parallelism_changed_then_the_restore_is_refused_clearly() throws Exception {
+        CheckpointSettings settings = CheckpointSettings.create(testKit.system()).withoutInterval().withDirectory(checkpoints);
+        ALLOWED_PER_SUBTASK.set(10);
+        JobHandle first = Snapflow.submit(testKit.system(), job(2), RuntimeSettings.create(testKit.system()), settings);
+        first.triggerCheckpoint(Duration.ofSeconds(10)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        first.cancel().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThatThrownBy(() -> Snapflow.submitFromCheckpoint(testKit.system(), job(3), checkpoints.resolve(first.jobId()),
+                RuntimeSettings.create(testKit.system()), settings))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Operator 'numbers' ran with parallelism 2")
+                .hasMessageContaining("restoring at another parallelism is not supported yet");
+    }
+
+    @Test
+    void when_there_is_no_checkpoint_then_the_restore_says_so() {
+        assertThatThrownBy(() -> Snapflow.submitFromCheckpoint(testKit.system(), job(1), checkpoints.resolve("nothing-here"),
+                RuntimeSettings.create(testKit.system()), CheckpointSettings.create(testKit.system())))
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("There is no intact completed checkpoint to restore from");
+    }
+}
