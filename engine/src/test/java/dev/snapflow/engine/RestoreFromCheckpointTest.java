@@ -131,6 +131,58 @@ class RestoreFromCheckpointTest {
                 .extracting(JobMetrics.Subtask::recordsIn).containsOnly(N / 4);
     }
 
+    private static final dev.snapflow.engine.api.StateDescriptor.Value<Long> COUNT =
+            new dev.snapflow.engine.api.StateDescriptor.Value<>("count", dev.snapflow.serialization.record.RecordSerializers.longs());
+
+    /** Counts per key in keyed state; emits the key once when its count reaches N / 100, and -1 if it ever exceeds it. */
+    static final class CountToCompletion implements dev.snapflow.engine.api.KeyedProcessFunction<Long, Long, Long> {
+        @Override
+        public void processElement(Long value, Context<Long> context, Collector<Long> out) {
+            dev.snapflow.engine.api.ValueState<Long> count = context.keyedState().state(COUNT);
+            long updated = (count.value() == null ? 0 : count.value()) + 1;
+            count.update(updated);
+            if (updated == N / 100) {
+                out.collect(context.currentKey());
+            } else if (updated > N / 100) {
+                out.collect(-1L);
+            }
+        }
+    }
+
+    private static JobGraph keyedJob(int keyedParallelism) {
+        JobBuilder job = JobBuilder.create("rescalable").defaultParallelism(2);
+        job.source("numbers", new GatedNumbers())
+                .keyBy(value -> value % 100)
+                .process("count", CountToCompletion::new).parallelism(keyedParallelism)
+                .sink("completed", Sinks.collect()).parallelism(keyedParallelism);
+        return job.build();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "keyed operator at parallelism {0}, then {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"2, 3", "4, 2", "1, 3"})
+    void when_a_keyed_operator_is_rescaled_across_a_restore_then_every_key_counts_every_record_once(
+            int before, int after) throws Exception {
+        CheckpointSettings settings = CheckpointSettings.create(testKit.system()).withoutInterval().withDirectory(checkpoints);
+        RuntimeSettings runtime = RuntimeSettings.create(testKit.system()).withIdleSourcePollInterval(Duration.ofMillis(1));
+        ALLOWED_PER_SUBTASK.set(N / 4);
+        JobHandle first = Snapflow.submit(testKit.system(), keyedJob(before), runtime, settings);
+        TestProbe<Object> probe = testKit.createTestProbe();
+        probe.awaitAssert(Duration.ofSeconds(10), () -> {
+            assertThat(first.metrics().subtasks().stream().filter(s -> s.name().startsWith("count"))
+                    .mapToLong(JobMetrics.Subtask::recordsIn).sum()).isEqualTo(N / 2);
+            return null;
+        });
+        first.triggerCheckpoint(Duration.ofSeconds(10)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        first.cancel().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        ALLOWED_PER_SUBTASK.set(Long.MAX_VALUE);
+        JobHandle second = Snapflow.submitFromCheckpoint(testKit.system(), keyedJob(after), checkpoints.resolve(first.jobId()),
+                runtime, settings);
+        List<Long> completed = second.result().toCompletableFuture().get(60, TimeUnit.SECONDS).collected("completed");
+
+        assertThat(completed).doesNotContain(-1L).doesNotHaveDuplicates().hasSize(100);
+    }
+
     @Test
     void when_the_parallelism_changed_then_the_restore_is_refused_clearly() throws Exception {
         CheckpointSettings settings = CheckpointSettings.create(testKit.system()).withoutInterval().withDirectory(checkpoints);
@@ -143,7 +195,7 @@ class RestoreFromCheckpointTest {
                 RuntimeSettings.create(testKit.system()), settings))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Operator 'numbers' ran with parallelism 2")
-                .hasMessageContaining("restoring at another parallelism is not supported yet");
+                .hasMessageContaining("cannot be split; keep its parallelism");
     }
 
     @Test

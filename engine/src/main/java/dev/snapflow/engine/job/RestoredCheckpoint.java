@@ -3,33 +3,42 @@ package dev.snapflow.engine.job;
 import dev.snapflow.engine.graph.ExecutionPlan;
 import dev.snapflow.engine.graph.OperatorNode;
 import dev.snapflow.engine.graph.SubtaskId;
+import dev.snapflow.engine.state.OperatorStateBackend;
+import dev.snapflow.engine.state.RestoredState;
 import dev.snapflow.engine.state.SubtaskState;
 import dev.snapflow.engine.storage.CheckpointMetadata;
 import dev.snapflow.engine.storage.CheckpointStorage;
 import dev.snapflow.engine.storage.StateHandle;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 
 /**
- * A completed checkpoint loaded for a job to start from, with every subtask's state, checked
- * against the job's execution plan: the same chains at the same parallelism, and no state for an
- * operator the job does not have.
+ * A completed checkpoint loaded for a job to start from, its state assigned to the new job's
+ * subtasks by operator name. An operator may run at another parallelism than when the checkpoint
+ * was taken if all its state can be redistributed: keyed state goes by key group (each new
+ * subtask reads the old snapshots and keeps its own key groups) and operator lists are split or
+ * unioned. Source positions and a function's own bytes cannot be split: those operators must keep
+ * their parallelism.
  *
  * @param checkpointId the restored checkpoint; the job's next checkpoint gets the next id
- * @param states       each subtask's state, by the subtask it belongs to in the new job
+ * @param states       what each subtask of the new job starts from
  */
-public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, SubtaskState> states) {
+public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState> states) {
+
+    private static final String KEYED = "/keyed";
+    private static final String OPERATOR = "/operator";
 
     public RestoredCheckpoint {
         states = Map.copyOf(states);
     }
 
     /**
-     * Reads the newest intact checkpoint of {@code storage} for {@code plan}.
+     * Reads the newest intact checkpoint of {@code storage} and assigns it to the subtasks of {@code plan}.
      *
      * @throws IOException              if there is no intact checkpoint or a file cannot be read
      * @throws IllegalArgumentException naming the operator, if the checkpoint does not fit the plan
@@ -37,45 +46,87 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, SubtaskState>
     public static RestoredCheckpoint latest(CheckpointStorage storage, ExecutionPlan plan) throws IOException {
         CheckpointMetadata metadata = storage.latestCompleted()
                 .orElseThrow(() -> new IOException("There is no intact completed checkpoint to restore from"));
-        Map<SubtaskId, SubtaskState> states = new HashMap<>();
+        Map<SubtaskId, SubtaskState> old = new HashMap<>();
         for (Map.Entry<SubtaskId, StateHandle> entry : metadata.states().entrySet()) {
-            states.put(entry.getKey(), storage.readState(entry.getValue()));
+            old.put(entry.getKey(), storage.readState(entry.getValue()));
         }
-        check(metadata, states, plan);
-        return new RestoredCheckpoint(metadata.checkpointId(), states);
+        return assign(metadata.checkpointId(), old, plan);
     }
 
-    private static void check(CheckpointMetadata metadata, Map<SubtaskId, SubtaskState> states, ExecutionPlan plan) {
+    /** Assigns the old subtasks' states to the new plan's subtasks; see the class description. */
+    static RestoredCheckpoint assign(long checkpointId, Map<SubtaskId, SubtaskState> old, ExecutionPlan plan) throws IOException {
         Map<Integer, Integer> oldParallelism = new HashMap<>();
-        metadata.states().keySet().forEach(id -> oldParallelism.merge(id.chainId(), 1, Integer::sum));
-        if (oldParallelism.size() != plan.chains().size()) {
-            throw new IllegalArgumentException("Checkpoint " + metadata.checkpointId() + " of job '" + metadata.jobName()
-                    + "' has " + oldParallelism.size() + " chains of operators, job '" + plan.graph().name() + "' has "
-                    + plan.chains().size() + "; restoring into a different job graph is not supported yet");
+        old.keySet().forEach(id -> oldParallelism.merge(id.chainId(), 1, Integer::sum));
+        Map<String, Integer> oldChainOfOperator = new HashMap<>();
+        old.forEach((id, state) -> state.operators().forEach(part -> oldChainOfOperator.put(operatorOf(part), id.chainId())));
+        for (String operator : oldChainOfOperator.keySet()) {
+            if (plan.graph().operators().stream().noneMatch(node -> node.name().equals(operator))) {
+                throw new IllegalArgumentException("Checkpoint " + checkpointId + " has state for operator '" + operator
+                        + "', which job '" + plan.graph().name() + "' does not have");
+            }
         }
+        Map<SubtaskId, Map<String, List<byte[]>>> assigned = new HashMap<>();
         for (ExecutionPlan.Chain chain : plan.chains()) {
-            OperatorNode head = plan.graph().operator(chain.headId());
-            int old = oldParallelism.getOrDefault(chain.id(), 0);
-            if (old != chain.parallelism()) {
-                throw new IllegalArgumentException("Operator '" + head.name() + "' ran with parallelism " + old
-                        + " in checkpoint " + metadata.checkpointId() + " and has " + chain.parallelism()
-                        + " now; restoring at another parallelism is not supported yet");
-            }
-            Set<String> names = new HashSet<>();
-            for (int id : chain.operatorIds()) {
-                names.add(plan.graph().operator(id).name());
-            }
             for (int index = 0; index < chain.parallelism(); index++) {
-                SubtaskState state = states.get(new SubtaskId(chain.id(), index));
-                for (String entry : state.operators()) {
-                    String operator = entry.endsWith("/keyed") || entry.endsWith("/operator")
-                            ? entry.substring(0, entry.lastIndexOf('/')) : entry;
-                    if (!names.contains(operator)) {
-                        throw new IllegalArgumentException("Checkpoint " + metadata.checkpointId() + " has state for operator '"
-                                + operator + "', which job '" + plan.graph().name() + "' does not have where it was");
-                    }
+                assigned.put(new SubtaskId(chain.id(), index), new HashMap<>());
+            }
+            for (int operatorId : chain.operatorIds()) {
+                OperatorNode node = plan.graph().operator(operatorId);
+                Integer oldChain = oldChainOfOperator.get(node.name());
+                if (oldChain != null) {
+                    assignOperator(checkpointId, node, chain, oldChain, oldParallelism.get(oldChain), old, assigned);
                 }
             }
         }
+        Map<SubtaskId, RestoredState> states = new HashMap<>();
+        assigned.forEach((id, parts) -> states.put(id, new RestoredState(parts)));
+        return new RestoredCheckpoint(checkpointId, states);
+    }
+
+    private static void assignOperator(long checkpointId, OperatorNode node, ExecutionPlan.Chain chain, int oldChain,
+                                       int oldParallelism, Map<SubtaskId, SubtaskState> old,
+                                       Map<SubtaskId, Map<String, List<byte[]>>> assigned) throws IOException {
+        String name = node.name();
+        int newParallelism = chain.parallelism();
+        List<Optional<byte[]>> raw = parts(old, oldChain, oldParallelism, name);
+        List<Optional<byte[]>> keyed = parts(old, oldChain, oldParallelism, name + KEYED);
+        List<Optional<byte[]>> operator = parts(old, oldChain, oldParallelism, name + OPERATOR);
+        if (oldParallelism != newParallelism && raw.stream().anyMatch(Optional::isPresent)) {
+            throw new IllegalArgumentException("Operator '" + name + "' ran with parallelism " + oldParallelism
+                    + " in checkpoint " + checkpointId + " and has " + newParallelism + " now, but its state (a source position"
+                    + " or a CheckpointedFunction's bytes) cannot be split; keep its parallelism");
+        }
+        List<byte[]> redistributed = oldParallelism == newParallelism ? null
+                : OperatorStateBackend.redistribute(operator.stream().flatMap(Optional::stream).toList(), newParallelism);
+        List<byte[]> allKeyed = keyed.stream().flatMap(Optional::stream).toList();
+        for (int index = 0; index < newParallelism; index++) {
+            Map<String, List<byte[]>> parts = assigned.get(new SubtaskId(chain.id(), index));
+            if (oldParallelism == newParallelism) {
+                raw.get(index).ifPresent(bytes -> parts.put(name, List.of(bytes)));
+                keyed.get(index).ifPresent(bytes -> parts.put(name + KEYED, List.of(bytes)));
+                operator.get(index).ifPresent(bytes -> parts.put(name + OPERATOR, List.of(bytes)));
+            } else {
+                if (!allKeyed.isEmpty()) {
+                    parts.put(name + KEYED, allKeyed);
+                }
+                if (operator.stream().anyMatch(Optional::isPresent)) {
+                    parts.put(name + OPERATOR, List.of(redistributed.get(index)));
+                }
+            }
+        }
+    }
+
+    /** Part {@code part} of each old subtask of the chain, by old subtask index. */
+    private static List<Optional<byte[]>> parts(Map<SubtaskId, SubtaskState> old, int chain, int parallelism, String part) {
+        List<Optional<byte[]>> parts = new ArrayList<>();
+        for (int index = 0; index < parallelism; index++) {
+            SubtaskState state = old.get(new SubtaskId(chain, index));
+            parts.add(state == null ? Optional.empty() : state.operatorState(part));
+        }
+        return parts;
+    }
+
+    private static String operatorOf(String part) {
+        return part.endsWith(KEYED) || part.endsWith(OPERATOR) ? part.substring(0, part.lastIndexOf('/')) : part;
     }
 }

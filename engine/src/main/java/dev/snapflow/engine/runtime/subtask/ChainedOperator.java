@@ -9,7 +9,7 @@ import dev.snapflow.engine.api.KeySelector;
 import dev.snapflow.engine.api.KeyedStateStore;
 import dev.snapflow.engine.api.OperatorStateStore;
 import dev.snapflow.engine.state.OperatorStateBackend;
-import dev.snapflow.engine.state.SubtaskState;
+import dev.snapflow.engine.state.RestoredState;
 import dev.snapflow.engine.state.HeapKeyedStateBackend;
 import dev.snapflow.engine.state.KeyGroupRangeAssignment;
 import dev.snapflow.engine.api.KeyedProcessFunction;
@@ -58,9 +58,9 @@ abstract class ChainedOperator implements Collector<Object> {
     }
 
     /** Takes in this operator's parts of a restored subtask state; called before {@link #open}. */
-    void restore(SubtaskState state) {
+    void restore(RestoredState state) {
         if (userObject instanceof CheckpointedFunction function) {
-            state.operatorState(name()).ifPresent(bytes -> call(() -> function.restoreState(bytes)));
+            state.single(name()).ifPresent(bytes -> call(() -> function.restoreState(bytes)));
         }
     }
 
@@ -227,16 +227,16 @@ abstract class ChainedOperator implements Collector<Object> {
         }
 
         @Override
-        void restore(SubtaskState state) {
+        void restore(RestoredState state) {
             super.restore(state);
-            state.operatorState(name() + OperatorChain.KEYED_STATE_SUFFIX).ifPresent(bytes -> {
+            for (byte[] snapshot : state.snapshots(name() + OperatorChain.KEYED_STATE_SUFFIX)) {
                 if (keyedState == null) {
                     throw new UserFunctionException(name(), new IllegalStateException(
                             "The checkpoint has keyed state for operator '" + name() + "', which no longer reads a keyed stream"));
                 }
-                call(() -> keyedState.restore(bytes));
-            });
-            state.operatorState(name() + OperatorChain.OPERATOR_STATE_SUFFIX).ifPresent(bytes -> call(() -> operatorState.restore(bytes)));
+                call(() -> keyedState.restore(snapshot));
+            }
+            state.single(name() + OperatorChain.OPERATOR_STATE_SUFFIX).ifPresent(bytes -> call(() -> operatorState.restore(bytes)));
         }
 
         @Override

@@ -158,8 +158,8 @@ final class OperatorChain {
     }
 
     /** Takes in a restored state: the source seeks to its position, operators restore their parts. */
-    void restore(dev.snapflow.engine.state.SubtaskState state) {
-        source.ifPresent(reader -> state.operatorState(headName).ifPresent(position -> {
+    void restore(dev.snapflow.engine.state.RestoredState state) {
+        source.ifPresent(reader -> state.single(headName).ifPresent(position -> {
             try {
                 reader.seek(java.nio.ByteBuffer.wrap(position).getLong());
             } catch (Exception e) {

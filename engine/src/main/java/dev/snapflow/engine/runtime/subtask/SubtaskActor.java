@@ -61,7 +61,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
             List<ActorRef<ChannelProtocol.ChannelCommand>> inputs,
             Map<Integer, List<ActorRef<ChannelProtocol.ChannelCommand>>> outputsByEdge,
             ActorRef<CheckpointCoordinatorActor.Command> coordinator,
-            java.util.Optional<SubtaskState> restoredState)
+            java.util.Optional<dev.snapflow.engine.state.RestoredState> restoredState)
             implements Command, NoSerializationVerificationNeeded {
         public ConnectChannels {
             inputs = List.copyOf(inputs);

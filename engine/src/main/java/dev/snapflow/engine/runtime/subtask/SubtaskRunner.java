@@ -138,7 +138,7 @@ final class SubtaskRunner {
     }
 
     /** Restores the operators from a checkpoint's state, if any, opens them and grants every input channel its first credits (C1). */
-    void start(java.util.Optional<SubtaskState> restored) {
+    void start(java.util.Optional<dev.snapflow.engine.state.RestoredState> restored) {
         restored.ifPresent(chain::restore);
         chain.open();
         if (credits != null) {

@@ -1,0 +1,41 @@
+package dev.snapflow.engine.state;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one subtask of a restored job starts from: for each part of its operators' state (named
+ * as in {@link SubtaskState}), the snapshots it takes in. Usually one per part; after a rescale,
+ * keyed state may come from several old subtasks, each of which the backend filters by key group.
+ * Immutable.
+ */
+public final class RestoredState {
+
+    private final Map<String, List<byte[]>> parts;
+
+    public RestoredState(Map<String, List<byte[]>> parts) {
+        Map<String, List<byte[]>> copy = new TreeMap<>();
+        parts.forEach((name, snapshots) -> copy.put(name, List.copyOf(new ArrayList<>(snapshots))));
+        this.parts = copy;
+    }
+
+    /** The snapshots of part {@code name}, in old subtask order; empty if there are none. */
+    public List<byte[]> snapshots(String name) {
+        return parts.getOrDefault(name, List.of());
+    }
+
+    /** The single snapshot of a part that cannot be split (a source position, a function's own bytes). */
+    public java.util.Optional<byte[]> single(String name) {
+        List<byte[]> snapshots = snapshots(name);
+        if (snapshots.size() > 1) {
+            throw new IllegalStateException("State part '" + name + "' has " + snapshots.size() + " snapshots, expected one");
+        }
+        return snapshots.stream().findFirst();
+    }
+
+    public java.util.Set<String> partNames() {
+        return parts.keySet();
+    }
+}
