@@ -36,9 +36,10 @@ class SourcesTest {
     private static <T> List<T> readAllSubtasks(Source<T> source, int parallelism, int chunk) throws Exception {
         List<T> out = new ArrayList<>();
         for (int i = 0; i < parallelism; i++) {
-            try (AutoCloseable ignored = () -> { }) {
-                SourceReader<T> reader = source.createReader(i, parallelism);
+            SourceReader<T> reader = source.createReader(i, parallelism);
+            try {
                 out.addAll(readAll(reader, chunk));
+            } finally {
                 reader.close();
             }
         }

@@ -22,6 +22,7 @@ import dev.snapflow.serialization.record.Tuple2;
 import org.slf4j.LoggerFactory;
 
 import java.lang.management.ManagementFactory;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -156,8 +157,17 @@ public final class Bench {
         try {
             return run(system, params, checkpointDirectory);
         } finally {
-            try (Stream<Path> files = Files.walk(checkpointDirectory)) {
+            deleteTree(checkpointDirectory);
+        }
+    }
+
+    /** Deletes a directory tree; the job's own cleanup may be deleting in it at the same time. */
+    private static void deleteTree(Path directory) {
+        for (int attempt = 0; attempt < 3 && Files.exists(directory); attempt++) {
+            try (Stream<Path> files = Files.walk(directory)) {
                 files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException | java.io.UncheckedIOException concurrentlyDeleted) {
+                // Walk again: what is left is still ours to delete.
             }
         }
     }
@@ -175,6 +185,7 @@ public final class Bench {
         JobHandle handle = Snapflow.submit(system, graph, RuntimeSettings.create(system), checkpoints);
         JobResult result = handle.result().toCompletableFuture().get(30, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
+        handle.terminated().toCompletableFuture().get(1, TimeUnit.MINUTES);
         long expectedSinkRecords = params.n() / params.emitEvery();
         long sinkRecords = result.records("sink");
         if (params.emitEvery() == 1 ? sinkRecords != params.n() : Math.abs(sinkRecords - expectedSinkRecords) > params.parallelism()) {

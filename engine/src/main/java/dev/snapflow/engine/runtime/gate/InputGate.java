@@ -20,7 +20,7 @@ public final class InputGate<T> {
     /** Channels the barrier handler blocked: they keep their items but get no turn until resumed. */
     private final BitSet blocked;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public InputGate(int channels) {
         if (channels < 1) {
             throw new IllegalArgumentException("A gate needs at least one channel, had " + channels);

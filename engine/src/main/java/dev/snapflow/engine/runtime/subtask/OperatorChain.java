@@ -136,10 +136,10 @@ final class OperatorChain {
         if (targets.size() == 1) {
             return targets.get(0);
         }
-        Collector<Object>[] array = targets.toArray(new Collector[0]);
+        List<Collector<Object>> fixed = List.copyOf(targets);
         return record -> {
-            for (Collector<Object> target : array) {
-                target.collect(record);
+            for (int i = 0; i < fixed.size(); i++) {
+                fixed.get(i).collect(record);
             }
         };
     }
