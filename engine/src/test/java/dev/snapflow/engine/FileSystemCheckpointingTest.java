@@ -12,6 +12,8 @@ import dev.snapflow.engine.storage.FileSystemCheckpointStorage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -27,8 +29,14 @@ class FileSystemCheckpointingTest {
 
     private static ActorTestKit testKit;
 
-    @TempDir
+    @TempDir(cleanup = CleanupMode.NEVER)
     Path directory;
+
+    /** Jobs of this test may still be finishing their last writes; see {@link TestDirectories}. */
+    @AfterEach
+    void deleteCheckpoints() {
+        TestDirectories.deleteTree(directory);
+    }
 
     @BeforeAll
     static void startTestKit() {

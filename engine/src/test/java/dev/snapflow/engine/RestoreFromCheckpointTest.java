@@ -16,6 +16,8 @@ import dev.snapflow.serialization.record.Tuple2;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -37,8 +39,14 @@ class RestoreFromCheckpointTest {
     private static final AtomicLong ALLOWED_PER_SUBTASK = new AtomicLong();
     private static ActorTestKit testKit;
 
-    @TempDir
+    @TempDir(cleanup = CleanupMode.NEVER)
     Path checkpoints;
+
+    /** Jobs of this test may still be finishing their last writes; see {@link TestDirectories}. */
+    @AfterEach
+    void deleteCheckpoints() {
+        TestDirectories.deleteTree(checkpoints);
+    }
 
     @BeforeAll
     static void startTestKit() {
