@@ -57,6 +57,8 @@ public final class FileSystemCheckpointStorage implements CheckpointStorage {
     }
 
     private final Path jobDirectory;
+    /** Checkpoints deleted here: a subtask's write that lands after the deletion is removed again. */
+    private final java.util.Set<Long> discarded = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Stores the checkpoints of job {@code jobId} under {@code baseDirectory}, creating directories as needed. */
@@ -79,11 +81,19 @@ public final class FileSystemCheckpointStorage implements CheckpointStorage {
 
     @Override
     public StateHandle writeState(long checkpointId, SubtaskId subtask, SubtaskState state) throws IOException {
+        if (discarded.contains(checkpointId)) {
+            throw new IOException("Checkpoint " + checkpointId + " was already discarded");
+        }
         Path directory = checkpointDirectory(checkpointId);
         Files.createDirectories(directory);
         byte[] file = SubtaskStateFormat.encode(state);
         String name = stateFileName(subtask);
         writeAtomically(directory.resolve(name), file);
+        if (discarded.contains(checkpointId)) {
+            // The checkpoint was deleted while this write was under way: nothing of it may stay.
+            discard(checkpointId);
+            throw new IOException("Checkpoint " + checkpointId + " was discarded while its state was being written");
+        }
         return new StateHandle(checkpointId, subtask, name, file.length, SubtaskStateFormat.checksumOf(file));
     }
 
@@ -167,6 +177,7 @@ public final class FileSystemCheckpointStorage implements CheckpointStorage {
 
     @Override
     public void discard(long checkpointId) throws IOException {
+        discarded.add(checkpointId);
         Path directory = checkpointDirectory(checkpointId);
         if (!Files.exists(directory)) {
             return;

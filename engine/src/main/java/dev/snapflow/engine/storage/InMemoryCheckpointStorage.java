@@ -19,15 +19,24 @@ public final class InMemoryCheckpointStorage implements CheckpointStorage {
 
     private final Map<String, SubtaskState> states = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, CheckpointMetadata> completed = new ConcurrentSkipListMap<>();
+    /** Checkpoints deleted here: a subtask's write that lands after the deletion is removed again. */
+    private final java.util.Set<Long> discarded = ConcurrentHashMap.newKeySet();
 
     private static String key(long checkpointId, SubtaskId subtask) {
         return "chk-" + checkpointId + "/subtask-" + subtask.chainId() + "-" + subtask.subtaskIndex();
     }
 
     @Override
-    public StateHandle writeState(long checkpointId, SubtaskId subtask, SubtaskState state) {
+    public StateHandle writeState(long checkpointId, SubtaskId subtask, SubtaskState state) throws IOException {
+        if (discarded.contains(checkpointId)) {
+            throw new IOException("Checkpoint " + checkpointId + " was already discarded");
+        }
         String key = key(checkpointId, subtask);
         states.put(key, state);
+        if (discarded.contains(checkpointId)) {
+            states.remove(key);
+            throw new IOException("Checkpoint " + checkpointId + " was discarded while its state was being written");
+        }
         return new StateHandle(checkpointId, subtask, key, state.sizeBytes(), 0);
     }
 
@@ -52,6 +61,7 @@ public final class InMemoryCheckpointStorage implements CheckpointStorage {
 
     @Override
     public void discard(long checkpointId) {
+        discarded.add(checkpointId);
         completed.remove(checkpointId);
         states.keySet().removeIf(key -> key.startsWith("chk-" + checkpointId + "/"));
     }

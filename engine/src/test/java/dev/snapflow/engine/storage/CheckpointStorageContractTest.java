@@ -86,6 +86,17 @@ abstract class CheckpointStorageContractTest {
     }
 
     @Test
+    void when_a_checkpoint_was_discarded_then_late_state_writes_for_it_are_refused_and_leave_nothing() throws IOException {
+        storage.writeState(4, A, state("source", 1));
+        storage.discard(4);
+
+        assertThatThrownBy(() -> storage.writeState(4, B, state("count", 2)))
+                .isInstanceOf(IOException.class)
+                .hasMessage("Checkpoint 4 was already discarded");
+        assertThat(storage.completedCheckpointIds()).isEmpty();
+    }
+
+    @Test
     void when_metadata_refers_to_missing_state_then_it_is_refused() {
         StateHandle missing = new StateHandle(5, A, "nowhere", 3, 0);
 

@@ -75,9 +75,17 @@ class CheckpointCoordinatorActorTest {
         }
     }
 
+    private StateHandle written(long id, SubtaskId subtask, SubtaskState state) {
+        try {
+            return storage.writeState(id, subtask, state);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private void acknowledgeBoth(ActorRef<CheckpointCoordinatorActor.Command> coordinator, long id) {
         for (SubtaskId subtask : List.of(SOURCE, SINK)) {
-            StateHandle handle = storage.writeState(id, subtask, SubtaskState.of(Map.of("op", new byte[] {1, 2, 3})));
+            StateHandle handle = written(id, subtask, SubtaskState.of(Map.of("op", new byte[] {1, 2, 3})));
             coordinator.tell(new CheckpointCoordinatorActor.AcknowledgeCheckpoint(subtask, id, handle, METRICS));
         }
     }
@@ -120,7 +128,7 @@ class CheckpointCoordinatorActorTest {
                 .withTimeout(Duration.ofMillis(250)).withTolerableFailures(5));
         long id = expectTrigger();
         coordinator.tell(new CheckpointCoordinatorActor.AcknowledgeCheckpoint(SOURCE, id,
-                storage.writeState(id, SOURCE, SubtaskState.empty()), METRICS));
+                written(id, SOURCE, SubtaskState.empty()), METRICS));
 
         manualTime.timePasses(Duration.ofMillis(250));
 
@@ -203,7 +211,7 @@ class CheckpointCoordinatorActorTest {
         TestProbe<List<CheckpointStats>> statsProbe = testKit.createTestProbe();
         List<CheckpointCoordinatorActor.Command> oneOfEach = List.of(
                 new CheckpointCoordinatorActor.RequestCheckpoint(requester.getRef()),
-                new CheckpointCoordinatorActor.AcknowledgeCheckpoint(SOURCE, 1, storage.writeState(1, SOURCE, SubtaskState.empty()), METRICS),
+                new CheckpointCoordinatorActor.AcknowledgeCheckpoint(SOURCE, 1, written(1, SOURCE, SubtaskState.empty()), METRICS),
                 new CheckpointCoordinatorActor.DeclineCheckpoint(SINK, 1, CheckpointFailureReason.CHECKPOINT_DECLINED_SUBSUMED, "test"),
                 new CheckpointCoordinatorActor.SubtaskFinished(SINK),
                 new CheckpointCoordinatorActor.GetCheckpointStats(statsProbe.getRef()));
