@@ -57,8 +57,12 @@ public final class FileSystemCheckpointStorage implements CheckpointStorage {
     }
 
     private final Path jobDirectory;
-    /** Checkpoints deleted here: a subtask's write that lands after the deletion is removed again. */
-    private final java.util.Set<Long> discarded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Recently deleted checkpoints: a subtask's write that lands after the deletion is removed
+     * again. Late writes only ever concern recent checkpoints, so the oldest ids are forgotten
+     * beyond {@value DiscardedCheckpoints#REMEMBERED}.
+     */
+    private final DiscardedCheckpoints discarded = new DiscardedCheckpoints();
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Stores the checkpoints of job {@code jobId} under {@code baseDirectory}, creating directories as needed. */

@@ -19,8 +19,8 @@ public final class InMemoryCheckpointStorage implements CheckpointStorage {
 
     private final Map<String, SubtaskState> states = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, CheckpointMetadata> completed = new ConcurrentSkipListMap<>();
-    /** Checkpoints deleted here: a subtask's write that lands after the deletion is removed again. */
-    private final java.util.Set<Long> discarded = ConcurrentHashMap.newKeySet();
+    /** Recently deleted checkpoints: a subtask's write that lands after the deletion is removed again. */
+    private final DiscardedCheckpoints discarded = new DiscardedCheckpoints();
 
     private static String key(long checkpointId, SubtaskId subtask) {
         return "chk-" + checkpointId + "/subtask-" + subtask.chainId() + "-" + subtask.subtaskIndex();
