@@ -93,7 +93,10 @@ public final class JobHandle {
                         c.maxQueuedBuffers(), c.deliveredBuffers())).toList());
     }
 
-    /** The statistics of every checkpoint that completed or failed so far, in the order they ended. */
+    /**
+     * The statistics of the checkpoints that completed or failed so far, in the order they ended:
+     * the most recent {@value dev.snapflow.engine.job.MetricsRegistry#CHECKPOINT_HISTORY}.
+     */
     public List<CheckpointStats> checkpointStats() {
         return metrics.checkpoints();
     }

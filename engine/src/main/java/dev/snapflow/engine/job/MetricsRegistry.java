@@ -15,7 +15,11 @@ public final class MetricsRegistry {
 
     private final List<SubtaskMetrics> subtasks = new CopyOnWriteArrayList<>();
     private final List<ChannelMetrics> channels = new CopyOnWriteArrayList<>();
-    private final List<CheckpointStats> checkpoints = new CopyOnWriteArrayList<>();
+    /** The statistics of the most recent checkpoints, oldest first, at most {@link #CHECKPOINT_HISTORY}. */
+    private final java.util.ArrayDeque<CheckpointStats> checkpoints = new java.util.ArrayDeque<>();
+
+    /** How many checkpoints' statistics are kept (Flink keeps 10 by default; more serves benchmarks). */
+    public static final int CHECKPOINT_HISTORY = 1000;
 
     void add(SubtaskMetrics metrics) {
         subtasks.add(metrics);
@@ -26,12 +30,19 @@ public final class MetricsRegistry {
     }
 
     void add(CheckpointStats stats) {
-        checkpoints.add(stats);
+        synchronized (checkpoints) {
+            checkpoints.addLast(stats);
+            if (checkpoints.size() > CHECKPOINT_HISTORY) {
+                checkpoints.pollFirst();
+            }
+        }
     }
 
-    /** Every finished checkpoint so far, in the order they finished. */
+    /** The most recent finished checkpoints, at most {@value #CHECKPOINT_HISTORY}, in the order they finished. */
     public List<CheckpointStats> checkpoints() {
-        return List.copyOf(checkpoints);
+        synchronized (checkpoints) {
+            return List.copyOf(checkpoints);
+        }
     }
 
     public List<SubtaskMetrics> subtasks() {

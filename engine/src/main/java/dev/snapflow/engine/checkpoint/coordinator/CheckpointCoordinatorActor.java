@@ -107,7 +107,11 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     /** Trigger times of checkpoints not yet finished, for the statistics of failed ones. */
     private final Map<Long, Long> triggerTimes = new HashMap<>();
     private final Map<Long, List<ActorRef<CheckpointResult>>> requesters = new HashMap<>();
-    private final List<CheckpointStats> history = new ArrayList<>();
+    /** The most recent checkpoints' statistics, oldest first, at most {@value #HISTORY}. */
+    private final java.util.ArrayDeque<CheckpointStats> history = new java.util.ArrayDeque<>();
+
+    /** How many checkpoints' statistics the coordinator keeps for {@link GetCheckpointStats}. */
+    static final int HISTORY = 1000;
     /** The latest metadata write; when the job stops, retention is enforced after it. */
     private CompletableFuture<Void> lastFinalization = CompletableFuture.completedFuture(null);
 
@@ -317,7 +321,10 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
 
     private void record(CheckpointStats stats) {
         getContext().getLog().info("Job {}: {}", jobName, stats.summary());
-        history.add(stats);
+        history.addLast(stats);
+        if (history.size() > HISTORY) {
+            history.pollFirst();
+        }
         job.tell(new CheckpointProtocol.CheckpointFinished(stats));
     }
 
