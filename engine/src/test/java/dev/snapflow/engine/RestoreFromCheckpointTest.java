@@ -207,6 +207,22 @@ class RestoreFromCheckpointTest {
     }
 
     @Test
+    void when_a_job_is_restored_then_its_checkpoint_ids_continue_from_the_restored_one() throws Exception {
+        CheckpointSettings settings = CheckpointSettings.create(testKit.system()).withoutInterval().withDirectory(checkpoints);
+        ALLOWED_PER_SUBTASK.set(10);
+        JobHandle first = Snapflow.submit(testKit.system(), job(2), RuntimeSettings.create(testKit.system()), settings);
+        first.triggerCheckpoint(Duration.ofSeconds(10)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(first.triggerCheckpoint(Duration.ofSeconds(10)).toCompletableFuture().get(10, TimeUnit.SECONDS).id()).isEqualTo(2);
+        first.cancel().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        JobHandle second = Snapflow.submitFromCheckpoint(testKit.system(), job(2), checkpoints.resolve(first.jobId()),
+                RuntimeSettings.create(testKit.system()), settings);
+
+        assertThat(second.triggerCheckpoint(Duration.ofSeconds(10)).toCompletableFuture().get(10, TimeUnit.SECONDS).id()).isEqualTo(3);
+        second.cancel().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void when_there_is_no_checkpoint_then_the_restore_says_so() {
         assertThatThrownBy(() -> Snapflow.submitFromCheckpoint(testKit.system(), job(1), checkpoints.resolve("nothing-here"),
                 RuntimeSettings.create(testKit.system()), CheckpointSettings.create(testKit.system())))
