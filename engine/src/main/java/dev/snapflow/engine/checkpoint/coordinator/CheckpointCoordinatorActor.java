@@ -107,6 +107,8 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     /** Trigger times of checkpoints not yet finished, for the statistics of failed ones. */
     private final Map<Long, Long> triggerTimes = new HashMap<>();
     private final Map<Long, List<ActorRef<CheckpointResult>>> requesters = new HashMap<>();
+    /** Requests that came while max-concurrent checkpoints were in progress; served when one ends. */
+    private final List<ActorRef<CheckpointResult>> queuedRequests = new ArrayList<>();
     /** The most recent checkpoints' statistics, oldest first, at most {@value #HISTORY}. */
     private final java.util.ArrayDeque<CheckpointStats> history = new java.util.ArrayDeque<>();
 
@@ -183,15 +185,23 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
         return this;
     }
 
+    /** A requested checkpoint starts at once, or as soon as one in progress ends (as Flink queues user requests). */
     private Behavior<Command> onRequest(RequestCheckpoint request) {
+        queuedRequests.add(request.replyTo());
+        serveQueuedRequests();
+        return this;
+    }
+
+    private void serveQueuedRequests() {
+        if (queuedRequests.isEmpty()) {
+            return;
+        }
         CheckpointCoordinator.TriggerDecision decision = coordinator.tryTrigger(false);
         if (decision instanceof CheckpointCoordinator.TriggerDecision.Trigger trigger) {
-            requesters.computeIfAbsent(trigger.barrier().id(), id -> new ArrayList<>()).add(request.replyTo());
-        } else {
-            request.replyTo().tell(new CheckpointNotTaken(((CheckpointCoordinator.TriggerDecision.NotNow) decision).why()));
+            requesters.computeIfAbsent(trigger.barrier().id(), id -> new ArrayList<>()).addAll(queuedRequests);
+            queuedRequests.clear();
+            carryOut(decision);
         }
-        carryOut(decision);
-        return this;
     }
 
     private void carryOut(CheckpointCoordinator.TriggerDecision decision) {
@@ -265,6 +275,7 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
         }
         finalized.evicted().forEach(evicted -> discard(evicted.id()));
         reply(checkpoint.id(), new CheckpointSucceeded(stats));
+        serveQueuedRequests();
         return this;
     }
 
@@ -290,6 +301,7 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
             job.tell(new CheckpointProtocol.FailJob(id, aborted.reason(), "Exceeded the tolerable checkpoint failure count ("
                     + settings.tolerableFailures() + "); last failure: checkpoint " + id + " " + reason));
         }
+        serveQueuedRequests();
         return this;
     }
 

@@ -67,6 +67,11 @@ class CheckpointCoordinatorActorTest {
     /** Lets the interval pass and returns the id the source is triggered with, skipping notifications. */
     private long expectTrigger() {
         manualTime.timePasses(Duration.ofMillis(100));
+        return nextTrigger();
+    }
+
+    /** The id of the next trigger the source receives, skipping notifications. */
+    private long nextTrigger() {
         while (true) {
             CheckpointProtocol.SubtaskCheckpointCommand command = source.receiveMessage();
             if (command instanceof CheckpointProtocol.TriggerCheckpoint trigger) {
@@ -195,12 +200,25 @@ class CheckpointCoordinatorActorTest {
 
         coordinator.tell(new CheckpointCoordinatorActor.RequestCheckpoint(requester.getRef()));
         long id = source.expectMessageClass(CheckpointProtocol.TriggerCheckpoint.class).barrier().id();
-        coordinator.tell(new CheckpointCoordinatorActor.RequestCheckpoint(requester.getRef()));
-        assertThat(requester.expectMessageClass(CheckpointCoordinatorActor.CheckpointNotTaken.class).reason())
-                .contains("max-concurrent");
         acknowledgeBoth(coordinator, id);
 
         assertThat(requester.expectMessageClass(CheckpointCoordinatorActor.CheckpointSucceeded.class).stats().id()).isEqualTo(id);
+    }
+
+    @Test
+    void when_a_checkpoint_is_requested_while_one_is_in_progress_then_it_starts_when_that_one_ends() {
+        ActorRef<CheckpointCoordinatorActor.Command> coordinator = coordinator(settings());
+        TestProbe<CheckpointCoordinatorActor.CheckpointResult> requester = testKit.createTestProbe();
+        long periodic = expectTrigger();
+
+        coordinator.tell(new CheckpointCoordinatorActor.RequestCheckpoint(requester.getRef()));
+        requester.expectNoMessage(Duration.ofMillis(100));
+        acknowledgeBoth(coordinator, periodic);
+
+        long requested = nextTrigger();
+        assertThat(requested).isEqualTo(periodic + 1);
+        acknowledgeBoth(coordinator, requested);
+        assertThat(requester.expectMessageClass(CheckpointCoordinatorActor.CheckpointSucceeded.class).stats().id()).isEqualTo(requested);
     }
 
     @Test
