@@ -8,7 +8,6 @@ import dev.snapflow.serialization.event.CheckpointOptions;
 import dev.snapflow.serialization.event.CheckpointStorageLocationReference;
 import dev.snapflow.serialization.event.CheckpointType;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -85,8 +84,8 @@ public final class CheckpointCoordinator<H> {
     private final LongSupplier wallClockMillis;
     private final Set<SubtaskId> finished = new HashSet<>();
     private final TreeMap<Long, PendingCheckpoint<H>> pending = new TreeMap<>();
-    /** Completed checkpoints kept, oldest first; at most {@code settings.retained()}. */
-    private final ArrayDeque<CompletedCheckpoint<H>> completed = new ArrayDeque<>();
+    /** Completed checkpoints kept, by id; at most {@code settings.retained()}, the newest. */
+    private final TreeMap<Long, CompletedCheckpoint<H>> completed = new TreeMap<>();
     /** The next id to assign; ids start at 1 (K1). */
     private long nextId = 1;
     /** The newest checkpoint finalized; 0 before any. Failures of older ids are not counted. */
@@ -230,10 +229,10 @@ public final class CheckpointCoordinator<H> {
         lastCompletionMillis = wallClockMillis.getAsLong();
         consecutiveFailures = 0;
         countedFailures.clear();
-        completed.addLast(checkpoint);
+        completed.put(checkpoint.id(), checkpoint);
         List<CompletedCheckpoint<H>> evicted = new ArrayList<>();
         while (completed.size() > settings.retained()) {
-            evicted.add(completed.pollFirst());
+            evicted.add(completed.pollFirstEntry().getValue());
         }
         return new Finalized<>(checkpoint, subsumed, evicted);
     }
@@ -263,11 +262,11 @@ public final class CheckpointCoordinator<H> {
 
     /** The completed checkpoints kept, oldest first. */
     public List<CompletedCheckpoint<H>> retained() {
-        return List.copyOf(completed);
+        return List.copyOf(completed.values());
     }
 
     public Optional<CompletedCheckpoint<H>> latest() {
-        return Optional.ofNullable(completed.peekLast());
+        return completed.isEmpty() ? Optional.empty() : Optional.of(completed.lastEntry().getValue());
     }
 
     public int consecutiveFailures() {

@@ -244,7 +244,9 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
             timers.cancel(new Expire(checkpoint.id()));
             CheckpointMetadata metadata = new CheckpointMetadata(jobName, checkpoint.id(), checkpoint.triggerTimeMillis(),
                     checkpoint.completionMillis(), checkpoint.subtaskStates());
-            lastFinalization = CompletableFuture.runAsync(() -> {
+            // Metadata writes run one after the other, so checkpoints complete in id order even when
+            // the next checkpoint is fully acknowledged before the previous one's metadata is written.
+            lastFinalization = lastFinalization.handle((previous, failure) -> null).thenRunAsync(() -> {
                 try {
                     storage.writeMetadata(metadata); // Rule K5: the metadata is written last
                 } catch (IOException e) {

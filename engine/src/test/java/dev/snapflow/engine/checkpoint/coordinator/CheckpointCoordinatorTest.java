@@ -141,6 +141,23 @@ class CheckpointCoordinatorTest {
     }
 
     @Test
+    void when_checkpoints_are_finalized_out_of_order_then_the_newest_are_retained() {
+        CheckpointCoordinator<String> coordinator = coordinator(defaults().withRetained(1));
+        triggered(coordinator.tryTrigger(true));
+        coordinator.acknowledge(1, SOURCE, "s", METRICS);
+        CompletedCheckpoint<String> first = completed(coordinator.acknowledge(1, SINK, "k", METRICS));
+        triggered(coordinator.tryTrigger(true));
+        coordinator.acknowledge(2, SOURCE, "s", METRICS);
+        CompletedCheckpoint<String> second = completed(coordinator.acknowledge(2, SINK, "k", METRICS));
+
+        coordinator.onFinalized(second);
+        CheckpointCoordinator.Finalized<String> late = coordinator.onFinalized(first);
+
+        assertThat(late.evicted()).extracting(CompletedCheckpoint::id).containsExactly(1L);
+        assertThat(coordinator.latest()).map(CompletedCheckpoint::id).contains(2L);
+    }
+
+    @Test
     void when_a_checkpoint_completes_then_the_failure_count_resets() {
         CheckpointCoordinator<String> coordinator = coordinator(defaults().withTolerableFailures(1));
         triggered(coordinator.tryTrigger(true));
