@@ -6,6 +6,7 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.Props;
 import dev.snapflow.engine.config.CheckpointSettings;
+import dev.snapflow.engine.config.RestoreSettings;
 import dev.snapflow.engine.config.RuntimeSettings;
 import dev.snapflow.engine.storage.CheckpointStorage;
 import dev.snapflow.engine.storage.FileSystemCheckpointStorage;
@@ -73,29 +74,44 @@ public final class Snapflow {
 
     /**
      * Starts {@code job} from the newest intact checkpoint under {@code checkpointDirectory}, the
-     * directory of an earlier run ({@code <directory>/<job-id>}, see {@link JobHandle#jobId()}):
-     * sources continue from their positions, and every operator's state is restored. The job must
-     * have the same operators at the same parallelism as the run that took the checkpoint; its own
-     * checkpoints go where {@code checkpointSettings} says, numbered on from the restored one.
+     * directory of an earlier run ({@code <directory>/<job-id>}, see {@link JobHandle#jobId()});
+     * the same as {@link #submitFromCheckpoint(ActorSystem, JobGraph, RestoreSettings, RuntimeSettings,
+     * CheckpointSettings)} with {@link RestoreSettings#from(Path)}.
+     */
+    public static JobHandle submitFromCheckpoint(ActorSystem<?> system, JobGraph job, Path checkpointDirectory,
+                                                 RuntimeSettings settings, CheckpointSettings checkpointSettings) {
+        return submitFromCheckpoint(system, job, RestoreSettings.from(checkpointDirectory), settings, checkpointSettings);
+    }
+
+    /**
+     * Starts {@code job} from the newest intact checkpoint that {@code restore} names: sources
+     * continue from their positions and every operator's state is restored, matched by operator
+     * name. An operator may change its parallelism when its state can be redistributed (keyed
+     * state and operator lists), not when it holds a source position or a function's own bytes.
+     * State of an operator the job no longer has is refused unless {@code restore} allows dropping
+     * it. The job's own checkpoints go where {@code checkpointSettings} says, numbered on from the
+     * restored one.
      *
      * @throws UncheckedIOException     if no intact checkpoint can be read there
      * @throws IllegalArgumentException naming the operator, if the checkpoint does not fit the job
      */
-    public static JobHandle submitFromCheckpoint(ActorSystem<?> system, JobGraph job, Path checkpointDirectory,
+    public static JobHandle submitFromCheckpoint(ActorSystem<?> system, JobGraph job, RestoreSettings restore,
                                                  RuntimeSettings settings, CheckpointSettings checkpointSettings) {
         ExecutionPlan plan = ExecutionPlan.of(job);
-        RestoredCheckpoint restore;
+        Path checkpointDirectory = restore.checkpointDirectory();
+        RestoredCheckpoint restored;
         try {
             Path base = checkpointDirectory.toAbsolutePath().getParent();
-            restore = RestoredCheckpoint.latest(
-                    new FileSystemCheckpointStorage(base, checkpointDirectory.getFileName().toString()), plan);
+            restored = RestoredCheckpoint.latest(
+                    new FileSystemCheckpointStorage(base, checkpointDirectory.getFileName().toString()), plan,
+                    restore.allowNonRestoredState());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot restore job '" + job.name() + "' from " + checkpointDirectory + ": "
                     + e.getMessage(), e);
         }
         String jobId = actorName(job.name()) + "-" + UUID.randomUUID();
         return submit(system, plan, jobId, settings, checkpointSettings, storageFor(job, jobId, checkpointSettings),
-                Optional.of(restore));
+                Optional.of(restored));
     }
 
     private static JobHandle submit(ActorSystem<?> system, ExecutionPlan plan, String jobId, RuntimeSettings settings,

@@ -7,6 +7,7 @@ import dev.snapflow.engine.api.ReadStatus;
 import dev.snapflow.engine.api.Source;
 import dev.snapflow.engine.api.SourceReader;
 import dev.snapflow.engine.config.CheckpointSettings;
+import dev.snapflow.engine.config.RestoreSettings;
 import dev.snapflow.engine.config.RuntimeSettings;
 import dev.snapflow.engine.connectors.Sinks;
 import dev.snapflow.engine.connectors.Sources;
@@ -228,5 +229,41 @@ class RestoreFromCheckpointTest {
                 RuntimeSettings.create(testKit.system()), CheckpointSettings.create(testKit.system())))
                 .isInstanceOf(java.io.UncheckedIOException.class)
                 .hasMessageContaining("There is no intact completed checkpoint to restore from");
+    }
+
+    /** The restorable job without its counting operator: the numbers go straight to the sink. */
+    private static JobGraph jobWithoutCount() {
+        JobBuilder job = JobBuilder.create("restorable").defaultParallelism(2);
+        job.source("numbers", new GatedNumbers()).sink("counts", Sinks.collect());
+        return job.build();
+    }
+
+    @Test
+    void when_the_job_lacks_an_operator_with_state_then_the_restore_is_refused_unless_dropping_is_allowed() throws Exception {
+        CheckpointSettings settings = CheckpointSettings.create(testKit.system()).withoutInterval().withDirectory(checkpoints);
+        RuntimeSettings runtime = RuntimeSettings.create(testKit.system()).withIdleSourcePollInterval(Duration.ofMillis(1));
+        ALLOWED_PER_SUBTASK.set(10);
+        JobHandle first = Snapflow.submit(testKit.system(), job(2), runtime, settings);
+        testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
+            assertThat(first.metrics().subtasks().stream().filter(s -> s.name().startsWith("count"))
+                    .mapToLong(JobMetrics.Subtask::recordsIn).sum()).isEqualTo(20);
+            return null;
+        });
+        first.triggerCheckpoint(Duration.ofSeconds(10)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        first.cancel().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        RestoreSettings restore = RestoreSettings.from(checkpoints.resolve(first.jobId()));
+
+        assertThatThrownBy(() -> Snapflow.submitFromCheckpoint(testKit.system(), jobWithoutCount(), restore, runtime, settings))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("has state for operator 'count', which job 'restorable' does not have")
+                .hasMessageContaining("allowingNonRestoredState()");
+
+        ALLOWED_PER_SUBTASK.set(Long.MAX_VALUE);
+        JobHandle second = Snapflow.submitFromCheckpoint(testKit.system(), jobWithoutCount(),
+                restore.allowingNonRestoredState(), runtime, settings);
+        List<Long> numbers = second.result().toCompletableFuture().get(60, TimeUnit.SECONDS).collected("counts");
+
+        // The sources' positions were restored, the dropped operator's state was not needed.
+        assertThat(numbers).hasSize((int) N - 20).doesNotHaveDuplicates();
     }
 }

@@ -40,29 +40,34 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
     /**
      * Reads the newest intact checkpoint of {@code storage} and assigns it to the subtasks of {@code plan}.
      *
+     * @param allowNonRestoredState whether state of operators {@code plan} lacks is dropped rather than refused
+     *
      * @throws IOException              if there is no intact checkpoint or a file cannot be read
      * @throws IllegalArgumentException naming the operator, if the checkpoint does not fit the plan
      */
-    public static RestoredCheckpoint latest(CheckpointStorage storage, ExecutionPlan plan) throws IOException {
+    public static RestoredCheckpoint latest(CheckpointStorage storage, ExecutionPlan plan, boolean allowNonRestoredState)
+            throws IOException {
         CheckpointMetadata metadata = storage.latestCompleted()
                 .orElseThrow(() -> new IOException("There is no intact completed checkpoint to restore from"));
         Map<SubtaskId, SubtaskState> old = new HashMap<>();
         for (Map.Entry<SubtaskId, StateHandle> entry : metadata.states().entrySet()) {
             old.put(entry.getKey(), storage.readState(entry.getValue()));
         }
-        return assign(metadata.checkpointId(), old, plan);
+        return assign(metadata.checkpointId(), old, plan, allowNonRestoredState);
     }
 
     /** Assigns the old subtasks' states to the new plan's subtasks; see the class description. */
-    static RestoredCheckpoint assign(long checkpointId, Map<SubtaskId, SubtaskState> old, ExecutionPlan plan) throws IOException {
+    static RestoredCheckpoint assign(long checkpointId, Map<SubtaskId, SubtaskState> old, ExecutionPlan plan,
+                                     boolean allowNonRestoredState) throws IOException {
         Map<Integer, Integer> oldParallelism = new HashMap<>();
         old.keySet().forEach(id -> oldParallelism.merge(id.chainId(), 1, Integer::sum));
         Map<String, Integer> oldChainOfOperator = new HashMap<>();
         old.forEach((id, state) -> state.operators().forEach(part -> oldChainOfOperator.put(operatorOf(part), id.chainId())));
         for (String operator : oldChainOfOperator.keySet()) {
-            if (plan.graph().operators().stream().noneMatch(node -> node.name().equals(operator))) {
+            if (!allowNonRestoredState && plan.graph().operators().stream().noneMatch(node -> node.name().equals(operator))) {
                 throw new IllegalArgumentException("Checkpoint " + checkpointId + " has state for operator '" + operator
-                        + "', which job '" + plan.graph().name() + "' does not have");
+                        + "', which job '" + plan.graph().name() + "' does not have; allow dropping it with"
+                        + " RestoreSettings.allowingNonRestoredState()");
             }
         }
         Map<SubtaskId, Map<String, List<byte[]>>> assigned = new HashMap<>();
