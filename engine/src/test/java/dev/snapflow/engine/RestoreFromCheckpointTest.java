@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,8 +114,19 @@ class RestoreFromCheckpointTest {
         return job.build();
     }
 
-    @Test
-    void when_a_job_starts_from_a_checkpoint_then_its_result_counts_every_record_exactly_once() throws Exception {
+    /** The same job with its operators renamed; their uids keep the old names. */
+    private static JobGraph renamedJob(int parallelism) {
+        JobBuilder job = JobBuilder.create("restorable").defaultParallelism(parallelism);
+        job.source("integers", new GatedNumbers()).uid("numbers")
+                .keyBy(value -> value % 100)
+                .process("tally", CountAndReport::new).uid("count")
+                .sink("counts", Sinks.collect());
+        return job.build();
+    }
+
+    @ParameterizedTest(name = "restored into the job {0}")
+    @ValueSource(strings = {"as it was", "with renamed operators that keep their uids"})
+    void when_a_job_starts_from_a_checkpoint_then_its_result_counts_every_record_exactly_once(String variant) throws Exception {
         CheckpointSettings settings = CheckpointSettings.create(testKit.system()).withoutInterval().withDirectory(checkpoints);
         RuntimeSettings runtime = RuntimeSettings.create(testKit.system()).withIdleSourcePollInterval(Duration.ofMillis(1));
         ALLOWED_PER_SUBTASK.set(N / 4);
@@ -129,14 +142,15 @@ class RestoreFromCheckpointTest {
         first.cancel().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         ALLOWED_PER_SUBTASK.set(Long.MAX_VALUE);
-        JobHandle second = Snapflow.submitFromCheckpoint(testKit.system(), job(2), checkpoints.resolve(first.jobId()),
+        JobGraph restored = variant.equals("as it was") ? job(2) : renamedJob(2);
+        JobHandle second = Snapflow.submitFromCheckpoint(testKit.system(), restored, checkpoints.resolve(first.jobId()),
                 runtime, settings);
         List<Long> reports = second.result().toCompletableFuture().get(60, TimeUnit.SECONDS).collected("counts");
 
         Map<Long, Long> counts = new HashMap<>();
         reports.forEach(report -> counts.put(report / 1_000_000, report % 1_000_000));
         assertThat(counts).hasSize(100).allSatisfy((key, count) -> assertThat(count).isEqualTo(N / 100));
-        assertThat(second.metrics().subtasks()).filteredOn(s -> s.name().startsWith("numbers"))
+        assertThat(second.metrics().subtasks()).filteredOn(s -> s.name().startsWith(restored.operator(0).name()))
                 .extracting(JobMetrics.Subtask::recordsIn).containsOnly(N / 4);
     }
 

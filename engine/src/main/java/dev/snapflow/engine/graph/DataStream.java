@@ -41,6 +41,15 @@ public class DataStream<T> {
         return this;
     }
 
+    /**
+     * Sets the producing operator's uid, which its checkpointed state is stored under: set one
+     * to keep restoring that state after the operator is renamed. Defaults to the name.
+     */
+    public DataStream<T> uid(String uid) {
+        producer.uid = java.util.Objects.requireNonNull(uid, "uid");
+        return this;
+    }
+
     /** Keeps the producing operator out of its input's chain: a channel runs between them. */
     public DataStream<T> startNewChain() {
         producer.chainable = false;

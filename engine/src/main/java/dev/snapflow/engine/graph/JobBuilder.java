@@ -41,6 +41,8 @@ public final class JobBuilder {
         int parallelism;
         int maxParallelism = -1;
         boolean chainable = true;
+        /** Null until the user sets one: the name is the uid then. */
+        String uid;
 
         Draft(int id, String name, OperatorSpec spec, Draft input, RequestedPartitioning partitioning,
               KeySelector<?, ?> keySelector, int parallelism) {
@@ -107,6 +109,7 @@ public final class JobBuilder {
             throw new IllegalArgumentException("Job '" + jobName + "' has no sink");
         }
         Set<String> names = new HashSet<>();
+        Set<String> uids = new HashSet<>();
         Set<Integer> consumed = new HashSet<>();
         List<OperatorNode> nodes = new ArrayList<>();
         for (Draft draft : drafts) {
@@ -116,7 +119,15 @@ public final class JobBuilder {
             if (!names.add(draft.name)) {
                 throw new IllegalArgumentException("Operator name '" + draft.name + "' is used more than once in job '" + jobName + "'");
             }
-            nodes.add(node(draft));
+            String uid = draft.uid == null ? draft.name : draft.uid;
+            if (uid.isBlank()) {
+                throw new IllegalArgumentException("Operator '" + draft.name + "': its uid must not be blank");
+            }
+            if (!uids.add(uid)) {
+                throw new IllegalArgumentException("Operator uid '" + uid + "' is used more than once in job '" + jobName
+                        + "' (an operator without a uid uses its name)");
+            }
+            nodes.add(node(draft, uid));
             if (draft.input != null) {
                 consumed.add(draft.input.id);
             }
@@ -130,7 +141,7 @@ public final class JobBuilder {
         return new JobGraph(jobName, nodes);
     }
 
-    private OperatorNode node(Draft draft) {
+    private OperatorNode node(Draft draft, String uid) {
         String operator = "Operator '" + draft.name + "': ";
         if (draft.parallelism < 1) {
             throw new IllegalArgumentException(operator + "parallelism must be >= 1, was " + draft.parallelism);
@@ -147,7 +158,7 @@ public final class JobBuilder {
             throw new IllegalArgumentException(operator + "parallelism " + draft.parallelism
                     + " exceeds its max parallelism " + maxParallelism);
         }
-        return new OperatorNode(draft.id, draft.name, draft.parallelism, maxParallelism, draft.chainable, draft.spec,
+        return new OperatorNode(draft.id, draft.name, uid, draft.parallelism, maxParallelism, draft.chainable, draft.spec,
                 Optional.ofNullable(draft.input).map(input -> edge(draft, input, operator)));
     }
 

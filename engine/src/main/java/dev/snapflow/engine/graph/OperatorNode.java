@@ -8,6 +8,8 @@ import java.util.Optional;
  *
  * @param id             position in the graph, {@code >= 0}; inputs always have smaller ids
  * @param name           unique within the job
+ * @param uid            what checkpointed state is matched by when a job is restored; unique
+ *                       within the job, the name unless the user set one
  * @param parallelism    number of subtasks, {@code 1 <= parallelism <= maxParallelism}
  * @param maxParallelism number of key groups, {@code 1..32768}
  * @param chainable      false if the user asked to start a new chain at this operator
@@ -17,6 +19,7 @@ import java.util.Optional;
 public record OperatorNode(
         int id,
         String name,
+        String uid,
         int parallelism,
         int maxParallelism,
         boolean chainable,
@@ -25,6 +28,7 @@ public record OperatorNode(
 
     public OperatorNode {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(uid, "uid");
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(input, "input");
     }

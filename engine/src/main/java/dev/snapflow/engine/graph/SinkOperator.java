@@ -19,6 +19,12 @@ public final class SinkOperator {
         return this;
     }
 
+    /** Sets the sink's uid, which its checkpointed state is stored under; defaults to the name. */
+    public SinkOperator uid(String uid) {
+        draft.uid = java.util.Objects.requireNonNull(uid, "uid");
+        return this;
+    }
+
     public SinkOperator startNewChain() {
         draft.chainable = false;
         return this;

@@ -19,10 +19,10 @@ import java.util.Optional;
 
 /**
  * A completed checkpoint loaded for a job to start from, its state assigned to the new job's
- * subtasks by operator name. An operator may run at another parallelism than when the checkpoint
- * was taken if all its state can be redistributed: keyed state goes by key group (each new
- * subtask reads the old snapshots and keeps its own key groups) and operator lists are split or
- * unioned. Source positions and a function's own bytes cannot be split: those operators must keep
+ * subtasks by operator uid (the name unless the user set one). An operator may run at another
+ * parallelism than when the checkpoint was taken if all its state can be redistributed: keyed
+ * state goes by key group (each new subtask reads the old snapshots and keeps its own key groups)
+ * and operator lists are split or unioned. Source positions and a function's own bytes cannot be split: those operators must keep
  * their parallelism.
  *
  * @param checkpointId the restored checkpoint; the job's next checkpoint gets the next id
@@ -64,7 +64,7 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
         Map<String, Integer> oldChainOfOperator = new HashMap<>();
         old.forEach((id, state) -> state.operators().forEach(part -> oldChainOfOperator.put(operatorOf(part), id.chainId())));
         for (String operator : oldChainOfOperator.keySet()) {
-            if (!allowNonRestoredState && plan.graph().operators().stream().noneMatch(node -> node.name().equals(operator))) {
+            if (!allowNonRestoredState && plan.graph().operators().stream().noneMatch(node -> node.uid().equals(operator))) {
                 throw new IllegalArgumentException("Checkpoint " + checkpointId + " has state for operator '" + operator
                         + "', which job '" + plan.graph().name() + "' does not have; allow dropping it with"
                         + " RestoreSettings.allowingNonRestoredState()");
@@ -77,7 +77,7 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
             }
             for (int operatorId : chain.operatorIds()) {
                 OperatorNode node = plan.graph().operator(operatorId);
-                Integer oldChain = oldChainOfOperator.get(node.name());
+                Integer oldChain = oldChainOfOperator.get(node.uid());
                 if (oldChain != null) {
                     assignOperator(checkpointId, node, chain, oldChain, oldParallelism.get(oldChain), old, assigned);
                 }
@@ -91,13 +91,13 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
     private static void assignOperator(long checkpointId, OperatorNode node, ExecutionPlan.Chain chain, int oldChain,
                                        int oldParallelism, Map<SubtaskId, SubtaskState> old,
                                        Map<SubtaskId, Map<String, List<byte[]>>> assigned) throws IOException {
-        String name = node.name();
+        String uid = node.uid();
         int newParallelism = chain.parallelism();
-        List<Optional<byte[]>> raw = parts(old, oldChain, oldParallelism, name);
-        List<Optional<byte[]>> keyed = parts(old, oldChain, oldParallelism, name + KEYED);
-        List<Optional<byte[]>> operator = parts(old, oldChain, oldParallelism, name + OPERATOR);
+        List<Optional<byte[]>> raw = parts(old, oldChain, oldParallelism, uid);
+        List<Optional<byte[]>> keyed = parts(old, oldChain, oldParallelism, uid + KEYED);
+        List<Optional<byte[]>> operator = parts(old, oldChain, oldParallelism, uid + OPERATOR);
         if (oldParallelism != newParallelism && raw.stream().anyMatch(Optional::isPresent)) {
-            throw new IllegalArgumentException("Operator '" + name + "' ran with parallelism " + oldParallelism
+            throw new IllegalArgumentException("Operator '" + node.name() + "' ran with parallelism " + oldParallelism
                     + " in checkpoint " + checkpointId + " and has " + newParallelism + " now, but its state (a source position"
                     + " or a CheckpointedFunction's bytes) cannot be split; keep its parallelism");
         }
@@ -107,15 +107,15 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
         for (int index = 0; index < newParallelism; index++) {
             Map<String, List<byte[]>> parts = assigned.get(new SubtaskId(chain.id(), index));
             if (oldParallelism == newParallelism) {
-                raw.get(index).ifPresent(bytes -> parts.put(name, List.of(bytes)));
-                keyed.get(index).ifPresent(bytes -> parts.put(name + KEYED, List.of(bytes)));
-                operator.get(index).ifPresent(bytes -> parts.put(name + OPERATOR, List.of(bytes)));
+                raw.get(index).ifPresent(bytes -> parts.put(uid, List.of(bytes)));
+                keyed.get(index).ifPresent(bytes -> parts.put(uid + KEYED, List.of(bytes)));
+                operator.get(index).ifPresent(bytes -> parts.put(uid + OPERATOR, List.of(bytes)));
             } else {
                 if (!allKeyed.isEmpty()) {
-                    parts.put(name + KEYED, allKeyed);
+                    parts.put(uid + KEYED, allKeyed);
                 }
                 if (operator.stream().anyMatch(Optional::isPresent)) {
-                    parts.put(name + OPERATOR, List.of(redistributed.get(index)));
+                    parts.put(uid + OPERATOR, List.of(redistributed.get(index)));
                 }
             }
         }

@@ -78,6 +78,25 @@ class JobBuilderValidationTest {
     }
 
     @Test
+    void when_a_uid_is_another_operators_name_then_build_names_it() {
+        JobBuilder job = JobBuilder.create("j");
+        job.source("numbers", Sources.sequence(1, 3)).map("double", x -> x * 2).uid("numbers").sink("out", Sinks.discard());
+
+        assertThatThrownBy(job::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Operator uid 'numbers' is used more than once in job 'j' (an operator without a uid uses its name)");
+    }
+
+    @Test
+    void when_no_uid_is_set_then_the_name_is_the_uid() {
+        JobBuilder job = JobBuilder.create("j");
+        job.source("numbers", Sources.sequence(1, 3)).map("double", x -> x * 2).uid("doubling-v1").sink("out", Sinks.discard());
+
+        JobGraph graph = job.build();
+
+        assertThat(graph.operators()).extracting(OperatorNode::uid).containsExactly("numbers", "doubling-v1", "out");
+    }
+
+    @Test
     void when_key_by_has_no_key_selector_then_build_names_the_keyed_operator() {
         JobBuilder job = JobBuilder.create("j");
         job.source("numbers", Sources.sequence(1, 3)).keyBy((KeySelector<Long, Long>) null)

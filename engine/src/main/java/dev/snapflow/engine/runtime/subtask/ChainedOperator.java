@@ -60,7 +60,7 @@ abstract class ChainedOperator implements Collector<Object> {
     /** Takes in this operator's parts of a restored subtask state; called before {@link #open}. */
     void restore(RestoredState state) {
         if (userObject instanceof CheckpointedFunction function) {
-            state.single(name()).ifPresent(bytes -> call(() -> function.restoreState(bytes)));
+            state.single(uid()).ifPresent(bytes -> call(() -> function.restoreState(bytes)));
         }
     }
 
@@ -92,6 +92,11 @@ abstract class ChainedOperator implements Collector<Object> {
 
     String name() {
         return context.operatorName();
+    }
+
+    /** What this operator's state parts are stored under in a subtask's state. */
+    String uid() {
+        return context.operatorUid();
     }
 
     @Override
@@ -229,14 +234,14 @@ abstract class ChainedOperator implements Collector<Object> {
         @Override
         void restore(RestoredState state) {
             super.restore(state);
-            for (byte[] snapshot : state.snapshots(name() + OperatorChain.KEYED_STATE_SUFFIX)) {
+            for (byte[] snapshot : state.snapshots(uid() + OperatorChain.KEYED_STATE_SUFFIX)) {
                 if (keyedState == null) {
                     throw new UserFunctionException(name(), new IllegalStateException(
                             "The checkpoint has keyed state for operator '" + name() + "', which no longer reads a keyed stream"));
                 }
                 call(() -> keyedState.restore(snapshot));
             }
-            state.single(name() + OperatorChain.OPERATOR_STATE_SUFFIX).ifPresent(bytes -> call(() -> operatorState.restore(bytes)));
+            state.single(uid() + OperatorChain.OPERATOR_STATE_SUFFIX).ifPresent(bytes -> call(() -> operatorState.restore(bytes)));
         }
 
         @Override

@@ -27,14 +27,17 @@ import java.util.function.IntFunction;
 final class OperatorChain {
 
     private final String headName;
+    /** The head's uid: a source's position is stored under it. */
+    private final String sourceUid;
     private final Collector<Object> entry;
     private final Optional<SourceReader<Object>> source;
     /** Every non-source operator, in topological order (upstream first). */
     private final List<ChainedOperator> operators;
 
-    private OperatorChain(String headName, Collector<Object> entry, Optional<SourceReader<Object>> source,
+    private OperatorChain(String headName, String sourceUid, Collector<Object> entry, Optional<SourceReader<Object>> source,
                           List<ChainedOperator> operators) {
         this.headName = headName;
+        this.sourceUid = sourceUid;
         this.entry = entry;
         this.source = source;
         this.operators = operators;
@@ -56,7 +59,7 @@ final class OperatorChain {
         Optional<SourceReader<Object>> source = Optional.empty();
         for (int id : chain.operatorIds()) {
             OperatorNode node = plan.graph().operator(id);
-            RuntimeContext context = new RuntimeContext(node.name(), subtaskIndex, node.parallelism(), node.maxParallelism());
+            RuntimeContext context = new RuntimeContext(node.name(), node.uid(), subtaskIndex, node.parallelism(), node.maxParallelism());
             KeySelector<Object, Object> keySelector = (KeySelector<Object, Object>) node.input()
                     .flatMap(edge -> edge.keySelector()).orElse(null);
             try {
@@ -90,7 +93,8 @@ final class OperatorChain {
             }
         }
         Collector<Object> entry = source.isPresent() ? sourceOutput : byId[chain.headId()];
-        return new OperatorChain(plan.graph().operator(chain.headId()).name(), entry, source, List.copyOf(operators));
+        OperatorNode head = plan.graph().operator(chain.headId());
+        return new OperatorChain(head.name(), head.uid(), entry, source, List.copyOf(operators));
     }
 
     @SuppressWarnings("unchecked")
@@ -159,7 +163,7 @@ final class OperatorChain {
 
     /** Takes in a restored state: the source seeks to its position, operators restore their parts. */
     void restore(dev.snapflow.engine.state.RestoredState state) {
-        source.ifPresent(reader -> state.single(headName).ifPresent(position -> {
+        source.ifPresent(reader -> state.single(sourceUid).ifPresent(position -> {
             try {
                 reader.seek(java.nio.ByteBuffer.wrap(position).getLong());
             } catch (Exception e) {
@@ -206,29 +210,29 @@ final class OperatorChain {
         }
     }
 
-    /** Appended to an operator's name for the entry that holds its keyed state in a subtask's state. */
+    /** Appended to an operator's uid for the entry that holds its keyed state in a subtask's state. */
     static final String KEYED_STATE_SUFFIX = "/keyed";
 
-    /** Appended to an operator's name for the entry that holds its operator list state. */
+    /** Appended to an operator's uid for the entry that holds its operator list state. */
     static final String OPERATOR_STATE_SUFFIX = "/operator";
 
     /**
      * The chain's state for a checkpoint, each part to be completed by calling it (keyed state may
      * still need serializing; everything else is ready): the source's position (8 bytes, big-endian) under the
-     * source's name, each checkpointed function's snapshot under its operator's name, and each
-     * operator's keyed state under its name plus {@value #KEYED_STATE_SUFFIX}, and its operator list
-     * state under its name plus {@value #OPERATOR_STATE_SUFFIX}.
+     * source's uid, each checkpointed function's snapshot under its operator's uid, and each
+     * operator's keyed state under its uid plus {@value #KEYED_STATE_SUFFIX}, and its operator list
+     * state under its uid plus {@value #OPERATOR_STATE_SUFFIX}.
      */
     java.util.Map<String, java.util.concurrent.Callable<byte[]>> snapshot(long checkpointId) {
         java.util.Map<String, java.util.concurrent.Callable<byte[]>> states = new java.util.TreeMap<>();
         source.ifPresent(reader -> {
             byte[] position = java.nio.ByteBuffer.allocate(Long.BYTES).putLong(reader.position()).array();
-            states.put(headName, () -> position);
+            states.put(sourceUid, () -> position);
         });
         for (ChainedOperator operator : operators) {
-            operator.snapshotState(checkpointId).ifPresent(bytes -> states.put(operator.name(), () -> bytes));
-            operator.snapshotKeyedState().ifPresent(later -> states.put(operator.name() + KEYED_STATE_SUFFIX, later));
-            operator.snapshotOperatorState().ifPresent(bytes -> states.put(operator.name() + OPERATOR_STATE_SUFFIX, () -> bytes));
+            operator.snapshotState(checkpointId).ifPresent(bytes -> states.put(operator.uid(), () -> bytes));
+            operator.snapshotKeyedState().ifPresent(later -> states.put(operator.uid() + KEYED_STATE_SUFFIX, later));
+            operator.snapshotOperatorState().ifPresent(bytes -> states.put(operator.uid() + OPERATOR_STATE_SUFFIX, () -> bytes));
         }
         return states;
     }
