@@ -102,6 +102,14 @@ public final class JobHandle {
     }
 
     /**
+     * Every attempt of the job that failed, oldest first, with its cause and whether the restart
+     * strategy started another attempt; empty while the job never failed.
+     */
+    public List<JobAttemptFailure> failedAttempts() {
+        return metrics.failures();
+    }
+
+    /**
      * Takes a checkpoint now (it does not wait for min-pause, but does for max-concurrent).
      * Completes with its statistics once it completed; fails if it could not start or failed.
      */

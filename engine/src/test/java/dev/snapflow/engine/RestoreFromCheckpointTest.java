@@ -3,17 +3,12 @@ package dev.snapflow.engine;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import dev.snapflow.engine.api.Collector;
-import dev.snapflow.engine.api.ReadStatus;
-import dev.snapflow.engine.api.Source;
-import dev.snapflow.engine.api.SourceReader;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RestoreSettings;
 import dev.snapflow.engine.config.RuntimeSettings;
 import dev.snapflow.engine.connectors.Sinks;
-import dev.snapflow.engine.connectors.Sources;
 import dev.snapflow.engine.graph.JobBuilder;
 import dev.snapflow.engine.graph.JobGraph;
-import dev.snapflow.serialization.record.Tuple2;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,41 +56,6 @@ class RestoreFromCheckpointTest {
         testKit.shutdownTestKit();
     }
 
-    /** The numbers 0..N-1, split like Sources.sequence, each subtask pausing at ALLOWED_PER_SUBTASK. */
-    static final class GatedNumbers implements Source<Long> {
-        @Override
-        public SourceReader<Long> createReader(int subtaskIndex, int parallelism) throws Exception {
-            SourceReader<Long> numbers = Sources.sequence(0, N - 1).createReader(subtaskIndex, parallelism);
-            return new SourceReader<>() {
-                private boolean ended;
-
-                @Override
-                public ReadStatus read(Collector<Long> output, int maxRecords) throws Exception {
-                    long allowed = ALLOWED_PER_SUBTASK.get() - numbers.position();
-                    if (ended) {
-                        return ReadStatus.END_OF_INPUT;
-                    }
-                    if (allowed <= 0) {
-                        return ReadStatus.NOTHING_AVAILABLE;
-                    }
-                    ReadStatus status = numbers.read(output, (int) Math.min(maxRecords, allowed));
-                    ended = status == ReadStatus.END_OF_INPUT;
-                    return status == ReadStatus.END_OF_INPUT ? status : ReadStatus.MORE_AVAILABLE;
-                }
-
-                @Override
-                public long position() {
-                    return numbers.position();
-                }
-
-                @Override
-                public void seek(long position) throws Exception {
-                    numbers.seek(position);
-                }
-            };
-        }
-    }
-
     /** Emits the final count of every key at the end of the input. */
     static final class CountAndReport extends CheckpointConsistencyTest.RunningCountBase {
         @Override
@@ -107,7 +67,7 @@ class RestoreFromCheckpointTest {
 
     private static JobGraph job(int parallelism) {
         JobBuilder job = JobBuilder.create("restorable").defaultParallelism(parallelism);
-        job.source("numbers", new GatedNumbers())
+        job.source("numbers", new GatedSequence(N, ALLOWED_PER_SUBTASK))
                 .keyBy(value -> value % 100)
                 .process("count", CountAndReport::new)
                 .sink("counts", Sinks.collect());
@@ -117,7 +77,7 @@ class RestoreFromCheckpointTest {
     /** The same job with its operators renamed; their uids keep the old names. */
     private static JobGraph renamedJob(int parallelism) {
         JobBuilder job = JobBuilder.create("restorable").defaultParallelism(parallelism);
-        job.source("integers", new GatedNumbers()).uid("numbers")
+        job.source("integers", new GatedSequence(N, ALLOWED_PER_SUBTASK)).uid("numbers")
                 .keyBy(value -> value % 100)
                 .process("tally", CountAndReport::new).uid("count")
                 .sink("counts", Sinks.collect());
@@ -174,7 +134,7 @@ class RestoreFromCheckpointTest {
 
     private static JobGraph keyedJob(int keyedParallelism) {
         JobBuilder job = JobBuilder.create("rescalable").defaultParallelism(2);
-        job.source("numbers", new GatedNumbers())
+        job.source("numbers", new GatedSequence(N, ALLOWED_PER_SUBTASK))
                 .keyBy(value -> value % 100)
                 .process("count", CountToCompletion::new).parallelism(keyedParallelism)
                 .sink("completed", Sinks.collect()).parallelism(keyedParallelism);
@@ -248,7 +208,7 @@ class RestoreFromCheckpointTest {
     /** The restorable job without its counting operator: the numbers go straight to the sink. */
     private static JobGraph jobWithoutCount() {
         JobBuilder job = JobBuilder.create("restorable").defaultParallelism(2);
-        job.source("numbers", new GatedNumbers()).sink("counts", Sinks.collect());
+        job.source("numbers", new GatedSequence(N, ALLOWED_PER_SUBTASK)).sink("counts", Sinks.collect());
         return job.build();
     }
 

@@ -8,8 +8,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How jobs move records: batch size, flush timeout, channel capacity and credits, and where
- * subtasks run. Read from {@code snapflow.runtime}; every key is described in {@code reference.conf}.
+ * How jobs move records: batch size, flush timeout, channel capacity and credits, where
+ * subtasks run, and what a job does when it fails. Read from {@code snapflow.runtime} and
+ * {@code snapflow.restart}; every key is described in {@code reference.conf}.
  * Immutable and validated on creation.
  */
 public final class RuntimeSettings {
@@ -24,10 +25,11 @@ public final class RuntimeSettings {
     private final int recordsPerTurn;
     private final Duration idleSourcePollInterval;
     private final String subtaskDispatcher;
+    private final RestartStrategy restartStrategy;
 
     private RuntimeSettings(int bufferRecords, Duration flushTimeout, int channelCapacity, int creditsPerChannel,
                             int floatingCreditsPerGate, int recordsPerTurn, Duration idleSourcePollInterval,
-                            String subtaskDispatcher) {
+                            String subtaskDispatcher, RestartStrategy restartStrategy) {
         SettingsValidation.requireAtLeast(CONFIG_PATH, "buffer-records", bufferRecords, 1);
         SettingsValidation.requirePositive(CONFIG_PATH, "flush-timeout", flushTimeout);
         SettingsValidation.requireAtLeast(CONFIG_PATH, "channel-capacity", channelCapacity, 1);
@@ -43,6 +45,7 @@ public final class RuntimeSettings {
         this.recordsPerTurn = recordsPerTurn;
         this.idleSourcePollInterval = idleSourcePollInterval;
         this.subtaskDispatcher = Objects.requireNonNull(subtaskDispatcher, "subtaskDispatcher");
+        this.restartStrategy = Objects.requireNonNull(restartStrategy, "restartStrategy");
     }
 
     public static RuntimeSettings create(ActorSystem<?> system) {
@@ -65,7 +68,8 @@ public final class RuntimeSettings {
                     c.getInt("floating-credits-per-gate"),
                     c.getInt("records-per-turn"),
                     c.getDuration("idle-source-poll-interval"),
-                    c.getString("subtask-dispatcher"));
+                    c.getString("subtask-dispatcher"),
+                    RestartStrategy.create(config));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("Invalid " + CONFIG_PATH + " settings: " + e.getMessage(), e);
         }
@@ -113,42 +117,52 @@ public final class RuntimeSettings {
 
     public RuntimeSettings withBufferRecords(int value) {
         return new RuntimeSettings(value, flushTimeout, channelCapacity, creditsPerChannel, floatingCreditsPerGate,
-                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher);
+                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher, restartStrategy);
     }
 
     public RuntimeSettings withFlushTimeout(Duration value) {
         return new RuntimeSettings(bufferRecords, value, channelCapacity, creditsPerChannel, floatingCreditsPerGate,
-                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher);
+                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher, restartStrategy);
     }
 
     public RuntimeSettings withChannelCapacity(int value) {
         return new RuntimeSettings(bufferRecords, flushTimeout, value, creditsPerChannel, floatingCreditsPerGate,
-                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher);
+                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher, restartStrategy);
     }
 
     public RuntimeSettings withCreditsPerChannel(int value) {
         return new RuntimeSettings(bufferRecords, flushTimeout, channelCapacity, value, floatingCreditsPerGate,
-                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher);
+                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher, restartStrategy);
     }
 
     public RuntimeSettings withFloatingCreditsPerGate(int value) {
         return new RuntimeSettings(bufferRecords, flushTimeout, channelCapacity, creditsPerChannel, value,
-                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher);
+                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher, restartStrategy);
     }
 
     public RuntimeSettings withRecordsPerTurn(int value) {
         return new RuntimeSettings(bufferRecords, flushTimeout, channelCapacity, creditsPerChannel, floatingCreditsPerGate,
-                value, idleSourcePollInterval, subtaskDispatcher);
+                value, idleSourcePollInterval, subtaskDispatcher, restartStrategy);
     }
 
     public RuntimeSettings withIdleSourcePollInterval(Duration value) {
         return new RuntimeSettings(bufferRecords, flushTimeout, channelCapacity, creditsPerChannel, floatingCreditsPerGate,
-                recordsPerTurn, value, subtaskDispatcher);
+                recordsPerTurn, value, subtaskDispatcher, restartStrategy);
     }
 
     public RuntimeSettings withSubtaskDispatcher(String value) {
         return new RuntimeSettings(bufferRecords, flushTimeout, channelCapacity, creditsPerChannel, floatingCreditsPerGate,
-                recordsPerTurn, idleSourcePollInterval, value);
+                recordsPerTurn, idleSourcePollInterval, value, restartStrategy);
+    }
+
+    /** What the job does when an attempt fails; read from {@value RestartStrategy#CONFIG_PATH}. */
+    public RestartStrategy restartStrategy() {
+        return restartStrategy;
+    }
+
+    public RuntimeSettings withRestartStrategy(RestartStrategy value) {
+        return new RuntimeSettings(bufferRecords, flushTimeout, channelCapacity, creditsPerChannel, floatingCreditsPerGate,
+                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher, value);
     }
 
     @Override
@@ -156,6 +170,7 @@ public final class RuntimeSettings {
         return "RuntimeSettings(bufferRecords=" + bufferRecords + ", flushTimeout=" + flushTimeout
                 + ", channelCapacity=" + channelCapacity + ", creditsPerChannel=" + creditsPerChannel
                 + ", floatingCreditsPerGate=" + floatingCreditsPerGate + ", recordsPerTurn=" + recordsPerTurn
-                + ", idleSourcePollInterval=" + idleSourcePollInterval + ", subtaskDispatcher='" + subtaskDispatcher + "')";
+                + ", idleSourcePollInterval=" + idleSourcePollInterval + ", subtaskDispatcher='" + subtaskDispatcher
+                + "', restartStrategy=" + restartStrategy + ")";
     }
 }

@@ -19,4 +19,10 @@ final class SettingsValidation {
             throw new IllegalArgumentException(path + "." + key + " must be a positive duration, was " + value);
         }
     }
+
+    static void requireNotNegative(String path, String key, Duration value) {
+        if (value == null || value.isNegative()) {
+            throw new IllegalArgumentException(path + "." + key + " must not be negative, was " + value);
+        }
+    }
 }

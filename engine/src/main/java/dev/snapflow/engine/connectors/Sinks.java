@@ -20,8 +20,8 @@ public final class Sinks {
     /**
      * Keeps every record; the job's result holds them ({@code result.collected(name)}), subtask
      * 0's records first. Meant for tests and small outputs: everything stays in memory. What it
-     * holds is not checkpointed: a job started from a checkpoint collects only the records it
-     * writes itself, those after the checkpoint.
+     * holds is not checkpointed: a job started from a checkpoint, or restarted after a failure,
+     * collects only the records its last attempt wrote, those after the checkpoint.
      */
     public static <T> Sink<T> collect() {
         return context -> new SinkWriter<>() {

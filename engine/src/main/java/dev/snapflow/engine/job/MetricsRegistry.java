@@ -21,6 +21,23 @@ public final class MetricsRegistry {
     /** How many checkpoints' statistics are kept (Flink keeps 10 by default; more serves benchmarks). */
     public static final int CHECKPOINT_HISTORY = 1000;
 
+    private final List<dev.snapflow.engine.JobAttemptFailure> failures = new CopyOnWriteArrayList<>();
+
+    /** A new attempt is about to deploy: the previous attempt's subtasks and channels are gone. */
+    void startAttempt() {
+        subtasks.clear();
+        channels.clear();
+    }
+
+    void add(dev.snapflow.engine.JobAttemptFailure failure) {
+        failures.add(failure);
+    }
+
+    /** Every failed attempt of the job, oldest first. */
+    public List<dev.snapflow.engine.JobAttemptFailure> failures() {
+        return List.copyOf(failures);
+    }
+
     void add(SubtaskMetrics metrics) {
         subtasks.add(metrics);
     }

@@ -104,6 +104,10 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     private final ActorRef<CheckpointProtocol.CoordinatorEvent> job;
     private final TimerScheduler<Command> timers;
     private final Executor blockingIo;
+    /** The highest id this job ever triggered, shared with later attempts so that they never reuse one. */
+    private final java.util.concurrent.atomic.AtomicLong highestTriggeredId;
+    /** Completed when, after the coordinator stopped, its last metadata write and retention are done. */
+    private final CompletableFuture<Void> settled;
     /** Trigger times of checkpoints not yet finished, for the statistics of failed ones. */
     private final Map<Long, Long> triggerTimes = new HashMap<>();
     private final Map<Long, List<ActorRef<CheckpointResult>>> requesters = new HashMap<>();
@@ -120,8 +124,12 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     private CheckpointCoordinatorActor(ActorContext<Command> context, TimerScheduler<Command> timers, String jobName,
                                        CheckpointSettings settings, Map<SubtaskId, ActorRef<CheckpointProtocol.SubtaskCheckpointCommand>> subtasks,
                                        Set<SubtaskId> sources, Map<SubtaskId, String> subtaskNames, CheckpointStorage storage,
-                                       ActorRef<CheckpointProtocol.CoordinatorEvent> job, long firstCheckpointId) {
+                                       ActorRef<CheckpointProtocol.CoordinatorEvent> job, long firstCheckpointId,
+                                       java.util.concurrent.atomic.AtomicLong highestTriggeredId,
+                                       CompletableFuture<Void> settled) {
         super(context);
+        this.highestTriggeredId = highestTriggeredId;
+        this.settled = settled;
         this.jobName = jobName;
         this.settings = settings;
         this.timers = timers;
@@ -151,10 +159,28 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
                                            Set<SubtaskId> sources, Map<SubtaskId, String> subtaskNames,
                                            CheckpointStorage storage, ActorRef<CheckpointProtocol.CoordinatorEvent> job,
                                            long firstCheckpointId) {
+        return create(jobName, settings, subtasks, sources, subtaskNames, storage, job, firstCheckpointId,
+                new java.util.concurrent.atomic.AtomicLong(firstCheckpointId - 1), new CompletableFuture<>());
+    }
+
+    /**
+     * @param firstCheckpointId  the id of the first checkpoint
+     * @param highestTriggeredId raised to every id this coordinator triggers; a restarted attempt
+     *                           starts above it, so its checkpoints never share a directory with
+     *                           a write the failed attempt may still have in flight
+     * @param settled            completed once the coordinator has stopped and its last metadata
+     *                           write and retention are done, so the storage is stable to restore from
+     */
+    public static Behavior<Command> create(String jobName, CheckpointSettings settings,
+                                           Map<SubtaskId, ActorRef<CheckpointProtocol.SubtaskCheckpointCommand>> subtasks,
+                                           Set<SubtaskId> sources, Map<SubtaskId, String> subtaskNames,
+                                           CheckpointStorage storage, ActorRef<CheckpointProtocol.CoordinatorEvent> job,
+                                           long firstCheckpointId, java.util.concurrent.atomic.AtomicLong highestTriggeredId,
+                                           CompletableFuture<Void> settled) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             settings.interval().ifPresent(interval -> timers.startTimerWithFixedDelay(Tick.PERIODIC, interval));
             return new CheckpointCoordinatorActor(context, timers, jobName, settings, subtasks, sources, subtaskNames,
-                    storage, job, firstCheckpointId);
+                    storage, job, firstCheckpointId, highestTriggeredId, settled);
         }));
     }
 
@@ -207,6 +233,7 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     private void carryOut(CheckpointCoordinator.TriggerDecision decision) {
         if (decision instanceof CheckpointCoordinator.TriggerDecision.Trigger trigger) {
             CheckpointBarrier barrier = trigger.barrier();
+            highestTriggeredId.accumulateAndGet(barrier.id(), Math::max);
             triggerTimes.put(barrier.id(), barrier.timestamp());
             timers.startSingleTimer(new Expire(barrier.id()), new Expire(barrier.id()), settings.timeout());
             for (SubtaskId target : trigger.targets()) {
@@ -324,7 +351,7 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
                 LOG.warn("Could not apply checkpoint retention of job {}: {}", jobName, e.toString());
             }
             return null;
-        }, blockingIo);
+        }, blockingIo).whenComplete((ok, failure) -> settled.complete(null));
         return this;
     }
 

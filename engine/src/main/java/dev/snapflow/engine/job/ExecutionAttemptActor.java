@@ -1,0 +1,305 @@
+package dev.snapflow.engine.job;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.Props;
+import akka.actor.typed.Terminated;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import dev.snapflow.engine.checkpoint.coordinator.CheckpointCoordinatorActor;
+import dev.snapflow.engine.checkpoint.coordinator.CheckpointProtocol;
+import dev.snapflow.engine.config.CheckpointSettings;
+import dev.snapflow.engine.config.RuntimeSettings;
+import dev.snapflow.engine.storage.CheckpointStorage;
+import dev.snapflow.engine.graph.ExecutionPlan;
+import dev.snapflow.engine.graph.OperatorNode;
+import dev.snapflow.engine.runtime.channel.ChannelActor;
+import dev.snapflow.engine.runtime.channel.ChannelMetrics;
+import dev.snapflow.engine.runtime.channel.ChannelProtocol;
+import dev.snapflow.engine.runtime.subtask.SubtaskActor;
+import dev.snapflow.engine.graph.SubtaskId;
+import dev.snapflow.engine.runtime.subtask.SubtaskMetrics;
+import dev.snapflow.engine.runtime.subtask.SubtaskProtocol;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One attempt to run a job: it spawns a subtask actor per parallel instance of every chain,
+ * waits until all have reported their refs, spawns a channel actor per producer→consumer pair
+ * and the checkpoint coordinator, connects the subtasks, and watches everything. When every
+ * subtask finished, on the first failure, or when a child stops unexpectedly, it tells the job
+ * master how the attempt ended and stops, which stops every actor of the attempt.
+ */
+final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor.Command> {
+
+    sealed interface Command permits TriggerCheckpoint, ListAttemptActors, WrappedSubtaskEvent, WrappedCoordinatorEvent {
+    }
+
+    /** Take a checkpoint now; the coordinator answers {@code replyTo} when it ended. */
+    record TriggerCheckpoint(ActorRef<CheckpointCoordinatorActor.CheckpointResult> replyTo) implements Command {
+    }
+
+    /** Asks for every subtask, channel and coordinator actor of the attempt. */
+    record ListAttemptActors(ActorRef<JobMasterActor.JobActors> replyTo) implements Command {
+    }
+
+    private record WrappedSubtaskEvent(SubtaskProtocol.SubtaskEvent event) implements Command {
+    }
+
+    private record WrappedCoordinatorEvent(CheckpointProtocol.CoordinatorEvent event) implements Command {
+    }
+
+    private final int attempt;
+    private final ActorRef<JobMasterActor.Command> master;
+    private final AtomicLong highestCheckpointId;
+    private final CompletableFuture<Void> checkpointsSettled;
+    private final ExecutionPlan plan;
+    private final RuntimeSettings settings;
+    private final CheckpointSettings checkpointSettings;
+    private final CheckpointStorage storage;
+    private final Optional<RestoredCheckpoint> restore;
+    private ActorRef<CheckpointCoordinatorActor.Command> coordinator;
+    /** Checkpoint requests that arrived while the job was being deployed; sent once the coordinator exists. */
+    private final List<TriggerCheckpoint> earlyRequests = new ArrayList<>();
+    private final MetricsRegistry metrics;
+    private boolean ended;
+    private final long startNanos = System.nanoTime();
+    private final Map<SubtaskId, ActorRef<SubtaskActor.Command>> subtasks = new HashMap<>();
+    private final Map<SubtaskId, SubtaskProtocol.SubtaskStarted> started = new HashMap<>();
+    private final List<ActorRef<ChannelProtocol.ChannelCommand>> channels = new ArrayList<>();
+    private final JobResults results;
+
+    private ExecutionAttemptActor(ActorContext<Command> context, int attempt, ActorRef<JobMasterActor.Command> master,
+                                  AtomicLong highestCheckpointId, CompletableFuture<Void> checkpointsSettled,
+                                  ExecutionPlan plan, RuntimeSettings settings,
+                                  CheckpointSettings checkpointSettings, CheckpointStorage storage,
+                                  Optional<RestoredCheckpoint> restore, MetricsRegistry metrics) {
+        super(context);
+        this.attempt = attempt;
+        this.master = master;
+        this.highestCheckpointId = highestCheckpointId;
+        this.checkpointsSettled = checkpointsSettled;
+        this.restore = restore;
+        this.plan = plan;
+        this.settings = settings;
+        this.checkpointSettings = checkpointSettings;
+        this.storage = storage;
+        this.metrics = metrics;
+        this.results = new JobResults(plan);
+    }
+
+    /**
+     * @param attempt             the attempt's number, from 1; reported back with its end
+     * @param master              told once, with {@link JobMasterActor.AttemptEnded}, how the attempt ended
+     * @param highestCheckpointId the highest checkpoint id any attempt of the job triggered
+     * @param checkpointsSettled  completed once the attempt has stopped and its checkpoint writes are done
+     * @param restore             the checkpoint to start from, already checked against {@code plan}; empty to start fresh
+     */
+    static Behavior<Command> create(int attempt, ActorRef<JobMasterActor.Command> master, AtomicLong highestCheckpointId,
+                                    CompletableFuture<Void> checkpointsSettled, ExecutionPlan plan, RuntimeSettings settings, CheckpointSettings checkpointSettings,
+                                    CheckpointStorage storage, Optional<RestoredCheckpoint> restore, MetricsRegistry metrics) {
+        return Behaviors.setup(context -> {
+            ExecutionAttemptActor actor = new ExecutionAttemptActor(context, attempt, master, highestCheckpointId,
+                    checkpointsSettled, plan,
+                    settings, checkpointSettings, storage, restore, metrics);
+            actor.spawnSubtasks();
+            return actor;
+        });
+    }
+
+    /** Reports how the attempt ended, once, and stops it with every actor in it. */
+    private Behavior<Command> end(JobOutcome outcome) {
+        if (!ended) {
+            ended = true;
+            master.tell(new JobMasterActor.AttemptEnded(attempt, outcome));
+        }
+        return Behaviors.stopped();
+    }
+
+    private void spawnSubtasks() {
+        ActorRef<SubtaskProtocol.SubtaskEvent> events =
+                getContext().messageAdapter(SubtaskProtocol.SubtaskEvent.class, WrappedSubtaskEvent::new);
+        Props props = settings.subtaskDispatcher().isEmpty()
+                ? Props.empty() : DispatcherSelector.fromConfig(settings.subtaskDispatcher());
+        for (ExecutionPlan.Chain chain : plan.chains()) {
+            OperatorNode head = plan.graph().operator(chain.headId());
+            for (int i = 0; i < chain.parallelism(); i++) {
+                SubtaskId id = new SubtaskId(chain.id(), i);
+                SubtaskMetrics subtaskMetrics = new SubtaskMetrics(subtaskName(head.name(), i, chain.parallelism()));
+                metrics.add(subtaskMetrics);
+                ActorRef<SubtaskActor.Command> ref = getContext().spawn(
+                        SubtaskActor.create(plan, id, new SubtaskActor.Environment(settings, checkpointSettings, storage,
+                                subtaskMetrics, events)),
+                        "subtask-" + chain.id() + "-" + i, props);
+                getContext().watch(ref);
+                subtasks.put(id, ref);
+            }
+        }
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(WrappedSubtaskEvent.class, this::onSubtaskEvent)
+                .onMessage(ListAttemptActors.class, this::onListJobActors)
+                .onMessage(TriggerCheckpoint.class, this::onTriggerCheckpoint)
+                .onMessage(WrappedCoordinatorEvent.class, this::onCoordinatorEvent)
+                .onSignal(Terminated.class, this::onChildTerminated)
+                .onSignal(PostStop.class, signal -> onPostStop())
+                .build();
+    }
+
+    private Behavior<Command> onSubtaskEvent(WrappedSubtaskEvent wrapped) {
+        SubtaskProtocol.SubtaskEvent event = wrapped.event();
+        if (event instanceof SubtaskProtocol.SubtaskStarted subtaskStarted) {
+            started.put(subtaskStarted.subtask(), subtaskStarted);
+            if (started.size() == subtasks.size()) {
+                connect();
+            }
+            return this;
+        }
+        if (event instanceof SubtaskProtocol.SubtaskFinished finished) {
+            coordinator.tell(new CheckpointCoordinatorActor.SubtaskFinished(finished.subtask()));
+            if (results.onFinished(finished)) {
+                return end(results.finished(java.time.Duration.ofNanos(System.nanoTime() - startNanos)));
+            }
+            return this;
+        }
+        SubtaskProtocol.SubtaskFailed failed = (SubtaskProtocol.SubtaskFailed) event;
+        ExecutionPlan.Chain chain = plan.chains().get(failed.subtask().chainId());
+        return end(new JobOutcome.Failed(failed.operatorName(), failed.subtask().subtaskIndex(),
+                chain.parallelism(), failed.cause()));
+    }
+
+    /**
+     * Every subtask exists: create the checkpoint coordinator and the channels between the
+     * subtasks, then tell each subtask its channels and its coordinator.
+     */
+    private void connect() {
+        spawnCoordinator();
+        Map<SubtaskId, List<ActorRef<ChannelProtocol.ChannelCommand>>> inputs = new HashMap<>();
+        Map<SubtaskId, Map<Integer, List<ActorRef<ChannelProtocol.ChannelCommand>>>> outputs = new HashMap<>();
+        for (ExecutionPlan.NetworkEdge edge : plan.networkEdges()) {
+            String producerName = plan.graph().operator(edge.producerOperatorId()).name();
+            String consumerName = plan.graph().operator(plan.chains().get(edge.consumerChain()).headId()).name();
+            for (int producer = 0; producer < edge.producerParallelism(); producer++) {
+                SubtaskId producerId = new SubtaskId(edge.producerChain(), producer);
+                List<ActorRef<ChannelProtocol.ChannelCommand>> targets = new ArrayList<>();
+                for (int target = 0; target < edge.channelsPerProducer(); target++) {
+                    int consumer = edge.consumerSubtask(producer, target);
+                    SubtaskId consumerId = new SubtaskId(edge.consumerChain(), consumer);
+                    int consumerChannel = edge.consumerChannelIndex(producer);
+                    ChannelMetrics channelMetrics = new ChannelMetrics(
+                            subtaskName(producerName, producer, edge.producerParallelism()) + " -> "
+                                    + subtaskName(consumerName, consumer, edge.consumerParallelism()),
+                            settings.channelCapacity());
+                    metrics.add(channelMetrics);
+                    ActorRef<ChannelProtocol.ChannelCommand> channel = getContext().spawn(
+                            ChannelActor.create(settings.channelCapacity(), new ChannelActor.Endpoints(
+                                    started.get(consumerId).consumerRef(), consumerChannel,
+                                    started.get(producerId).producerRef(), edge.id(), target), channelMetrics),
+                            "channel-" + edge.id() + "-" + producer + "-" + consumer);
+                    getContext().watch(channel);
+                    channels.add(channel);
+                    targets.add(channel);
+                    List<ActorRef<ChannelProtocol.ChannelCommand>> consumerInputs =
+                            inputs.computeIfAbsent(consumerId, id -> new ArrayList<>());
+                    while (consumerInputs.size() <= consumerChannel) {
+                        consumerInputs.add(null);
+                    }
+                    consumerInputs.set(consumerChannel, channel);
+                }
+                outputs.computeIfAbsent(producerId, id -> new HashMap<>()).put(edge.id(), targets);
+            }
+        }
+        subtasks.forEach((id, ref) -> ref.tell(new SubtaskActor.ConnectChannels(
+                inputs.getOrDefault(id, List.of()), outputs.getOrDefault(id, Map.of()), coordinator,
+                restore.map(r -> r.states().get(id)))));
+    }
+
+    private void spawnCoordinator() {
+        Map<SubtaskId, ActorRef<CheckpointProtocol.SubtaskCheckpointCommand>> checkpointRefs = new HashMap<>();
+        Map<SubtaskId, String> names = new HashMap<>();
+        Set<SubtaskId> sources = new HashSet<>();
+        started.forEach((id, subtaskStarted) -> {
+            checkpointRefs.put(id, subtaskStarted.checkpointRef());
+            ExecutionPlan.Chain chain = plan.chains().get(id.chainId());
+            OperatorNode head = plan.graph().operator(chain.headId());
+            names.put(id, subtaskName(head.name(), id.subtaskIndex(), chain.parallelism()));
+            if (head.isSource()) {
+                sources.add(id);
+            }
+        });
+        ActorRef<CheckpointProtocol.CoordinatorEvent> events =
+                getContext().messageAdapter(CheckpointProtocol.CoordinatorEvent.class, WrappedCoordinatorEvent::new);
+        coordinator = getContext().spawn(CheckpointCoordinatorActor.create(plan.graph().name(), checkpointSettings,
+                checkpointRefs, sources, names, storage, events,
+                Math.max(restore.map(RestoredCheckpoint::checkpointId).orElse(0L), highestCheckpointId.get()) + 1,
+                highestCheckpointId, checkpointsSettled), "checkpoint-coordinator");
+        getContext().watch(coordinator);
+        earlyRequests.forEach(request -> coordinator.tell(new CheckpointCoordinatorActor.RequestCheckpoint(request.replyTo())));
+        earlyRequests.clear();
+    }
+
+    private Behavior<Command> onTriggerCheckpoint(TriggerCheckpoint request) {
+        if (coordinator == null) {
+            earlyRequests.add(request);
+        } else {
+            coordinator.tell(new CheckpointCoordinatorActor.RequestCheckpoint(request.replyTo()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onCoordinatorEvent(WrappedCoordinatorEvent wrapped) {
+        if (wrapped.event() instanceof CheckpointProtocol.CheckpointFinished finished) {
+            metrics.add(finished.stats());
+            return this;
+        }
+        CheckpointProtocol.FailJob failJob = (CheckpointProtocol.FailJob) wrapped.event();
+        return end(new JobOutcome.Failed("checkpoint-coordinator", 0, 1, new IllegalStateException(failJob.message())));
+    }
+
+    private Behavior<Command> onListJobActors(ListAttemptActors request) {
+        List<ActorRef<?>> actors = new ArrayList<>(subtasks.values());
+        actors.addAll(channels);
+        if (coordinator != null) {
+            actors.add(coordinator);
+        }
+        request.replyTo().tell(new JobMasterActor.JobActors(actors));
+        return this;
+    }
+
+    private Behavior<Command> onChildTerminated(Terminated terminated) {
+        String child = terminated.getRef().path().name();
+        return end(new JobOutcome.Failed(child, 0, 1,
+                new IllegalStateException("Actor " + child + " of the job stopped unexpectedly")));
+    }
+
+    private Behavior<Command> onPostStop() {
+        if (coordinator == null) {
+            checkpointsSettled.complete(null);
+        }
+        if (!ended) {
+            ended = true;
+            master.tell(new JobMasterActor.AttemptEnded(attempt, new JobOutcome.Failed(plan.graph().name(), 0, 1,
+                    new IllegalStateException("Attempt " + attempt + " stopped before it finished"))));
+        }
+        return this;
+    }
+
+    static String subtaskName(String operatorName, int index, int parallelism) {
+        return operatorName + " (" + (index + 1) + "/" + parallelism + ")";
+    }
+}
