@@ -58,11 +58,11 @@ public final class ResumeFromCheckpoint {
     /** Each source subtask stops (waits) after this many of its lines in the first run. */
     static final long STOP_AFTER_LINES = LINES / 4;
     /** How many lines each source subtask may read: the "crash" is a source that stops reading. */
-    private static final AtomicLong allowedLines = new AtomicLong();
+    static final AtomicLong allowedLines = new AtomicLong();
     /** Source subtasks that reached the allowed number of lines in the current run. */
-    private static final AtomicInteger stoppedSubtasks = new AtomicInteger();
+    static final AtomicInteger stoppedSubtasks = new AtomicInteger();
     /** Completed when both source subtasks reached the allowed number of lines. */
-    private static volatile CompletableFuture<Void> bothStopped = new CompletableFuture<>();
+    static volatile CompletableFuture<Void> bothStopped = new CompletableFuture<>();
 
     private ResumeFromCheckpoint() {
     }
@@ -83,7 +83,7 @@ public final class ResumeFromCheckpoint {
         }
     }
 
-    private static void deleteRecursively(Path directory) throws IOException {
+    static void deleteRecursively(Path directory) throws IOException {
         try (Stream<Path> paths = Files.walk(directory)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
@@ -120,17 +120,9 @@ public final class ResumeFromCheckpoint {
                 .mapToLong(CheckpointStats::id).max().orElse(-1);
         out.println("Resumed from the newest checkpoint in " + previous + " (checkpoint " + resumedFrom + " or the newest intact one).");
 
-        Map<String, Long> counted = new HashMap<>();
-        for (Tuple2<String, Long> count : result.<Tuple2<String, Long>>collected("counts")) {
-            counted.merge(count.f0(), count.f1(), Long::sum);
-        }
-        Map<String, Long> expected = new HashMap<>();
-        for (String line : lines) {
-            for (String word : line.split(" ")) {
-                expected.merge(word, 1L, Long::sum);
-            }
-        }
-        boolean equal = counted.equals(expected);
+        Map<String, Long> counted = counted(result);
+        Map<String, Long> expected = expected(lines);
+        boolean equal = counted.equals(expected(lines));
         out.printf("%d distinct words, %d words in total; the resumed job counted %d.%n", expected.size(),
                 expected.values().stream().mapToLong(Long::longValue).sum(), counted.values().stream().mapToLong(Long::longValue).sum());
         out.printf("RESULT sample=resume lines=%d stopped_after=%d checkpoints=%d counts_equal=%s%n", LINES,
@@ -139,7 +131,31 @@ public final class ResumeFromCheckpoint {
         return equal;
     }
 
+    /** Every word's count, counted plainly in one thread. */
+    static Map<String, Long> expected(List<String> lines) {
+        Map<String, Long> expected = new HashMap<>();
+        for (String line : lines) {
+            for (String word : line.split(" ")) {
+                expected.merge(word, 1L, Long::sum);
+            }
+        }
+        return expected;
+    }
+
+    /** The counts a job reported, merged by word. */
+    static Map<String, Long> counted(JobResult result) {
+        Map<String, Long> counted = new HashMap<>();
+        for (Tuple2<String, Long> count : result.<Tuple2<String, Long>>collected("counts")) {
+            counted.merge(count.f0(), count.f1(), Long::sum);
+        }
+        return counted;
+    }
+
     static JobGraph job(List<String> lines) {
+        return job(lines, WordCount::new);
+    }
+
+    static JobGraph job(List<String> lines, java.util.function.Supplier<WordCount> counter) {
         JobBuilder job = JobBuilder.create("word-count").defaultParallelism(2);
         job.source("lines", new StoppableLines(lines))
                 .flatMap("split", (String line, Collector<String> words) -> {
@@ -148,13 +164,13 @@ public final class ResumeFromCheckpoint {
                     }
                 })
                 .keyBy(word -> word)
-                .process("count", WordCount::new)
+                .process("count", counter::get)
                 .sink("counts", Sinks.collect());
         return job.build();
     }
 
     /** Counts words; its counts are its checkpointed state, and it reports them at the end of the input. */
-    static final class WordCount implements KeyedProcessFunction<String, String, Tuple2<String, Long>>, CheckpointedFunction {
+    static class WordCount implements KeyedProcessFunction<String, String, Tuple2<String, Long>>, CheckpointedFunction {
         private final Map<String, Long> counts = new HashMap<>();
 
         @Override

@@ -1,0 +1,47 @@
+package dev.snapflow.samples.resume;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Smoke test: the job fails once, restarts from its checkpoint, and its counts equal a sequential count. */
+class RecoverFromFailureTest {
+
+    private static ActorTestKit testKit;
+
+    @TempDir(cleanup = CleanupMode.NEVER)
+    Path directory;
+
+    @BeforeAll
+    static void startTestKit() {
+        testKit = ActorTestKit.create();
+    }
+
+    @AfterAll
+    static void stopTestKit() {
+        testKit.shutdownTestKit();
+    }
+
+    @Test
+    void when_the_job_fails_half_way_then_it_recovers_and_the_counts_equal_a_sequential_count() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        boolean recovered = RecoverFromFailure.run(testKit.system(), directory, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        String output = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(recovered).isTrue();
+        assertThat(output).contains("attempt 1 failed in count", "Injected failure while counting", "restarted: true");
+        assertThat(output.lines().reduce((a, b) -> b).orElseThrow())
+                .matches("RESULT sample=wordcount failures_injected=1 restarts=1 checkpoints=\\d+ counts_equal=true");
+    }
+}
