@@ -1,7 +1,10 @@
 package dev.snapflow.engine;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.PoisonPill;
 import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.Adapter;
 import dev.snapflow.engine.api.Collector;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RestartStrategy;
@@ -14,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -194,5 +199,35 @@ class RestartTest {
 
         assertThat(next).isEqualTo(2);
         assertThat(counts(job)).hasSize(100).allSatisfy((key, count) -> assertThat(count).isEqualTo(N / 100));
+    }
+
+    @ParameterizedTest(name = "a {0} actor")
+    @ValueSource(strings = {"channel-", "subtask-"})
+    void when_an_actor_of_the_job_is_killed_then_the_job_restarts_from_its_checkpoint_and_counts_every_record_once(
+            String victim) throws Exception {
+        ALLOWED_PER_SUBTASK.set(N / 4);
+        JobHandle job = Snapflow.submit(testKit.system(), job(), restarting(RestartStrategy.fixedDelay(1, Duration.ZERO)),
+                CheckpointSettings.create(testKit.system()).withoutInterval());
+        TestProbe<Object> probe = testKit.createTestProbe();
+        awaitCounted(probe, job, N / 2);
+        job.triggerCheckpoint(Duration.ofSeconds(10)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        TestProbe<JobMasterActor.JobActors> actors = testKit.createTestProbe();
+        job.jobMaster().tell(new JobMasterActor.ListJobActors(actors.getRef()));
+        ActorRef<?> killed = actors.receiveMessage().actors().stream()
+                .filter(actor -> actor.path().name().startsWith(victim)).findFirst().orElseThrow();
+
+        Adapter.toClassic(killed).tell(PoisonPill.getInstance(), akka.actor.ActorRef.noSender());
+        probe.awaitAssert(Duration.ofSeconds(10), () -> {
+            assertThat(job.failedAttempts()).hasSize(1);
+            return null;
+        });
+        ALLOWED_PER_SUBTASK.set(Long.MAX_VALUE);
+
+        assertThat(counts(job)).hasSize(100).allSatisfy((key, count) -> assertThat(count).isEqualTo(N / 100));
+        assertThat(job.failedAttempts()).singleElement().satisfies(failure -> {
+            assertThat(failure.operatorName()).isEqualTo(killed.path().name());
+            assertThat(failure.cause()).hasMessageContaining("stopped unexpectedly");
+            assertThat(failure.restarted()).isTrue();
+        });
     }
 }
