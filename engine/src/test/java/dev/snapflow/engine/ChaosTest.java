@@ -5,7 +5,6 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.Adapter;
-import dev.snapflow.engine.api.Collector;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RestartStrategy;
 import dev.snapflow.engine.config.RuntimeSettings;
@@ -23,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -71,22 +69,6 @@ class ChaosTest {
         return LongStream.range(first, first + Integer.getInteger("snapflow.chaos.seeds", DEFAULT_SEEDS));
     }
 
-    /** Counts per key in checkpointed state; fails while failures are to be injected; reports every count at the end. */
-    static final class FailingCount extends CheckpointConsistencyTest.RunningCountBase {
-        @Override
-        public void processElement(Long value, Context<Long> context, Collector<Long> out) {
-            if (FAILURES_TO_INJECT.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
-                throw new IllegalStateException("injected failure");
-            }
-            super.processElement(value, context, out);
-        }
-
-        @Override
-        public void finish(Collector<Long> out) {
-            counts().forEach((key, count) -> out.collect(key * 1_000_000 + count));
-        }
-    }
-
     private enum Fault { THROW, KILL_CHANNEL, KILL_SUBTASK }
 
     @ParameterizedTest(name = "seed {0}")
@@ -110,7 +92,7 @@ class ChaosTest {
         JobBuilder builder = JobBuilder.create("chaos").defaultParallelism(2);
         builder.source("numbers", new GatedSequence(N, ALLOWED_PER_SUBTASK))
                 .keyBy(value -> value % 100)
-                .process("count", FailingCount::new)
+                .process("count", () -> new ReportingCount(FAILURES_TO_INJECT))
                 .sink("counts", Sinks.collect());
         JobGraph graph = builder.build();
         JobHandle job = Snapflow.submit(testKit.system(), graph, runtime, checkpoints);
@@ -133,8 +115,7 @@ class ChaosTest {
         ALLOWED_PER_SUBTASK.set(Long.MAX_VALUE);
 
         List<Long> reports = job.result().toCompletableFuture().get(60, TimeUnit.SECONDS).collected("counts");
-        Map<Long, Long> counts = new HashMap<>();
-        reports.forEach(report -> counts.put(report / 1_000_000, report % 1_000_000));
+        Map<Long, Long> counts = ReportingCount.decode(reports);
         System.out.printf("chaos seed=%d mode=%s storage=%s faults=%s restarts=%d checkpoints=%d%n", seed,
                 exactlyOnce ? "exactly-once" : "at-least-once", onDisk ? "disk" : "memory", plan,
                 job.failedAttempts().size(), job.checkpointStats().size());

@@ -5,7 +5,6 @@ import akka.actor.PoisonPill;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.Adapter;
-import dev.snapflow.engine.api.Collector;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RestartStrategy;
 import dev.snapflow.engine.config.RuntimeSettings;
@@ -21,7 +20,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -58,28 +56,11 @@ class RestartTest {
         FAILURES_TO_INJECT.set(0);
     }
 
-    /** Counts per key in checkpointed state, fails while failures are to be injected, reports every count at the end. */
-    static final class FailingCount extends CheckpointConsistencyTest.RunningCountBase {
-        @Override
-        public void processElement(Long value, Context<Long> context, Collector<Long> out) {
-            if (FAILURES_TO_INJECT.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
-                throw new IllegalStateException("injected failure");
-            }
-            super.processElement(value, context, out);
-        }
-
-        @Override
-        public void finish(Collector<Long> out) {
-            // Encoded as key * 1_000_000 + count: one long per key, to keep the sink's type simple.
-            counts().forEach((key, count) -> out.collect(key * 1_000_000 + count));
-        }
-    }
-
     private static JobGraph job() {
         JobBuilder job = JobBuilder.create("restarting").defaultParallelism(2);
         job.source("numbers", new GatedSequence(N, ALLOWED_PER_SUBTASK))
                 .keyBy(value -> value % 100)
-                .process("count", FailingCount::new)
+                .process("count", () -> new ReportingCount(FAILURES_TO_INJECT))
                 .sink("counts", Sinks.collect());
         return job.build();
     }
@@ -100,9 +81,7 @@ class RestartTest {
 
     private static Map<Long, Long> counts(JobHandle job) throws Exception {
         List<Long> reports = job.result().toCompletableFuture().get(60, TimeUnit.SECONDS).collected("counts");
-        Map<Long, Long> counts = new HashMap<>();
-        reports.forEach(report -> counts.put(report / 1_000_000, report % 1_000_000));
-        return counts;
+        return ReportingCount.decode(reports);
     }
 
     @Test

@@ -20,7 +20,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -56,20 +55,11 @@ class RestoreFromCheckpointTest {
         testKit.shutdownTestKit();
     }
 
-    /** Emits the final count of every key at the end of the input. */
-    static final class CountAndReport extends CheckpointConsistencyTest.RunningCountBase {
-        @Override
-        public void finish(Collector<Long> out) {
-            // Encoded as key * 1_000_000 + count: one long per key, to keep the sink's type simple.
-            counts().forEach((key, count) -> out.collect(key * 1_000_000 + count));
-        }
-    }
-
     private static JobGraph job(int parallelism) {
         JobBuilder job = JobBuilder.create("restorable").defaultParallelism(parallelism);
         job.source("numbers", new GatedSequence(N, ALLOWED_PER_SUBTASK))
                 .keyBy(value -> value % 100)
-                .process("count", CountAndReport::new)
+                .process("count", ReportingCount::new)
                 .sink("counts", Sinks.collect());
         return job.build();
     }
@@ -79,7 +69,7 @@ class RestoreFromCheckpointTest {
         JobBuilder job = JobBuilder.create("restorable").defaultParallelism(parallelism);
         job.source("integers", new GatedSequence(N, ALLOWED_PER_SUBTASK)).uid("numbers")
                 .keyBy(value -> value % 100)
-                .process("tally", CountAndReport::new).uid("count")
+                .process("tally", ReportingCount::new).uid("count")
                 .sink("counts", Sinks.collect());
         return job.build();
     }
@@ -107,8 +97,7 @@ class RestoreFromCheckpointTest {
                 runtime, settings);
         List<Long> reports = second.result().toCompletableFuture().get(60, TimeUnit.SECONDS).collected("counts");
 
-        Map<Long, Long> counts = new HashMap<>();
-        reports.forEach(report -> counts.put(report / 1_000_000, report % 1_000_000));
+        Map<Long, Long> counts = ReportingCount.decode(reports);
         assertThat(counts).hasSize(100).allSatisfy((key, count) -> assertThat(count).isEqualTo(N / 100));
         assertThat(second.metrics().subtasks()).filteredOn(s -> s.name().startsWith(restored.operator(0).name()))
                 .extracting(JobMetrics.Subtask::recordsIn).containsOnly(N / 4);

@@ -103,7 +103,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
     /**
      * @param attempt             the attempt's number, from 1; reported back with its end
      * @param master              told once, with {@link JobMasterActor.AttemptEnded}, how the attempt ended
-     * @param highestCheckpointId the highest checkpoint id any attempt of the job triggered
+     * @param highestCheckpointId the highest checkpoint id the job triggered or started from; the next one is above it
      * @param checkpointsSettled  completed once the attempt has stopped and its checkpoint writes are done
      * @param restore             the checkpoint to start from, already checked against {@code plan}; empty to start fresh
      */
@@ -245,9 +245,8 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
         ActorRef<CheckpointProtocol.CoordinatorEvent> events =
                 getContext().messageAdapter(CheckpointProtocol.CoordinatorEvent.class, WrappedCoordinatorEvent::new);
         coordinator = getContext().spawn(CheckpointCoordinatorActor.create(plan.graph().name(), checkpointSettings,
-                checkpointRefs, sources, names, storage, events,
-                Math.max(restore.map(RestoredCheckpoint::checkpointId).orElse(0L), highestCheckpointId.get()) + 1,
-                highestCheckpointId, checkpointsSettled), "checkpoint-coordinator");
+                checkpointRefs, sources, names, storage, events, highestCheckpointId, checkpointsSettled),
+                "checkpoint-coordinator");
         getContext().watch(coordinator);
         earlyRequests.forEach(request -> coordinator.tell(new CheckpointCoordinatorActor.RequestCheckpoint(request.replyTo())));
         earlyRequests.clear();

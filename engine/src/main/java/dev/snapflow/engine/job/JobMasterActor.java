@@ -84,7 +84,8 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
     private final CompletableFuture<Done> terminated;
     private final MetricsRegistry metrics;
     private final RestartBackoff backoff;
-    private final AtomicLong highestCheckpointId = new AtomicLong();
+    /** The highest checkpoint id the job triggered or started from, shared by its attempts' coordinators. */
+    private final AtomicLong highestCheckpointId;
     /** Checkpoint requests that came between attempts; sent to the next one. */
     private final List<TriggerCheckpoint> waitingRequests = new ArrayList<>();
     private int attempt;
@@ -110,6 +111,7 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
         this.terminated = terminated;
         this.metrics = metrics;
         this.backoff = new RestartBackoff(settings.restartStrategy());
+        this.highestCheckpointId = new AtomicLong(restore.map(RestoredCheckpoint::checkpointId).orElse(0L));
     }
 
     /**
@@ -179,19 +181,13 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
      * checkpoint writes are done, so that nothing of it reaches the new attempt or its storage.
      */
     private Behavior<Command> onAttemptTerminated(Terminated terminated) {
-        if (!terminated.getRef().equals(current)) {
-            return this;
+        // An attempt reports its end, at the latest in its PostStop, and a watched actor's messages
+        // arrive before its Terminated: a restart is already decided here, or the master has stopped.
+        if (terminated.getRef().equals(current) && restartDelay != null) {
+            current = null;
+            int ended = attempt;
+            context.pipeToSelf(currentSettled, (ok, failure) -> new AttemptSettled(ended));
         }
-        current = null;
-        if (restartDelay == null) {
-            Behavior<Command> next = onAttemptEnded(new AttemptEnded(attempt, new JobOutcome.Failed(plan.graph().name(), 0, 1,
-                    new IllegalStateException("Attempt " + attempt + " stopped unexpectedly"))));
-            if (restartDelay == null) {
-                return next;
-            }
-        }
-        int ended = attempt;
-        context.pipeToSelf(currentSettled, (ok, failure) -> new AttemptSettled(ended));
         return this;
     }
 
@@ -206,9 +202,7 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
         restartDelay = null;
         Optional<RestoredCheckpoint> restore;
         try {
-            restore = storage.latestCompleted().isPresent()
-                    ? Optional.of(RestoredCheckpoint.latest(storage, plan, false))
-                    : initialRestore;
+            restore = RestoredCheckpoint.findLatest(storage, plan, false).or(() -> initialRestore);
         } catch (IOException | RuntimeException e) {
             outcome.complete(new JobOutcome.Failed(plan.graph().name(), 0, 1,
                     new IllegalStateException("Cannot restart job '" + plan.graph().name() + "' from its latest checkpoint", e)));

@@ -41,19 +41,28 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
      * Reads the newest intact checkpoint of {@code storage} and assigns it to the subtasks of {@code plan}.
      *
      * @param allowNonRestoredState whether state of operators {@code plan} lacks is dropped rather than refused
-     *
      * @throws IOException              if there is no intact checkpoint or a file cannot be read
      * @throws IllegalArgumentException naming the operator, if the checkpoint does not fit the plan
      */
     public static RestoredCheckpoint latest(CheckpointStorage storage, ExecutionPlan plan, boolean allowNonRestoredState)
             throws IOException {
-        CheckpointMetadata metadata = storage.latestCompleted()
+        return findLatest(storage, plan, allowNonRestoredState)
                 .orElseThrow(() -> new IOException("There is no intact completed checkpoint to restore from"));
+    }
+
+    /** As {@link #latest}, but empty when the storage holds no intact completed checkpoint. */
+    public static Optional<RestoredCheckpoint> findLatest(CheckpointStorage storage, ExecutionPlan plan,
+                                                          boolean allowNonRestoredState) throws IOException {
+        Optional<CheckpointMetadata> latest = storage.latestCompleted();
+        if (latest.isEmpty()) {
+            return Optional.empty();
+        }
+        CheckpointMetadata metadata = latest.get();
         Map<SubtaskId, SubtaskState> old = new HashMap<>();
         for (Map.Entry<SubtaskId, StateHandle> entry : metadata.states().entrySet()) {
             old.put(entry.getKey(), storage.readState(entry.getValue()));
         }
-        return assign(metadata.checkpointId(), old, plan, allowNonRestoredState);
+        return Optional.of(assign(metadata.checkpointId(), old, plan, allowNonRestoredState));
     }
 
     /** Assigns the old subtasks' states to the new plan's subtasks; see the class description. */

@@ -1,7 +1,6 @@
 package dev.snapflow.samples.resume;
 
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.javadsl.Behaviors;
 import dev.snapflow.engine.JobAttemptFailure;
 import dev.snapflow.engine.JobHandle;
 import dev.snapflow.engine.JobResult;
@@ -12,10 +11,8 @@ import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RestartStrategy;
 import dev.snapflow.engine.config.RuntimeSettings;
 import dev.snapflow.serialization.record.Tuple2;
-import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
@@ -46,19 +43,7 @@ public final class RecoverFromFailure {
     }
 
     public static void main(String[] args) throws Exception {
-        LoggerFactory.getILoggerFactory();
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "recover-from-failure");
-        Path directory = Files.createTempDirectory("snapflow-recover-");
-        try {
-            boolean equal = run(system, directory, System.out);
-            if (!equal) {
-                System.exit(1);
-            }
-        } finally {
-            system.terminate();
-            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            ResumeFromCheckpoint.deleteRecursively(directory);
-        }
+        ResumeFromCheckpoint.runAsProgram("recover-from-failure", RecoverFromFailure::run);
     }
 
     /** A word count that throws on the first word after the failure was armed. */

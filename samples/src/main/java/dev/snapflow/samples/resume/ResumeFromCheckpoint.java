@@ -68,12 +68,25 @@ public final class ResumeFromCheckpoint {
     }
 
     public static void main(String[] args) throws Exception {
+        runAsProgram("resume-from-checkpoint", ResumeFromCheckpoint::run);
+    }
+
+    /** A sample's story: runs in {@code system}, checkpoints under {@code directory}, returns whether it came out right. */
+    @FunctionalInterface
+    interface Story {
+        boolean run(ActorSystem<?> system, Path directory, PrintStream out) throws Exception;
+    }
+
+    /**
+     * Runs {@code story} in its own actor system with a temporary checkpoint directory, deleted at
+     * the end, printing to standard output; exits with 1 if the story did not come out right.
+     */
+    static void runAsProgram(String name, Story story) throws Exception {
         LoggerFactory.getILoggerFactory();
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "resume-from-checkpoint");
-        Path directory = Files.createTempDirectory("snapflow-resume-");
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name);
+        Path directory = Files.createTempDirectory("snapflow-" + name + "-");
         try {
-            boolean equal = run(system, directory, System.out);
-            if (!equal) {
+            if (!story.run(system, directory, System.out)) {
                 System.exit(1);
             }
         } finally {
@@ -83,7 +96,7 @@ public final class ResumeFromCheckpoint {
         }
     }
 
-    static void deleteRecursively(Path directory) throws IOException {
+    private static void deleteRecursively(Path directory) throws IOException {
         try (Stream<Path> paths = Files.walk(directory)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);

@@ -159,15 +159,15 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
                                            Set<SubtaskId> sources, Map<SubtaskId, String> subtaskNames,
                                            CheckpointStorage storage, ActorRef<CheckpointProtocol.CoordinatorEvent> job,
                                            long firstCheckpointId) {
-        return create(jobName, settings, subtasks, sources, subtaskNames, storage, job, firstCheckpointId,
+        return create(jobName, settings, subtasks, sources, subtaskNames, storage, job,
                 new java.util.concurrent.atomic.AtomicLong(firstCheckpointId - 1), new CompletableFuture<>());
     }
 
     /**
-     * @param firstCheckpointId  the id of the first checkpoint
-     * @param highestTriggeredId raised to every id this coordinator triggers; a restarted attempt
-     *                           starts above it, so its checkpoints never share a directory with
-     *                           a write the failed attempt may still have in flight
+     * @param highestTriggeredId the highest id the job triggered (or restored) so far; the first
+     *                           checkpoint gets the next id, and the counter is raised to every id
+     *                           this coordinator triggers, so a restarted attempt's checkpoints never
+     *                           share a directory with a write the failed attempt may still have in flight
      * @param settled            completed once the coordinator has stopped and its last metadata
      *                           write and retention are done, so the storage is stable to restore from
      */
@@ -175,12 +175,12 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
                                            Map<SubtaskId, ActorRef<CheckpointProtocol.SubtaskCheckpointCommand>> subtasks,
                                            Set<SubtaskId> sources, Map<SubtaskId, String> subtaskNames,
                                            CheckpointStorage storage, ActorRef<CheckpointProtocol.CoordinatorEvent> job,
-                                           long firstCheckpointId, java.util.concurrent.atomic.AtomicLong highestTriggeredId,
+                                           java.util.concurrent.atomic.AtomicLong highestTriggeredId,
                                            CompletableFuture<Void> settled) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             settings.interval().ifPresent(interval -> timers.startTimerWithFixedDelay(Tick.PERIODIC, interval));
             return new CheckpointCoordinatorActor(context, timers, jobName, settings, subtasks, sources, subtaskNames,
-                    storage, job, firstCheckpointId, highestTriggeredId, settled);
+                    storage, job, highestTriggeredId.get() + 1, highestTriggeredId, settled);
         }));
     }
 
