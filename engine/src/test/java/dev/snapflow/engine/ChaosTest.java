@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.Adapter;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RestartStrategy;
 import dev.snapflow.engine.config.RuntimeSettings;
+import dev.snapflow.engine.connectors.FileSink;
 import dev.snapflow.engine.connectors.Sinks;
 import dev.snapflow.engine.graph.JobBuilder;
 import dev.snapflow.engine.graph.JobGraph;
@@ -22,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -106,11 +109,7 @@ class ChaosTest {
             plan.add(kind + "@" + gate);
             ALLOWED_PER_SUBTASK.set(gate);
             inject(kind, job, probe, random);
-            int failed = fault;
-            probe.awaitAssert(Duration.ofSeconds(20), () -> {
-                assertThat(job.failedAttempts()).hasSize(failed);
-                return null;
-            });
+            awaitFailedAttempts(job, probe, fault);
         }
         ALLOWED_PER_SUBTASK.set(Long.MAX_VALUE);
 
@@ -128,22 +127,112 @@ class ChaosTest {
         }
     }
 
+    /**
+     * A keyed running sum emits every update into the transactional file sink; one source
+     * subtask keeps each key's order, so a failure-free run's output is known exactly.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void when_a_transactional_job_fails_again_and_again_then_its_committed_output_equals_a_failure_free_run(long seed)
+            throws Exception {
+        SplittableRandom random = new SplittableRandom(seed);
+        boolean exactlyOnce = random.nextInt(4) != 0;
+        boolean onDisk = random.nextBoolean();
+        int faults = 1 + random.nextInt(3);
+        long values = 50_000;
+        Path output = Files.createTempDirectory("snapflow-chaos-output-");
+        directories.add(output);
+        CheckpointSettings checkpoints = CheckpointSettings.create(testKit.system()).withInterval(Duration.ofMillis(20))
+                .withMode(exactlyOnce ? CheckpointSettings.Mode.EXACTLY_ONCE : CheckpointSettings.Mode.AT_LEAST_ONCE);
+        if (onDisk) {
+            Path directory = Files.createTempDirectory("snapflow-chaos-");
+            directories.add(directory);
+            checkpoints = checkpoints.withDirectory(directory);
+        }
+        RuntimeSettings runtime = RuntimeSettings.create(testKit.system()).withIdleSourcePollInterval(Duration.ofMillis(1))
+                .withRestartStrategy(RestartStrategy.fixedDelay(faults, Duration.ZERO));
+        FAILURES_TO_INJECT.set(0);
+        ALLOWED_PER_SUBTASK.set(0);
+        JobBuilder builder = JobBuilder.create("chaos-transactional").defaultParallelism(2);
+        builder.source("numbers", new GatedSequence(values, ALLOWED_PER_SUBTASK)).parallelism(1)
+                .keyBy(value -> value % 50)
+                .process("sum", () -> new RunningSum(FAILURES_TO_INJECT))
+                .sink("files", FileSink.lines(output));
+        JobHandle job = Snapflow.submit(testKit.system(), builder.build(), runtime, checkpoints);
+        TestProbe<Object> probe = testKit.createTestProbe();
+        List<String> plan = new ArrayList<>();
+
+        long gate = 0;
+        for (int fault = 1; fault <= faults; fault++) {
+            gate += 1 + random.nextInt((int) (values / faults));
+            Fault kind = Fault.values()[random.nextInt(Fault.values().length)];
+            plan.add(kind + "@" + gate);
+            ALLOWED_PER_SUBTASK.set(gate);
+            inject(kind, job, probe, random);
+            awaitFailedAttempts(job, probe, fault);
+        }
+        ALLOWED_PER_SUBTASK.set(Long.MAX_VALUE);
+
+        job.result().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        List<String> committed = new ArrayList<>(FileSink.committedLines(output));
+        List<String> expected = new ArrayList<>(RunningSum.expectedLines(values, 50));
+        System.out.printf("chaos-transactional seed=%d mode=%s storage=%s faults=%s restarts=%d checkpoints=%d committed=%d%n",
+                seed, exactlyOnce ? "exactly-once" : "at-least-once", onDisk ? "disk" : "memory", plan,
+                job.failedAttempts().size(), job.checkpointStats().size(), committed.size());
+        if (exactlyOnce) {
+            Collections.sort(committed);
+            Collections.sort(expected);
+            assertThat(committed).as("seed %d, faults %s", seed, plan).isEqualTo(expected);
+        } else {
+            assertThat(new HashSet<>(committed)).as("seed %d, faults %s", seed, plan).isEqualTo(new HashSet<>(expected));
+        }
+        try (var files = Files.list(output)) {
+            assertThat(files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith(".pending")))
+                    .as("every pre-committed part was committed or aborted").isEmpty();
+        }
+    }
+
+    /**
+     * Waits for the injected fault to fail an attempt, and for the next attempt to run: the master
+     * starts it only after every actor of the failed one stopped, so the next fault cannot hit a
+     * dying attempt. If the fault does not take effect, shows where the job stands.
+     */
+    private static void awaitFailedAttempts(JobHandle job, TestProbe<Object> probe, int failed) {
+        try {
+            probe.awaitAssert(Duration.ofSeconds(20), () -> {
+                assertThat(job.failedAttempts()).hasSize(failed);
+                return null;
+            });
+        } catch (AssertionError e) {
+            System.out.println("The job did not fail as injected; its metrics: " + job.metrics()
+                    + "; failures to inject: " + FAILURES_TO_INJECT.get() + ", allowed per source subtask: " + ALLOWED_PER_SUBTASK.get());
+            throw e;
+        }
+        runningAttemptActors(job, probe);
+    }
+
+    /** The actors of the running attempt; between attempts the job has none, so this asks until one runs. */
+    private static List<ActorRef<?>> runningAttemptActors(JobHandle job, TestProbe<Object> probe) {
+        TestProbe<JobMasterActor.JobActors> actors = testKit.createTestProbe();
+        List<ActorRef<?>> running = new ArrayList<>();
+        probe.awaitAssert(Duration.ofSeconds(20), () -> {
+            job.jobMaster().tell(new JobMasterActor.ListJobActors(actors.getRef()));
+            running.clear();
+            running.addAll(actors.receiveMessage().actors());
+            assertThat(running).isNotEmpty();
+            return null;
+        });
+        return running;
+    }
+
     private static void inject(Fault kind, JobHandle job, TestProbe<Object> probe, SplittableRandom random) {
         if (kind == Fault.THROW) {
             FAILURES_TO_INJECT.set(1);
             return;
         }
         String prefix = kind == Fault.KILL_CHANNEL ? "channel-" : "subtask-";
-        TestProbe<JobMasterActor.JobActors> actors = testKit.createTestProbe();
-        List<ActorRef<?>> victims = new ArrayList<>();
-        // Between attempts the job has no actors; ask until the running attempt answers.
-        probe.awaitAssert(Duration.ofSeconds(20), () -> {
-            job.jobMaster().tell(new JobMasterActor.ListJobActors(actors.getRef()));
-            victims.clear();
-            actors.receiveMessage().actors().stream().filter(actor -> actor.path().name().startsWith(prefix)).forEach(victims::add);
-            assertThat(victims).isNotEmpty();
-            return null;
-        });
+        List<ActorRef<?>> victims = runningAttemptActors(job, probe).stream()
+                .filter(actor -> actor.path().name().startsWith(prefix)).toList();
         ActorRef<?> victim = victims.get(random.nextInt(victims.size()));
         Adapter.toClassic(victim).tell(PoisonPill.getInstance(), akka.actor.ActorRef.noSender());
     }

@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor.Command> {
 
-    sealed interface Command permits TriggerCheckpoint, ListAttemptActors, WrappedSubtaskEvent, WrappedCoordinatorEvent {
+    sealed interface Command permits TriggerCheckpoint, ListAttemptActors, WrappedSubtaskEvent, WrappedCoordinatorEvent,
+            FinalCheckpointEnded {
     }
 
     /** Take a checkpoint now; the coordinator answers {@code replyTo} when it ended. */
@@ -59,6 +60,9 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
     }
 
     private record WrappedCoordinatorEvent(CheckpointProtocol.CoordinatorEvent event) implements Command {
+    }
+
+    private record FinalCheckpointEnded(CheckpointCoordinatorActor.CheckpointResult result) implements Command {
     }
 
     private final int attempt;
@@ -80,6 +84,9 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
     private final Map<SubtaskId, SubtaskProtocol.SubtaskStarted> started = new HashMap<>();
     private final List<ActorRef<ChannelProtocol.ChannelCommand>> channels = new ArrayList<>();
     private final JobResults results;
+    /** Finished subtasks whose transactional sinks wait for a checkpoint to commit their last output. */
+    private final Set<SubtaskId> awaitingCommit = new HashSet<>();
+    private boolean allFinished;
 
     private ExecutionAttemptActor(ActorContext<Command> context, int attempt, ActorRef<JobMasterActor.Command> master,
                                   AtomicLong highestCheckpointId, CompletableFuture<Void> checkpointsSettled,
@@ -156,6 +163,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
                 .onMessage(ListAttemptActors.class, this::onListJobActors)
                 .onMessage(TriggerCheckpoint.class, this::onTriggerCheckpoint)
                 .onMessage(WrappedCoordinatorEvent.class, this::onCoordinatorEvent)
+                .onMessage(FinalCheckpointEnded.class, this::onFinalCheckpointEnded)
                 .onSignal(Terminated.class, this::onChildTerminated)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
@@ -172,10 +180,18 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
         }
         if (event instanceof SubtaskProtocol.SubtaskFinished finished) {
             coordinator.tell(new CheckpointCoordinatorActor.SubtaskFinished(finished.subtask()));
-            if (results.onFinished(finished)) {
-                return end(results.finished(java.time.Duration.ofNanos(System.nanoTime() - startNanos)));
+            if (finished.awaitsCommit()) {
+                awaitingCommit.add(finished.subtask());
             }
-            return this;
+            allFinished = results.onFinished(finished);
+            if (allFinished && !awaitingCommit.isEmpty()) {
+                requestFinalCheckpoint();
+            }
+            return endIfDone();
+        }
+        if (event instanceof SubtaskProtocol.OutputCommitted committed) {
+            awaitingCommit.remove(committed.subtask());
+            return endIfDone();
         }
         SubtaskProtocol.SubtaskFailed failed = (SubtaskProtocol.SubtaskFailed) event;
         ExecutionPlan.Chain chain = plan.chains().get(failed.subtask().chainId());
@@ -227,6 +243,31 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
         subtasks.forEach((id, ref) -> ref.tell(new SubtaskActor.ConnectChannels(
                 inputs.getOrDefault(id, List.of()), outputs.getOrDefault(id, Map.of()), coordinator,
                 restore.map(r -> r.states().get(id)))));
+    }
+
+    /**
+     * Every subtask finished but transactional sinks hold uncommitted output: the job ends only
+     * after a checkpoint taken now (after every input ended) completed and they committed it.
+     */
+    private void requestFinalCheckpoint() {
+        coordinator.tell(new CheckpointCoordinatorActor.RequestCheckpoint(
+                getContext().messageAdapter(CheckpointCoordinatorActor.CheckpointResult.class, FinalCheckpointEnded::new)));
+    }
+
+    private Behavior<Command> onFinalCheckpointEnded(FinalCheckpointEnded ended) {
+        if (ended.result() instanceof CheckpointCoordinatorActor.CheckpointNotTaken notTaken && !awaitingCommit.isEmpty()) {
+            getContext().getLog().info("The final checkpoint of job {} was not taken ({}); trying again",
+                    plan.graph().name(), notTaken.reason());
+            requestFinalCheckpoint();
+        }
+        return this;
+    }
+
+    private Behavior<Command> endIfDone() {
+        if (allFinished && awaitingCommit.isEmpty()) {
+            return end(results.finished(java.time.Duration.ofNanos(System.nanoTime() - startNanos)));
+        }
+        return this;
     }
 
     private void spawnCoordinator() {

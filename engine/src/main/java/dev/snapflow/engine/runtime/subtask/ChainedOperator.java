@@ -7,7 +7,9 @@ import dev.snapflow.engine.api.FilterFunction;
 import dev.snapflow.engine.api.FlatMapFunction;
 import dev.snapflow.engine.api.KeySelector;
 import dev.snapflow.engine.api.KeyedStateStore;
+import dev.snapflow.engine.api.OperatorStateFunction;
 import dev.snapflow.engine.api.OperatorStateStore;
+import dev.snapflow.engine.api.TwoPhaseCommitSinkWriter;
 import dev.snapflow.engine.state.OperatorStateBackend;
 import dev.snapflow.engine.state.RestoredState;
 import dev.snapflow.engine.state.HeapKeyedStateBackend;
@@ -35,6 +37,8 @@ abstract class ChainedOperator implements Collector<Object> {
     Collector<Object> output;
     /** The user object that may take part in checkpoints (a function or sink writer); null if none. */
     private Object userObject;
+    /** Operator list state: a process function's through its context, an {@link OperatorStateFunction}'s. */
+    final OperatorStateBackend operatorState = new OperatorStateBackend();
 
     ChainedOperator(RuntimeContext context) {
         this.context = context;
@@ -57,16 +61,37 @@ abstract class ChainedOperator implements Collector<Object> {
         return Optional.empty();
     }
 
-    /** Takes in this operator's parts of a restored subtask state; called before {@link #open}. */
+    /** Takes in this operator's parts of a restored subtask state; called before {@link #initializeState}. */
     void restore(RestoredState state) {
         if (userObject instanceof CheckpointedFunction function) {
             state.single(uid()).ifPresent(bytes -> call(() -> function.restoreState(bytes)));
         }
+        state.single(uid() + OperatorChain.OPERATOR_STATE_SUFFIX).ifPresent(bytes -> call(() -> operatorState.restore(bytes)));
+    }
+
+    /** Lets an {@link OperatorStateFunction} register and read its lists; called after any restore, before {@link #open}. */
+    void initializeState(boolean restored) {
+        if (userObject instanceof OperatorStateFunction function) {
+            call(() -> function.initializeState(operatorState, restored));
+        }
     }
 
     /** A snapshot of the operator's operator (list) state, if it has any. */
-    Optional<byte[]> snapshotOperatorState() {
-        return Optional.empty();
+    Optional<byte[]> snapshotOperatorState(long checkpointId) {
+        if (userObject instanceof OperatorStateFunction function) {
+            call(() -> function.prepareSnapshot(checkpointId));
+        }
+        if (operatorState.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[][] bytes = new byte[1][];
+        call(() -> bytes[0] = operatorState.snapshot());
+        return Optional.of(bytes[0]);
+    }
+
+    /** True while a transactional sink holds output that only a coming checkpoint will commit. */
+    boolean hasUncommittedOutput() {
+        return userObject instanceof TwoPhaseCommitSinkWriter<?, ?> writer && writer.hasUncommittedOutput();
     }
 
     /** The operator's keyed state, if it has any, as a two-phase snapshot (see the state backend). */
@@ -205,7 +230,6 @@ abstract class ChainedOperator implements Collector<Object> {
         private final KeySelector<Object, Object> keySelector;
         /** The keyed state of this subtask's key groups; null when the input is not keyed. */
         private final HeapKeyedStateBackend keyedState;
-        private final OperatorStateBackend operatorState = new OperatorStateBackend();
         private Object currentKey;
 
         Process(RuntimeContext context, ProcessFunction<Object, Object> function, KeySelector<Object, Object> keySelector,
@@ -241,17 +265,6 @@ abstract class ChainedOperator implements Collector<Object> {
                 }
                 call(() -> keyedState.restore(snapshot));
             }
-            state.single(uid() + OperatorChain.OPERATOR_STATE_SUFFIX).ifPresent(bytes -> call(() -> operatorState.restore(bytes)));
-        }
-
-        @Override
-        Optional<byte[]> snapshotOperatorState() {
-            if (operatorState.isEmpty()) {
-                return Optional.empty();
-            }
-            byte[][] bytes = new byte[1][];
-            call(() -> bytes[0] = operatorState.snapshot());
-            return Optional.of(bytes[0]);
         }
 
         @Override

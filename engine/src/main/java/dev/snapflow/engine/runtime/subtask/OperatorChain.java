@@ -175,10 +175,22 @@ final class OperatorChain {
         }
     }
 
-    void open() {
+    /** Lets each operator set up its operator state (after any restore), then opens it. */
+    void open(boolean restored) {
         for (ChainedOperator operator : operators) {
+            operator.initializeState(restored);
             operator.call(operator::open);
         }
+    }
+
+    /** True while a transactional sink of the chain holds output that only a coming checkpoint will commit. */
+    boolean hasUncommittedOutput() {
+        for (ChainedOperator operator : operators) {
+            if (operator.hasUncommittedOutput()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Lets every operator, upstream first, emit its final records. */
@@ -232,7 +244,7 @@ final class OperatorChain {
         for (ChainedOperator operator : operators) {
             operator.snapshotState(checkpointId).ifPresent(bytes -> states.put(operator.uid(), () -> bytes));
             operator.snapshotKeyedState().ifPresent(later -> states.put(operator.uid() + KEYED_STATE_SUFFIX, later));
-            operator.snapshotOperatorState().ifPresent(bytes -> states.put(operator.uid() + OPERATOR_STATE_SUFFIX, () -> bytes));
+            operator.snapshotOperatorState(checkpointId).ifPresent(bytes -> states.put(operator.uid() + OPERATOR_STATE_SUFFIX, () -> bytes));
         }
         return states;
     }

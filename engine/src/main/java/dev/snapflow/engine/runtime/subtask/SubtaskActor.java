@@ -107,6 +107,8 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     private final Executor blockingIo;
     private boolean continueScheduled;
     private boolean failed;
+    /** Finished, with output that a checkpoint still has to commit before the job may end. */
+    private boolean awaitingCommit;
 
     private SubtaskActor(ActorContext<Command> context, SubtaskId id, String headName, RecordWriter[] writersByEdge,
                          Environment environment, ActorRef<CheckpointCoordinatorActor.Command> coordinator,
@@ -252,6 +254,10 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
                 runner.triggerCheckpoint(trigger.barrier());
             } else if (command instanceof CheckpointProtocol.NotifyCheckpointComplete complete) {
                 runner.notifyCheckpointComplete(complete.checkpointId());
+                if (awaitingCommit && !runner.hasUncommittedOutput()) {
+                    awaitingCommit = false;
+                    environment.job().tell(new SubtaskProtocol.OutputCommitted(id));
+                }
             } else if (command instanceof CheckpointProtocol.NotifyCheckpointAborted aborted) {
                 runner.notifyCheckpointAborted(aborted.checkpointId());
             }
@@ -310,7 +316,9 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
             case POLL_LATER -> timers.startSingleTimer(Tick.POLL, environment.settings().idleSourcePollInterval());
             case FINISHED -> {
                 timers.cancelAll();
-                environment.job().tell(new SubtaskProtocol.SubtaskFinished(id, runner.sinkResults()));
+                // Without checkpoints after the end of input no checkpoint could commit it (as in Flink).
+                awaitingCommit = environment.checkpointSettings().checkpointsAfterInputsEnd() && runner.hasUncommittedOutput();
+                environment.job().tell(new SubtaskProtocol.SubtaskFinished(id, runner.sinkResults(), awaitingCommit));
             }
             case BLOCKED, IDLE -> {
                 // Woken by the next release or delivery.

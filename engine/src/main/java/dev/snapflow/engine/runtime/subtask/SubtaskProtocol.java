@@ -19,7 +19,7 @@ public final class SubtaskProtocol {
     }
 
     /** What a subtask tells its job. */
-    public sealed interface SubtaskEvent permits SubtaskStarted, SubtaskFinished, SubtaskFailed {
+    public sealed interface SubtaskEvent permits SubtaskStarted, SubtaskFinished, OutputCommitted, SubtaskFailed {
         SubtaskId subtask();
     }
 
@@ -37,12 +37,19 @@ public final class SubtaskProtocol {
     /**
      * The subtask's input ended and all its output was handed to its channels. Sinks report
      * what they received and, for collecting sinks, the records.
+     *
+     * @param awaitsCommit true if a transactional sink of the subtask holds output that only a
+     *                     checkpoint taken from now on commits; {@link OutputCommitted} follows then
      */
-    public record SubtaskFinished(SubtaskId subtask, List<SinkResult> sinks)
+    public record SubtaskFinished(SubtaskId subtask, List<SinkResult> sinks, boolean awaitsCommit)
             implements SubtaskEvent, NoSerializationVerificationNeeded {
         public SubtaskFinished {
             sinks = List.copyOf(sinks);
         }
+    }
+
+    /** A finished subtask that awaited a commit has committed all its output. */
+    public record OutputCommitted(SubtaskId subtask) implements SubtaskEvent {
     }
 
     /** One sink operator's outcome in one subtask. */

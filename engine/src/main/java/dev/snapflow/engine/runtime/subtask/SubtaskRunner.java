@@ -140,7 +140,7 @@ final class SubtaskRunner {
     /** Restores the operators from a checkpoint's state, if any, opens them and grants every input channel its first credits (C1). */
     void start(java.util.Optional<dev.snapflow.engine.state.RestoredState> restored) {
         restored.ifPresent(chain::restore);
-        chain.open();
+        chain.open(restored.isPresent());
         if (credits != null) {
             for (CreditBalance.Grant grant : credits.initialGrants()) {
                 creditPort.grant(grant.channel(), grant.credits());
@@ -184,6 +184,11 @@ final class SubtaskRunner {
 
     boolean isFinished() {
         return finished;
+    }
+
+    /** True while a transactional sink holds output that only a coming checkpoint will commit. */
+    boolean hasUncommittedOutput() {
+        return !closed && chain.hasUncommittedOutput();
     }
 
     List<SubtaskProtocol.SinkResult> sinkResults() {
