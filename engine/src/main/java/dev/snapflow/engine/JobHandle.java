@@ -10,6 +10,9 @@ import dev.snapflow.engine.job.JobMasterActor;
 import dev.snapflow.engine.job.JobOutcome;
 import dev.snapflow.engine.job.MetricsRegistry;
 
+import dev.snapflow.serialization.event.SavepointType;
+
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -120,6 +123,40 @@ public final class JobHandle {
                 ? CompletableFuture.completedFuture(succeeded.stats())
                 : CompletableFuture.failedFuture(new IllegalStateException("Checkpoint of job '" + jobName + "' not taken: "
                 + ((CheckpointCoordinatorActor.CheckpointNotTaken) result).reason())));
+    }
+
+    /**
+     * Takes a savepoint now, into a new directory {@code savepoint-<random>} under
+     * {@code targetDirectory}, and completes with that directory. A savepoint is self-contained
+     * (every file it needs is in its directory; move or copy it as a whole) and belongs to the
+     * user: the job never deletes it and never restarts from it. It starts even while checkpoints
+     * are in progress, is aligned in exactly-once mode, and the job runs on. Start a new job from
+     * it with {@link Snapflow#submitFromCheckpoint}.
+     */
+    public CompletionStage<Path> triggerSavepoint(Path targetDirectory, Duration timeout) {
+        return savepoint(targetDirectory, SavepointType.PostAction.NONE, timeout);
+    }
+
+    /**
+     * Stop-with-savepoint: takes a savepoint as {@link #triggerSavepoint} does, after which the
+     * sources emit nothing more; once it completed, the job ends without finishing its operators
+     * ({@code finish} is not called: the job is suspended, to resume from the savepoint) and
+     * {@link #result()} completes. Completes with the savepoint's directory. If the savepoint
+     * fails, the sources read on and the job keeps running.
+     */
+    public CompletionStage<Path> stopWithSavepoint(Path targetDirectory, Duration timeout) {
+        return savepoint(targetDirectory, SavepointType.PostAction.SUSPEND, timeout);
+    }
+
+    private CompletionStage<Path> savepoint(Path targetDirectory, SavepointType.PostAction postAction, Duration timeout) {
+        CompletionStage<CheckpointCoordinatorActor.SavepointResult> reply = AskPattern.ask(jobMaster,
+                replyTo -> new JobMasterActor.TriggerSavepoint(
+                        new CheckpointCoordinatorActor.RequestSavepoint(targetDirectory, postAction, replyTo)),
+                timeout, system.scheduler());
+        return reply.thenCompose(result -> result instanceof CheckpointCoordinatorActor.SavepointCompleted completed
+                ? CompletableFuture.completedFuture(completed.directory())
+                : CompletableFuture.failedFuture(new IllegalStateException("Savepoint of job '" + jobName + "' not taken: "
+                + ((CheckpointCoordinatorActor.SavepointFailed) result).reason())));
     }
 
     /** The job's guardian actor, for tests that watch the job's actors. */

@@ -33,7 +33,8 @@ public record JobResult(String jobName, Duration duration, Map<String, SinkSumma
     /**
      * The records a collecting sink received.
      *
-     * @throws IllegalArgumentException if there is no such sink or it does not collect
+     * @throws IllegalArgumentException if there is no such sink, it does not collect, or the job was
+     *                                  stopped with a savepoint (which does not finish its sinks)
      */
     @SuppressWarnings("unchecked")
     public <T> List<T> collected(String sinkName) {
@@ -42,7 +43,8 @@ public record JobResult(String jobName, Duration duration, Map<String, SinkSumma
             throw new IllegalArgumentException("Job '" + jobName + "' has no sink '" + sinkName + "'; sinks are " + sinks.keySet());
         }
         return (List<T>) sink.collected().orElseThrow(() ->
-                new IllegalArgumentException("Sink '" + sinkName + "' does not collect records (use Sinks.collect())"));
+                new IllegalArgumentException("Sink '" + sinkName + "' has no collected records: it does not collect"
+                        + " (use Sinks.collect()), or the job was stopped with a savepoint, which does not finish its sinks"));
     }
 
     /** How many records sink {@code sinkName} received. */

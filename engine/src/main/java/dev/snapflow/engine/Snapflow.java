@@ -17,9 +17,11 @@ import dev.snapflow.engine.job.JobMasterActor;
 import dev.snapflow.engine.job.JobOutcome;
 import dev.snapflow.engine.job.MetricsRegistry;
 import dev.snapflow.engine.job.RestoredCheckpoint;
+import dev.snapflow.engine.storage.SnapshotDirectory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.UUID;
@@ -73,40 +75,50 @@ public final class Snapflow {
     }
 
     /**
-     * Starts {@code job} from the newest intact checkpoint under {@code checkpointDirectory}, the
-     * directory of an earlier run ({@code <directory>/<job-id>}, see {@link JobHandle#jobId()});
-     * the same as {@link #submitFromCheckpoint(ActorSystem, JobGraph, RestoreSettings, RuntimeSettings,
+     * Starts {@code job} from the savepoint or checkpoint at {@code path}; the same as
+     * {@link #submitFromCheckpoint(ActorSystem, JobGraph, RestoreSettings, RuntimeSettings,
      * CheckpointSettings)} with {@link RestoreSettings#from(Path)}.
      */
-    public static JobHandle submitFromCheckpoint(ActorSystem<?> system, JobGraph job, Path checkpointDirectory,
+    public static JobHandle submitFromCheckpoint(ActorSystem<?> system, JobGraph job, Path path,
                                                  RuntimeSettings settings, CheckpointSettings checkpointSettings) {
-        return submitFromCheckpoint(system, job, RestoreSettings.from(checkpointDirectory), settings, checkpointSettings);
+        return submitFromCheckpoint(system, job, RestoreSettings.from(path), settings, checkpointSettings);
     }
 
     /**
-     * Starts {@code job} from the newest intact checkpoint that {@code restore} names: sources
-     * continue from their positions and every operator's state is restored, matched by operator
-     * name. An operator may change its parallelism when its state can be redistributed (keyed
-     * state and operator lists), not when it holds a source position or a function's own bytes.
-     * State of an operator the job no longer has is refused unless {@code restore} allows dropping
-     * it. The job's own checkpoints go where {@code checkpointSettings} says, numbered on from the
-     * restored one.
+     * Starts {@code job} from what {@code restore} names: a savepoint's directory (see
+     * {@link JobHandle#triggerSavepoint}), one retained checkpoint's {@code chk-<n>} directory, or
+     * the checkpoint directory of an earlier run ({@code <directory>/<job-id>}, see
+     * {@link JobHandle#jobId()}), whose newest intact checkpoint is taken. Sources continue from
+     * their positions and every operator's state is restored, matched by operator uid. An
+     * operator may change its parallelism when its state can be redistributed (keyed state and
+     * operator lists), not when it holds a source position or a function's own bytes. State of an
+     * operator the job no longer has is refused unless {@code restore} allows dropping it. The
+     * job's own checkpoints go where {@code checkpointSettings} says, numbered on from the restored
+     * one; the restored snapshot itself is only read, never changed or deleted.
      *
-     * @throws UncheckedIOException     if no intact checkpoint can be read there
-     * @throws IllegalArgumentException naming the operator, if the checkpoint does not fit the job
+     * @throws UncheckedIOException     if there is no intact savepoint or checkpoint there
+     * @throws IllegalArgumentException naming the operator, if the snapshot does not fit the job
      */
     public static JobHandle submitFromCheckpoint(ActorSystem<?> system, JobGraph job, RestoreSettings restore,
                                                  RuntimeSettings settings, CheckpointSettings checkpointSettings) {
         ExecutionPlan plan = ExecutionPlan.of(job);
-        Path checkpointDirectory = restore.checkpointDirectory();
+        Path path = restore.path().toAbsolutePath();
         RestoredCheckpoint restored;
         try {
-            Path base = checkpointDirectory.toAbsolutePath().getParent();
-            restored = RestoredCheckpoint.latest(
-                    new FileSystemCheckpointStorage(base, checkpointDirectory.getFileName().toString()), plan,
-                    restore.allowNonRestoredState());
+            if (!Files.isDirectory(path)) {
+                throw new IOException("there is no such directory");
+            }
+            if (SnapshotDirectory.isComplete(path)) {
+                restored = RestoredCheckpoint.of(new SnapshotDirectory(path).readIntact(), plan, restore.allowNonRestoredState());
+            } else {
+                restored = RestoredCheckpoint.findLatest(
+                        new FileSystemCheckpointStorage(path.getParent(), path.getFileName().toString()), plan,
+                        restore.allowNonRestoredState())
+                        .orElseThrow(() -> new IOException("it is neither a savepoint or checkpoint (it has no "
+                                + SnapshotDirectory.METADATA_FILE + " file) nor a run's checkpoint directory with an intact chk-<n>"));
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot restore job '" + job.name() + "' from " + checkpointDirectory + ": "
+            throw new UncheckedIOException("Cannot restore job '" + job.name() + "' from " + path + ": "
                     + e.getMessage(), e);
         }
         String jobId = actorName(job.name()) + "-" + UUID.randomUUID();

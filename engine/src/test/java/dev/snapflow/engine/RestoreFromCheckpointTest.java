@@ -191,7 +191,7 @@ class RestoreFromCheckpointTest {
         assertThatThrownBy(() -> Snapflow.submitFromCheckpoint(testKit.system(), job(1), checkpoints.resolve("nothing-here"),
                 RuntimeSettings.create(testKit.system()), CheckpointSettings.create(testKit.system())))
                 .isInstanceOf(java.io.UncheckedIOException.class)
-                .hasMessageContaining("There is no intact completed checkpoint to restore from");
+                .hasMessageContaining("nothing-here: there is no such directory");
     }
 
     /** The restorable job without its counting operator: the numbers go straight to the sink. */

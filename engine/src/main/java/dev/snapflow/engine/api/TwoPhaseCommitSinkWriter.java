@@ -136,9 +136,9 @@ public abstract class TwoPhaseCommitSinkWriter<T, TXN> implements SinkWriter<T>,
         return Optional.empty();
     }
 
-    /** True while output is written but not committed: the job must take a checkpoint before it ends. */
+    /** True while records are written but not committed: the job must take a checkpoint before it ends. */
     public final boolean hasUncommittedOutput() {
-        return open != null || !pending.isEmpty();
+        return !pending.isEmpty() || (open != null && recordsInOpen > 0);
     }
 
     /**

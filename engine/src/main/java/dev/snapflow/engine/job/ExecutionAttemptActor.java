@@ -44,12 +44,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor.Command> {
 
-    sealed interface Command permits TriggerCheckpoint, ListAttemptActors, WrappedSubtaskEvent, WrappedCoordinatorEvent,
+    sealed interface Command permits ToCoordinator, ListAttemptActors, WrappedSubtaskEvent, WrappedCoordinatorEvent,
             FinalCheckpointEnded {
     }
 
-    /** Take a checkpoint now; the coordinator answers {@code replyTo} when it ended. */
-    record TriggerCheckpoint(ActorRef<CheckpointCoordinatorActor.CheckpointResult> replyTo) implements Command {
+    /** A checkpoint or savepoint request for the attempt's coordinator; kept until the coordinator exists. */
+    record ToCoordinator(CheckpointCoordinatorActor.Command request) implements Command {
     }
 
     /** Asks for every subtask, channel and coordinator actor of the attempt. */
@@ -76,7 +76,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
     private final Optional<RestoredCheckpoint> restore;
     private ActorRef<CheckpointCoordinatorActor.Command> coordinator;
     /** Checkpoint requests that arrived while the job was being deployed; sent once the coordinator exists. */
-    private final List<TriggerCheckpoint> earlyRequests = new ArrayList<>();
+    private final List<CheckpointCoordinatorActor.Command> earlyRequests = new ArrayList<>();
     private final MetricsRegistry metrics;
     private boolean ended;
     private final long startNanos = System.nanoTime();
@@ -161,7 +161,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
         return newReceiveBuilder()
                 .onMessage(WrappedSubtaskEvent.class, this::onSubtaskEvent)
                 .onMessage(ListAttemptActors.class, this::onListJobActors)
-                .onMessage(TriggerCheckpoint.class, this::onTriggerCheckpoint)
+                .onMessage(ToCoordinator.class, this::onToCoordinator)
                 .onMessage(WrappedCoordinatorEvent.class, this::onCoordinatorEvent)
                 .onMessage(FinalCheckpointEnded.class, this::onFinalCheckpointEnded)
                 .onSignal(Terminated.class, this::onChildTerminated)
@@ -289,15 +289,15 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
                 checkpointRefs, sources, names, storage, events, highestCheckpointId, checkpointsSettled),
                 "checkpoint-coordinator");
         getContext().watch(coordinator);
-        earlyRequests.forEach(request -> coordinator.tell(new CheckpointCoordinatorActor.RequestCheckpoint(request.replyTo())));
+        earlyRequests.forEach(coordinator::tell);
         earlyRequests.clear();
     }
 
-    private Behavior<Command> onTriggerCheckpoint(TriggerCheckpoint request) {
+    private Behavior<Command> onToCoordinator(ToCoordinator forward) {
         if (coordinator == null) {
-            earlyRequests.add(request);
+            earlyRequests.add(forward.request());
         } else {
-            coordinator.tell(new CheckpointCoordinatorActor.RequestCheckpoint(request.replyTo()));
+            coordinator.tell(forward.request());
         }
         return this;
     }

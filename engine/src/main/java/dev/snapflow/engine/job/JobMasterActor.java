@@ -36,11 +36,19 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Command> {
 
-    public sealed interface Command permits Cancel, ListJobActors, TriggerCheckpoint, AttemptEnded, AttemptSettled, StartAttempt {
+    public sealed interface Command permits Cancel, ListJobActors, TriggerCheckpoint, TriggerSavepoint, AttemptEnded,
+            AttemptSettled, StartAttempt {
     }
 
     /** Handle → job: take a checkpoint now; the coordinator answers {@code replyTo} when it ended. */
     public record TriggerCheckpoint(ActorRef<CheckpointCoordinatorActor.CheckpointResult> replyTo) implements Command {
+    }
+
+    /**
+     * Handle → job: take a savepoint (or stop with one) in the running attempt; while the job is
+     * restarting, it is taken by the next attempt.
+     */
+    public record TriggerSavepoint(CheckpointCoordinatorActor.RequestSavepoint request) implements Command {
     }
 
     /** Handle → job: stop the job now; the outcome becomes {@link JobOutcome.Cancelled}. */
@@ -87,7 +95,8 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
     /** The highest checkpoint id the job triggered or started from, shared by its attempts' coordinators. */
     private final AtomicLong highestCheckpointId;
     /** Checkpoint requests that came between attempts; sent to the next one. */
-    private final List<TriggerCheckpoint> waitingRequests = new ArrayList<>();
+    /** Checkpoint and savepoint requests that came between attempts, for the next one. */
+    private final List<CheckpointCoordinatorActor.Command> waitingRequests = new ArrayList<>();
     private int attempt;
     /** The running attempt, or the failed one until it has stopped; null while waiting to restart. */
     private ActorRef<ExecutionAttemptActor.Command> current;
@@ -136,7 +145,7 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
         current = context.spawn(ExecutionAttemptActor.create(attempt, context.getSelf(), highestCheckpointId, currentSettled,
                 plan, settings, checkpointSettings, storage, restore, metrics), "attempt-" + attempt);
         context.watch(current);
-        waitingRequests.forEach(request -> current.tell(new ExecutionAttemptActor.TriggerCheckpoint(request.replyTo())));
+        waitingRequests.forEach(request -> current.tell(new ExecutionAttemptActor.ToCoordinator(request)));
         waitingRequests.clear();
     }
 
@@ -148,7 +157,8 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
                 .onMessageEquals(StartAttempt.INSTANCE, this::onStartAttempt)
                 .onMessageEquals(Cancel.INSTANCE, this::onCancel)
                 .onMessage(ListJobActors.class, this::onListJobActors)
-                .onMessage(TriggerCheckpoint.class, this::onTriggerCheckpoint)
+                .onMessage(TriggerCheckpoint.class, request -> toCoordinator(new CheckpointCoordinatorActor.RequestCheckpoint(request.replyTo())))
+                .onMessage(TriggerSavepoint.class, request -> toCoordinator(request.request()))
                 .onSignal(Terminated.class, this::onAttemptTerminated)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
@@ -212,11 +222,11 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
         return this;
     }
 
-    private Behavior<Command> onTriggerCheckpoint(TriggerCheckpoint request) {
+    private Behavior<Command> toCoordinator(CheckpointCoordinatorActor.Command request) {
         if (current == null || restartDelay != null) {
             waitingRequests.add(request);
         } else {
-            current.tell(new ExecutionAttemptActor.TriggerCheckpoint(request.replyTo()));
+            current.tell(new ExecutionAttemptActor.ToCoordinator(request));
         }
         return this;
     }

@@ -8,6 +8,7 @@ import dev.snapflow.engine.state.RestoredState;
 import dev.snapflow.engine.state.SubtaskState;
 import dev.snapflow.engine.storage.CheckpointMetadata;
 import dev.snapflow.engine.storage.CheckpointStorage;
+import dev.snapflow.engine.storage.SnapshotDirectory;
 import dev.snapflow.engine.storage.StateHandle;
 
 import java.io.IOException;
@@ -63,6 +64,12 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
             old.put(entry.getKey(), storage.readState(entry.getValue()));
         }
         return Optional.of(assign(metadata.checkpointId(), old, plan, allowNonRestoredState));
+    }
+
+    /** Assigns a snapshot read back from its own directory (a savepoint, or one checkpoint) to the subtasks of {@code plan}. */
+    public static RestoredCheckpoint of(SnapshotDirectory.Snapshot snapshot, ExecutionPlan plan, boolean allowNonRestoredState)
+            throws IOException {
+        return assign(snapshot.metadata().checkpointId(), snapshot.states(), plan, allowNonRestoredState);
     }
 
     /** Assigns the old subtasks' states to the new plan's subtasks; see the class description. */

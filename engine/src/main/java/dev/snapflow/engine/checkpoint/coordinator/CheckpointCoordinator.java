@@ -7,6 +7,8 @@ import dev.snapflow.serialization.event.CheckpointBarrier;
 import dev.snapflow.serialization.event.CheckpointOptions;
 import dev.snapflow.serialization.event.CheckpointStorageLocationReference;
 import dev.snapflow.serialization.event.CheckpointType;
+import dev.snapflow.serialization.event.SavepointType;
+import dev.snapflow.serialization.event.SnapshotType;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -136,19 +138,32 @@ public final class CheckpointCoordinator<H> {
         if (periodic && now < earliest) {
             return new TriggerDecision.NotNow("min-pause after the last checkpoint", OptionalLong.of(earliest));
         }
+        return trigger(options(CheckpointType.CHECKPOINT, CheckpointStorageLocationReference.DEFAULT));
+    }
+
+    /**
+     * Starts a savepoint now: savepoints are forced, so neither max-concurrent nor min-pause holds
+     * them back, and a pending savepoint is never subsumed. It is aligned in exactly-once mode
+     * and at-least-once otherwise, never unaligned (Flink's {@code forConfig}).
+     *
+     * @param location where subtasks write their state (the savepoint's directory)
+     */
+    public TriggerDecision.Trigger triggerSavepoint(SavepointType type, CheckpointStorageLocationReference location) {
+        return trigger(options(type, location));
+    }
+
+    private TriggerDecision.Trigger trigger(CheckpointOptions options) {
         long id = nextId++;
-        CheckpointBarrier barrier = new CheckpointBarrier(id, now, options());
+        CheckpointBarrier barrier = new CheckpointBarrier(id, wallClockMillis.getAsLong(), options);
         pending.put(id, new PendingCheckpoint<>(barrier, subtasks));
         Set<SubtaskId> targets = new HashSet<>(sources);
         targets.addAll(finished);
         return new TriggerDecision.Trigger(barrier, Set.copyOf(targets));
     }
 
-    private CheckpointOptions options() {
-        CheckpointStorageLocationReference location = CheckpointStorageLocationReference.DEFAULT;
-        return settings.mode() == CheckpointSettings.Mode.EXACTLY_ONCE
-                ? CheckpointOptions.aligned(CheckpointType.CHECKPOINT, location)
-                : CheckpointOptions.atLeastOnce(CheckpointType.CHECKPOINT, location);
+    private CheckpointOptions options(SnapshotType type, CheckpointStorageLocationReference location) {
+        return CheckpointOptions.forConfig(type, location, settings.mode() == CheckpointSettings.Mode.EXACTLY_ONCE, false,
+                CheckpointOptions.NO_ALIGNED_CHECKPOINT_TIMEOUT);
     }
 
     /**
@@ -198,7 +213,7 @@ public final class CheckpointCoordinator<H> {
             lastAck = Math.max(lastAck, ack.getValue().ackTimeMillis());
         }
         return new Outcome.ReadyToFinalize<>(new CompletedCheckpoint<>(checkpointId, checkpoint.barrier().timestamp(),
-                lastAck, states, metricsBySubtask, ackTimes));
+                lastAck, states, metricsBySubtask, ackTimes, checkpoint.barrier().options()));
     }
 
     /** A subtask declined: the checkpoint aborts (K7). */
@@ -211,20 +226,33 @@ public final class CheckpointCoordinator<H> {
         return abort(checkpointId, CheckpointFailureReason.CHECKPOINT_EXPIRED);
     }
 
-    /** Writing the checkpoint's metadata failed: a counted failure. */
-    public Outcome onFinalizeFailed(long checkpointId) {
-        return new Outcome.Aborted(checkpointId, CheckpointFailureReason.FINALIZE_CHECKPOINT_FAILURE,
-                countFailure(checkpointId, CheckpointFailureReason.FINALIZE_CHECKPOINT_FAILURE));
+    /** Writing the checkpoint's metadata failed: a counted failure, unless it was a savepoint. */
+    public Outcome onFinalizeFailed(CompletedCheckpoint<H> checkpoint) {
+        return new Outcome.Aborted(checkpoint.id(), CheckpointFailureReason.FINALIZE_CHECKPOINT_FAILURE,
+                !checkpoint.isSavepoint() && countFailure(checkpoint.id(), CheckpointFailureReason.FINALIZE_CHECKPOINT_FAILURE));
     }
 
     /**
      * The checkpoint's metadata is written (K5): it is complete. Older pending checkpoints are
      * subsumed (K6), the failure count resets, and completed checkpoints beyond the retained
-     * count are evicted, oldest first.
+     * count are evicted, oldest first. A savepoint belongs to the user: it is not retained here
+     * and evicts nothing; only one that stops the job subsumes older pending checkpoints, and
+     * pending savepoints are never subsumed.
      */
     public Finalized<H> onFinalized(CompletedCheckpoint<H> checkpoint) {
-        List<Long> subsumed = new ArrayList<>(pending.headMap(checkpoint.id()).keySet());
+        if (checkpoint.isSavepoint() && !checkpoint.options().snapshotType().isSynchronous()) {
+            return new Finalized<>(checkpoint, List.of(), List.of());
+        }
+        List<Long> subsumed = new ArrayList<>();
+        pending.headMap(checkpoint.id()).forEach((id, older) -> {
+            if (!older.barrier().options().snapshotType().isSavepoint()) {
+                subsumed.add(id);
+            }
+        });
         subsumed.forEach(pending::remove);
+        if (checkpoint.isSavepoint()) {
+            return new Finalized<>(checkpoint, subsumed, List.of());
+        }
         lastCompletedId = Math.max(lastCompletedId, checkpoint.id());
         lastCompletionMillis = wallClockMillis.getAsLong();
         consecutiveFailures = 0;
@@ -238,10 +266,13 @@ public final class CheckpointCoordinator<H> {
     }
 
     private Outcome abort(long checkpointId, CheckpointFailureReason reason) {
-        if (pending.remove(checkpointId) == null) {
+        PendingCheckpoint<H> aborted = pending.remove(checkpointId);
+        if (aborted == null) {
             return new Outcome.Ignored(checkpointId, "not pending (already completed or aborted)");
         }
-        return new Outcome.Aborted(checkpointId, reason, countFailure(checkpointId, reason));
+        boolean savepoint = aborted.barrier().options().snapshotType().isSavepoint();
+        // A failed savepoint is the user's to retry; it does not count toward failing the job.
+        return new Outcome.Aborted(checkpointId, reason, !savepoint && countFailure(checkpointId, reason));
     }
 
     /** Counts a failure once per id, only for counted reasons and ids after the last completed one (K8). */

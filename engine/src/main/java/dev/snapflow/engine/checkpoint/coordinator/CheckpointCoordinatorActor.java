@@ -20,7 +20,19 @@ import dev.snapflow.serialization.event.CheckpointBarrier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.snapflow.engine.storage.SnapshotDirectory;
+import dev.snapflow.serialization.event.CheckpointStorageLocationReference;
+import dev.snapflow.serialization.event.SavepointFormatType;
+import dev.snapflow.serialization.event.SavepointType;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Objects;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +53,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CheckpointCoordinatorActor extends AbstractBehavior<CheckpointCoordinatorActor.Command> {
 
-    public sealed interface Command permits AcknowledgeCheckpoint, DeclineCheckpoint, RequestCheckpoint, SubtaskFinished,
-            GetCheckpointStats, Tick, Expire, MetadataWritten, MetadataFailed {
+    public sealed interface Command permits AcknowledgeCheckpoint, DeclineCheckpoint, RequestCheckpoint, RequestSavepoint,
+            SubtaskFinished, GetCheckpointStats, Tick, Expire, MetadataWritten, MetadataFailed {
     }
 
     /** Subtask → coordinator: its part of checkpoint {@code checkpointId} is written at {@code state}. */
@@ -71,6 +83,36 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     public record CheckpointNotTaken(String reason) implements CheckpointResult {
     }
 
+    /**
+     * Job handle → coordinator: take a savepoint now, into a new directory under
+     * {@code targetDirectory}; the reply comes when it completed or failed.
+     *
+     * @param postAction {@code NONE} for a savepoint the job runs on after, {@code SUSPEND} for
+     *                   stop-with-savepoint: sources stop once it completed and the job ends
+     */
+    public record RequestSavepoint(Path targetDirectory, SavepointType.PostAction postAction,
+                                   ActorRef<SavepointResult> replyTo) implements Command {
+        public RequestSavepoint {
+            Objects.requireNonNull(targetDirectory, "targetDirectory");
+            Objects.requireNonNull(postAction, "postAction");
+            if (postAction == SavepointType.PostAction.TERMINATE) {
+                throw new IllegalArgumentException("Stop-with-savepoint with drain (TERMINATE) is not supported; use SUSPEND");
+            }
+        }
+    }
+
+    /** The reply to {@link RequestSavepoint}. */
+    public sealed interface SavepointResult permits SavepointCompleted, SavepointFailed {
+    }
+
+    /** The savepoint completed in {@code directory}, which a new job can start from. */
+    public record SavepointCompleted(Path directory, CheckpointStats stats) implements SavepointResult {
+    }
+
+    /** The savepoint did not start, or failed; nothing of it remains. */
+    public record SavepointFailed(String reason) implements SavepointResult {
+    }
+
     /** Job → coordinator: a subtask finished; it is triggered directly from now on. */
     public record SubtaskFinished(SubtaskId subtask) implements Command {
     }
@@ -89,7 +131,11 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     private record MetadataWritten(CompletedCheckpoint<StateHandle> checkpoint) implements Command {
     }
 
-    private record MetadataFailed(long checkpointId, Throwable cause) implements Command {
+    private record MetadataFailed(CompletedCheckpoint<StateHandle> checkpoint, Throwable cause) implements Command {
+    }
+
+    /** A savepoint in progress: its directory and who waits for it. */
+    private record PendingSavepoint(Path directory, ActorRef<SavepointResult> replyTo) {
     }
 
     /** For work finished off the actor's thread, where the actor's own logger must not be used. */
@@ -111,10 +157,15 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     /** Trigger times of checkpoints not yet finished, for the statistics of failed ones. */
     private final Map<Long, Long> triggerTimes = new HashMap<>();
     private final Map<Long, List<ActorRef<CheckpointResult>>> requesters = new HashMap<>();
+    private final Map<Long, PendingSavepoint> savepoints = new HashMap<>();
+    /** Checkpoints fully acknowledged whose metadata is being written: a late message must not discard them. */
+    private final Set<Long> finalizing = new HashSet<>();
     /** Requests that came while max-concurrent checkpoints were in progress; served when one ends. */
     private final List<ActorRef<CheckpointResult>> queuedRequests = new ArrayList<>();
     /** The most recent checkpoints' statistics, oldest first, at most {@value #HISTORY}. */
     private final java.util.ArrayDeque<CheckpointStats> history = new java.util.ArrayDeque<>();
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** How many checkpoints' statistics the coordinator keeps for {@link GetCheckpointStats}. */
     static final int HISTORY = 1000;
@@ -190,6 +241,7 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
                 .onMessage(AcknowledgeCheckpoint.class, this::onAcknowledge)
                 .onMessage(DeclineCheckpoint.class, this::onDecline)
                 .onMessage(RequestCheckpoint.class, this::onRequest)
+                .onMessage(RequestSavepoint.class, this::onRequestSavepoint)
                 .onMessage(SubtaskFinished.class, this::onSubtaskFinished)
                 .onMessage(GetCheckpointStats.class, this::onGetStats)
                 .onMessageEquals(Tick.PERIODIC, this::onPeriodicTick)
@@ -228,6 +280,29 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
             queuedRequests.clear();
             carryOut(decision);
         }
+    }
+
+    /**
+     * A savepoint starts at once (savepoints are forced), into a directory of its own created
+     * now, so that a subtask's late write after an abort finds no directory and writes nothing.
+     */
+    private Behavior<Command> onRequestSavepoint(RequestSavepoint request) {
+        Path directory = request.targetDirectory().toAbsolutePath().resolve("savepoint-"
+                + HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(6).putInt(RANDOM.nextInt())
+                .putShort((short) RANDOM.nextInt()).array()));
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            request.replyTo().tell(new SavepointFailed("Cannot create the savepoint directory " + directory + ": " + e));
+            return this;
+        }
+        CheckpointCoordinator.TriggerDecision.Trigger trigger = coordinator.triggerSavepoint(
+                new SavepointType(request.postAction(), SavepointFormatType.CANONICAL),
+                CheckpointStorageLocationReference.of(directory.toString().getBytes(StandardCharsets.UTF_8)));
+        savepoints.put(trigger.barrier().id(), new PendingSavepoint(directory, request.replyTo()));
+        getContext().getLog().info("Job {}: savepoint {} triggered into {}", jobName, trigger.barrier().id(), directory);
+        carryOut(trigger);
+        return this;
     }
 
     private void carryOut(CheckpointCoordinator.TriggerDecision decision) {
@@ -271,20 +346,28 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
             timers.cancel(new Expire(checkpoint.id()));
             CheckpointMetadata metadata = new CheckpointMetadata(jobName, checkpoint.id(), checkpoint.triggerTimeMillis(),
                     checkpoint.completionMillis(), checkpoint.subtaskStates());
+            PendingSavepoint savepoint = savepoints.get(checkpoint.id());
+            finalizing.add(checkpoint.id());
             // Metadata writes run one after the other, so checkpoints complete in id order even when
             // the next checkpoint is fully acknowledged before the previous one's metadata is written.
             lastFinalization = lastFinalization.handle((previous, failure) -> null).thenRunAsync(() -> {
                 try {
-                    storage.writeMetadata(metadata); // Rule K5: the metadata is written last
+                    // Rule K5: the metadata is written last
+                    if (savepoint == null) {
+                        storage.writeMetadata(metadata);
+                    } else {
+                        new SnapshotDirectory(savepoint.directory()).writeMetadata(metadata);
+                    }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             }, blockingIo);
             getContext().pipeToSelf(lastFinalization, (ok, failure) -> failure == null
-                    ? new MetadataWritten(checkpoint) : new MetadataFailed(checkpoint.id(), failure));
+                    ? new MetadataWritten(checkpoint) : new MetadataFailed(checkpoint, failure));
         } else if (outcome instanceof CheckpointCoordinator.Outcome.Aborted aborted) {
             return abort(aborted, Optional.empty());
         } else if (outcome instanceof CheckpointCoordinator.Outcome.Ignored ignored
+                && !finalizing.contains(ignored.checkpointId()) && !savepoints.containsKey(ignored.checkpointId())
                 && coordinator.retained().stream().noneMatch(c -> c.id() == ignored.checkpointId())) {
             discard(ignored.checkpointId());
         }
@@ -292,12 +375,21 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     }
 
     private Behavior<Command> onMetadataWritten(MetadataWritten written) {
+        finalizing.remove(written.checkpoint().id());
         CheckpointCoordinator.Finalized<StateHandle> finalized = coordinator.onFinalized(written.checkpoint());
         CompletedCheckpoint<StateHandle> checkpoint = finalized.checkpoint();
         CheckpointStats stats = completedStats(checkpoint);
         triggerTimes.remove(checkpoint.id());
         record(stats);
-        subtasks.values().forEach(subtask -> subtask.tell(new CheckpointProtocol.NotifyCheckpointComplete(checkpoint.id())));
+        PendingSavepoint savepoint = savepoints.remove(checkpoint.id());
+        if (savepoint != null) {
+            savepoint.replyTo().tell(new SavepointCompleted(savepoint.directory(), stats));
+        }
+        // As in Flink, a savepoint the job runs on after is not announced: it is the user's, and
+        // side effects wait for the next checkpoint. One that stops the job is.
+        if (!checkpoint.isSavepoint() || checkpoint.options().snapshotType().isSynchronous()) {
+            subtasks.values().forEach(subtask -> subtask.tell(new CheckpointProtocol.NotifyCheckpointComplete(checkpoint.id())));
+        }
         for (long subsumed : finalized.subsumed()) {
             abort(new CheckpointCoordinator.Outcome.Aborted(subsumed, CheckpointFailureReason.CHECKPOINT_SUBSUMED, false),
                     Optional.empty());
@@ -309,9 +401,10 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     }
 
     private Behavior<Command> onMetadataFailed(MetadataFailed failed) {
-        getContext().getLog().warn("Writing the metadata of checkpoint {} of job {} failed", failed.checkpointId(), jobName,
+        finalizing.remove(failed.checkpoint().id());
+        getContext().getLog().warn("Writing the metadata of checkpoint {} of job {} failed", failed.checkpoint().id(), jobName,
                 failed.cause());
-        CheckpointCoordinator.Outcome outcome = coordinator.onFinalizeFailed(failed.checkpointId());
+        CheckpointCoordinator.Outcome outcome = coordinator.onFinalizeFailed(failed.checkpoint());
         return abort((CheckpointCoordinator.Outcome.Aborted) outcome, Optional.of(String.valueOf(failed.cause())));
     }
 
@@ -320,11 +413,17 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
         timers.cancel(new Expire(id));
         long trigger = Optional.ofNullable(triggerTimes.remove(id)).orElse(System.currentTimeMillis());
         String reason = aborted.reason() + detail.map(d -> ": " + d).orElse("");
-        CheckpointStats stats = new CheckpointStats(id, CheckpointStats.Status.FAILED, trigger,
+        CheckpointStats stats = new CheckpointStats(id, CheckpointStats.Status.FAILED, savepoints.containsKey(id), trigger,
                 System.currentTimeMillis() - trigger, 0, false, Optional.of(reason), List.of());
         record(stats);
         subtasks.values().forEach(subtask -> subtask.tell(new CheckpointProtocol.NotifyCheckpointAborted(id)));
-        discard(id);
+        PendingSavepoint savepoint = savepoints.remove(id);
+        if (savepoint == null) {
+            discard(id);
+        } else {
+            deleteSavepoint(savepoint.directory());
+            savepoint.replyTo().tell(new SavepointFailed("Savepoint " + id + " failed: " + reason));
+        }
         reply(id, new CheckpointNotTaken(reason));
         if (aborted.failJob()) {
             job.tell(new CheckpointProtocol.FailJob(id, aborted.reason(), "Exceeded the tolerable checkpoint failure count ("
@@ -340,7 +439,15 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
      * unseen, so retention is enforced on the storage itself once that write is done.
      */
     private Behavior<Command> onPostStop() {
-        coordinator.pendingIds().forEach(this::discard);
+        for (long id : coordinator.pendingIds()) {
+            PendingSavepoint savepoint = savepoints.remove(id);
+            if (savepoint == null) {
+                discard(id);
+            } else {
+                deleteSavepoint(savepoint.directory());
+                savepoint.replyTo().tell(new SavepointFailed("The job stopped before savepoint " + id + " completed"));
+            }
+        }
         lastFinalization.handleAsync((ok, failure) -> {
             try {
                 List<Long> completed = storage.completedCheckpointIds();
@@ -389,6 +496,19 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
         });
     }
 
+    private void deleteSavepoint(Path directory) {
+        CompletableFuture.runAsync(() -> {
+            try {
+                new SnapshotDirectory(directory).delete();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, blockingIo).exceptionally(failure -> {
+            LOG.warn("Could not delete the failed savepoint {} of job {}: {}", directory, jobName, failure.toString());
+            return null;
+        });
+    }
+
     private CheckpointStats completedStats(CompletedCheckpoint<StateHandle> checkpoint) {
         List<CheckpointStats.Subtask> perSubtask = new ArrayList<>();
         checkpoint.subtaskMetrics().forEach((id, m) -> perSubtask.add(new CheckpointStats.Subtask(
@@ -397,7 +517,8 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
                 TimeUnit.NANOSECONDS.toMillis(m.syncNanos()), TimeUnit.NANOSECONDS.toMillis(m.asyncNanos()),
                 TimeUnit.NANOSECONDS.toMillis(m.alignmentNanos()), m.startDelayMillis(), m.stateBytes())));
         perSubtask.sort(java.util.Comparator.comparing(CheckpointStats.Subtask::name));
-        return new CheckpointStats(checkpoint.id(), CheckpointStats.Status.COMPLETED, checkpoint.triggerTimeMillis(),
+        return new CheckpointStats(checkpoint.id(), CheckpointStats.Status.COMPLETED, checkpoint.isSavepoint(),
+                checkpoint.triggerTimeMillis(),
                 checkpoint.endToEndMillis(), checkpoint.stateBytes(), false, Optional.empty(), perSubtask);
     }
 }

@@ -1,5 +1,6 @@
 package dev.snapflow.engine.checkpoint.coordinator;
 
+import dev.snapflow.serialization.event.CheckpointOptions;
 import dev.snapflow.engine.graph.SubtaskId;
 
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Map;
  * @param subtaskStates     each subtask's acknowledged state handle
  * @param subtaskMetrics    each subtask's measurements
  * @param subtaskAckMillis  when each subtask's acknowledgement arrived (wall clock)
+ * @param options           what the barrier asked for: checkpoint or savepoint, and where to write
  * @param <H>               the state handle type
  */
 public record CompletedCheckpoint<H>(
@@ -21,12 +23,17 @@ public record CompletedCheckpoint<H>(
         long completionMillis,
         Map<SubtaskId, H> subtaskStates,
         Map<SubtaskId, SubtaskCheckpointMetrics> subtaskMetrics,
-        Map<SubtaskId, Long> subtaskAckMillis) {
+        Map<SubtaskId, Long> subtaskAckMillis,
+        CheckpointOptions options) {
 
     public CompletedCheckpoint {
         subtaskStates = Map.copyOf(subtaskStates);
         subtaskMetrics = Map.copyOf(subtaskMetrics);
         subtaskAckMillis = Map.copyOf(subtaskAckMillis);
+    }
+
+    public boolean isSavepoint() {
+        return options.snapshotType().isSavepoint();
     }
 
     /** Trigger to last acknowledgement, as Flink counts a checkpoint's end-to-end duration. */

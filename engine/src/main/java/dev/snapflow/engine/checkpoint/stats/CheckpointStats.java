@@ -8,6 +8,7 @@ import java.util.Optional;
  *
  * @param id                 checkpoint id
  * @param status             completed or failed
+ * @param savepoint          true for a savepoint (taken on request, into its own directory)
  * @param triggerTimeMillis  the coordinator's wall-clock trigger time
  * @param endToEndMillis     trigger to the last acknowledgement (completed) or to the failure
  * @param stateBytes         state written by all subtasks (0 for failed checkpoints)
@@ -18,6 +19,7 @@ import java.util.Optional;
 public record CheckpointStats(
         long id,
         Status status,
+        boolean savepoint,
         long triggerTimeMillis,
         long endToEndMillis,
         long stateBytes,
@@ -49,7 +51,7 @@ public record CheckpointStats(
 
     /** One log line: the figures a person checks first. */
     public String summary() {
-        return "Checkpoint " + id + " " + status + " in " + endToEndMillis + " ms"
+        return (savepoint ? "Savepoint " : "Checkpoint ") + id + " " + status + " in " + endToEndMillis + " ms"
                 + (status == Status.COMPLETED ? ", " + stateBytes + " bytes of state, " + subtasks.size() + " subtasks"
                 + ", max alignment " + subtasks.stream().mapToLong(Subtask::alignmentMillis).max().orElse(0) + " ms"
                 : ": " + failureReason.orElse("unknown reason"));

@@ -26,6 +26,11 @@ import dev.snapflow.engine.storage.CheckpointStorage;
 import dev.snapflow.engine.storage.StateHandle;
 import dev.snapflow.serialization.event.CheckpointBarrier;
 
+import dev.snapflow.engine.storage.SnapshotDirectory;
+import dev.snapflow.serialization.event.CheckpointStorageLocationReference;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -191,8 +196,14 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
                                   long startDelayMillis, long syncNanos) {
             long asyncStart = System.nanoTime();
             CheckpointStorage storage = environment.storage();
+            CheckpointStorageLocationReference location = barrier.options().targetLocation();
             getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
                 try {
+                    if (!location.isDefault()) {
+                        // A savepoint: its own directory, named in the barrier.
+                        return new SnapshotDirectory(Path.of(new String(location.referenceBytes(), StandardCharsets.UTF_8)))
+                                .writeState(barrier.id(), id, state.call());
+                    }
                     return storage.writeState(barrier.id(), id, state.call());
                 } catch (RuntimeException e) {
                     throw e;
@@ -258,8 +269,10 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
                     awaitingCommit = false;
                     environment.job().tell(new SubtaskProtocol.OutputCommitted(id));
                 }
+                runNow(); // a source stopped by a savepoint ends its output now
             } else if (command instanceof CheckpointProtocol.NotifyCheckpointAborted aborted) {
                 runner.notifyCheckpointAborted(aborted.checkpointId());
+                runNow(); // a source whose stopping savepoint failed reads on
             }
         });
         return this;

@@ -17,7 +17,9 @@ import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.state.SubtaskState;
 import dev.snapflow.serialization.event.CancelCheckpointMarker;
 import dev.snapflow.serialization.event.CheckpointBarrier;
+import dev.snapflow.serialization.event.EndOfData;
 import dev.snapflow.serialization.event.EndOfPartitionEvent;
+import dev.snapflow.serialization.event.StopMode;
 import dev.snapflow.serialization.event.Event;
 
 import java.util.List;
@@ -93,6 +95,13 @@ final class SubtaskRunner {
     private int cursor;
     private boolean inputEnded;
     private boolean finished;
+    /**
+     * A source that took part in a savepoint that stops the job: the savepoint's id while it
+     * waits to hear whether it completed (then its output ends) or failed (then it reads on); -1 otherwise.
+     */
+    private long suspendedForSavepoint = -1;
+    /** Set when an input announced that the job stops without draining: operators are not finished then. */
+    private boolean stopWithoutDraining;
     private long recordsIn;
     private long backpressuredNanos;
     /** When the current blocked period started, or -1 while not blocked. */
@@ -220,12 +229,20 @@ final class SubtaskRunner {
     void notifyCheckpointComplete(long checkpointId) {
         if (!closed) {
             chain.notifyCheckpointComplete(checkpointId);
+            if (checkpointId == suspendedForSavepoint) {
+                suspendedForSavepoint = -1;
+                stopWithoutDraining = true;
+                endInput();
+            }
         }
     }
 
     void notifyCheckpointAborted(long checkpointId) {
         if (!closed) {
             chain.notifyCheckpointAborted(checkpointId);
+            if (checkpointId == suspendedForSavepoint) {
+                suspendedForSavepoint = -1; // the stop failed: read on
+            }
         }
     }
 
@@ -248,6 +265,10 @@ final class SubtaskRunner {
         if (!inputEnded) {
             for (RecordWriter writer : writers) {
                 writer.emitEvent(barrier);
+            }
+            if (source != null && barrier.options().snapshotType().isSynchronous()) {
+                // Stop-with-savepoint: nothing may follow the barrier, so that the job resumes exactly here.
+                suspendedForSavepoint = barrier.id();
             }
         }
         checkpointPort.snapshotTaken(barrier, state, alignmentNanos, startDelayMillis, syncNanos);
@@ -308,6 +329,9 @@ final class SubtaskRunner {
                 // Operators stay open: a finished subtask still answers checkpoints with its final state.
                 finished = true;
                 return Step.FINISHED;
+            }
+            if (source != null && suspendedForSavepoint >= 0) {
+                return Step.IDLE;
             }
             if (source != null) {
                 long before = recordsIn;
@@ -381,6 +405,8 @@ final class SubtaskRunner {
             carryOut(barrierHandler.onBarrier(channel, barrier));
         } else if (event instanceof CancelCheckpointMarker marker) {
             carryOut(barrierHandler.onCancellationMarker(channel, marker.checkpointId()));
+        } else if (event instanceof EndOfData endOfData) {
+            stopWithoutDraining |= endOfData.stopMode() == StopMode.NO_DRAIN;
         } else if (event instanceof EndOfPartitionEvent) {
             carryOut(barrierHandler.onEndOfPartition(channel));
             if (gate.markEnded(channel)) {
@@ -391,9 +417,19 @@ final class SubtaskRunner {
         }
     }
 
-    /** Lets the operators emit their last records, then ends every output with EndOfPartition. */
+    /**
+     * Lets the operators emit their last records, then ends every output with EndOfPartition.
+     * When the job stops with a savepoint, operators are not finished (the job resumes from the
+     * savepoint later and finishes then), and EndOfData(NO_DRAIN) tells the subtasks downstream.
+     */
     private void endInput() {
-        chain.finish();
+        if (stopWithoutDraining) {
+            for (RecordWriter writer : writers) {
+                writer.emitEvent(new EndOfData(StopMode.NO_DRAIN));
+            }
+        } else {
+            chain.finish();
+        }
         for (RecordWriter writer : writers) {
             writer.emitEvent(EndOfPartitionEvent.INSTANCE);
         }

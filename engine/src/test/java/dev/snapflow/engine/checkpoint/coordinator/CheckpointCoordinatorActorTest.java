@@ -221,6 +221,9 @@ class CheckpointCoordinatorActorTest {
         assertThat(requester.expectMessageClass(CheckpointCoordinatorActor.CheckpointSucceeded.class).stats().id()).isEqualTo(requested);
     }
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path savepoints;
+
     @Test
     void when_every_public_command_kind_is_sent_then_none_is_unhandled() {
         ActorRef<CheckpointCoordinatorActor.Command> coordinator = coordinator(settings().withoutInterval());
@@ -232,7 +235,9 @@ class CheckpointCoordinatorActorTest {
                 new CheckpointCoordinatorActor.AcknowledgeCheckpoint(SOURCE, 1, written(1, SOURCE, SubtaskState.empty()), METRICS),
                 new CheckpointCoordinatorActor.DeclineCheckpoint(SINK, 1, CheckpointFailureReason.CHECKPOINT_DECLINED_SUBSUMED, "test"),
                 new CheckpointCoordinatorActor.SubtaskFinished(SINK),
-                new CheckpointCoordinatorActor.GetCheckpointStats(statsProbe.getRef()));
+                new CheckpointCoordinatorActor.GetCheckpointStats(statsProbe.getRef()),
+                new CheckpointCoordinatorActor.RequestSavepoint(savepoints, dev.snapflow.serialization.event.SavepointType.PostAction.NONE,
+                        testKit.<CheckpointCoordinatorActor.SavepointResult>createTestProbe().getRef()));
         List<Class<?>> publicCommands = java.util.Arrays.stream(CheckpointCoordinatorActor.Command.class.getPermittedSubclasses())
                 .filter(c -> java.lang.reflect.Modifier.isPublic(c.getModifiers())).toList();
         assertThat(oneOfEach.stream().map(Object::getClass).toList()).containsExactlyInAnyOrderElementsOf(publicCommands);

@@ -4,6 +4,10 @@ import com.typesafe.config.ConfigFactory;
 import dev.snapflow.engine.checkpoint.CheckpointFailureReason;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.graph.SubtaskId;
+import dev.snapflow.serialization.event.AlignmentType;
+import dev.snapflow.serialization.event.CheckpointStorageLocationReference;
+import dev.snapflow.serialization.event.SavepointFormatType;
+import dev.snapflow.serialization.event.SavepointType;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -168,8 +172,10 @@ class CheckpointCoordinatorTest {
         triggered(coordinator.tryTrigger(true));
 
         assertThat(coordinator.expire(3)).isEqualTo(new CheckpointCoordinator.Outcome.Aborted(3, CheckpointFailureReason.CHECKPOINT_EXPIRED, false));
-        assertThat(coordinator.onFinalizeFailed(99)).isEqualTo(
-                new CheckpointCoordinator.Outcome.Aborted(99, CheckpointFailureReason.FINALIZE_CHECKPOINT_FAILURE, true));
+        triggered(coordinator.tryTrigger(false));
+        coordinator.acknowledge(4, SOURCE, "s", METRICS);
+        assertThat(coordinator.onFinalizeFailed(completed(coordinator.acknowledge(4, SINK, "k", METRICS)))).isEqualTo(
+                new CheckpointCoordinator.Outcome.Aborted(4, CheckpointFailureReason.FINALIZE_CHECKPOINT_FAILURE, true));
     }
 
     @Test
@@ -182,5 +188,74 @@ class CheckpointCoordinatorTest {
         assertThat(pendingForSink).extracting(dev.snapflow.serialization.event.CheckpointBarrier::id).containsExactly(1L);
         CheckpointCoordinator.TriggerDecision next = coordinator.tryTrigger(true);
         assertThat(((CheckpointCoordinator.TriggerDecision.Trigger) next).targets()).containsExactlyInAnyOrder(SOURCE, SINK);
+    }
+
+    private static final CheckpointStorageLocationReference SAVEPOINT_DIRECTORY =
+            CheckpointStorageLocationReference.of("/savepoints/sp-1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    private static long savepoint(CheckpointCoordinator<String> coordinator,
+                                  SavepointType.PostAction action) {
+        return coordinator.triggerSavepoint(new SavepointType(action,
+                SavepointFormatType.CANONICAL), SAVEPOINT_DIRECTORY).barrier().id();
+    }
+
+    @Test
+    void a_savepoint_starts_despite_max_concurrent_and_min_pause_and_is_aligned_at_its_own_location() {
+        CheckpointCoordinator<String> coordinator = coordinator(defaults().withMinPause(Duration.ofHours(1)));
+        triggered(coordinator.tryTrigger(true));
+
+        CheckpointCoordinator.TriggerDecision.Trigger trigger = coordinator.triggerSavepoint(
+                SavepointType.savepoint(SavepointFormatType.CANONICAL),
+                SAVEPOINT_DIRECTORY);
+
+        assertThat(trigger.barrier().id()).isEqualTo(2);
+        assertThat(trigger.barrier().options().alignment()).isEqualTo(AlignmentType.ALIGNED);
+        assertThat(trigger.barrier().options().targetLocation()).isEqualTo(SAVEPOINT_DIRECTORY);
+        assertThat(coordinator.pendingIds()).containsExactlyInAnyOrder(1L, 2L);
+    }
+
+    @Test
+    void a_savepoint_is_neither_retained_nor_subsumed_and_does_not_subsume() {
+        CheckpointCoordinator<String> coordinator = coordinator(defaults().withMaxConcurrent(3));
+        long savepoint = savepoint(coordinator, SavepointType.PostAction.NONE);
+        triggered(coordinator.tryTrigger(false));
+        coordinator.acknowledge(2, SOURCE, "s", METRICS);
+        CheckpointCoordinator.Finalized<String> checkpoint = coordinator.onFinalized(completed(coordinator.acknowledge(2, SINK, "k", METRICS)));
+        assertThat(checkpoint.subsumed()).as("a pending savepoint is never subsumed").isEmpty();
+        triggered(coordinator.tryTrigger(false));
+
+        coordinator.acknowledge(savepoint, SOURCE, "s", METRICS);
+        CompletedCheckpoint<String> completed = completed(coordinator.acknowledge(savepoint, SINK, "k", METRICS));
+        CheckpointCoordinator.Finalized<String> finalized = coordinator.onFinalized(completed);
+
+        assertThat(completed.isSavepoint()).isTrue();
+        assertThat(finalized.subsumed()).as("checkpoint 3 goes on").isEmpty();
+        assertThat(finalized.evicted()).isEmpty();
+        assertThat(coordinator.retained()).extracting(CompletedCheckpoint::id).containsExactly(2L);
+        assertThat(coordinator.pendingIds()).containsExactly(3L);
+    }
+
+    @Test
+    void a_savepoint_that_stops_the_job_subsumes_older_pending_checkpoints() {
+        CheckpointCoordinator<String> coordinator = coordinator(defaults().withMaxConcurrent(2));
+        triggered(coordinator.tryTrigger(false));
+        long stop = savepoint(coordinator, SavepointType.PostAction.SUSPEND);
+        coordinator.acknowledge(stop, SOURCE, "s", METRICS);
+
+        CheckpointCoordinator.Finalized<String> finalized = coordinator.onFinalized(
+                completed(coordinator.acknowledge(stop, SINK, "k", METRICS)));
+
+        assertThat(finalized.subsumed()).containsExactly(1L);
+        assertThat(coordinator.retained()).isEmpty();
+    }
+
+    @Test
+    void a_failed_savepoint_does_not_count_toward_failing_the_job() {
+        CheckpointCoordinator<String> coordinator = coordinator(defaults().withTolerableFailures(0));
+        long savepoint = savepoint(coordinator, SavepointType.PostAction.NONE);
+
+        assertThat(coordinator.expire(savepoint)).isEqualTo(
+                new CheckpointCoordinator.Outcome.Aborted(savepoint, CheckpointFailureReason.CHECKPOINT_EXPIRED, false));
+        assertThat(coordinator.consecutiveFailures()).isZero();
     }
 }

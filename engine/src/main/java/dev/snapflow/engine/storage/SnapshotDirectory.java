@@ -1,0 +1,216 @@
+package dev.snapflow.engine.storage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.snapflow.engine.graph.SubtaskId;
+import dev.snapflow.engine.state.SubtaskState;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * One snapshot (a checkpoint's {@code chk-<n>} or a savepoint) in a directory of its own: one
+ * state file per subtask ({@code subtask-<chain>-<index>.state}, see {@link SubtaskStateFormat})
+ * and, written last, {@code _metadata}: human-readable JSON listing every state file by its name
+ * in the directory, with its size and CRC32C. The metadata's own CRC32C is in
+ * {@code _metadata.crc32c}, written before it. Every file is written to a temporary name and
+ * renamed into place atomically, so the snapshot is complete exactly when {@code _metadata}
+ * exists. Nothing refers outside the directory, so it can be moved or copied as a whole.
+ *
+ * <p>Reading verifies every checksum and size and names the damaged or missing file.
+ * Thread-safe: subtasks write distinct files, and one coordinator writes the metadata.
+ */
+public final class SnapshotDirectory {
+
+    /** The name of the file whose presence makes a snapshot complete. */
+    public static final String METADATA_FILE = "_metadata";
+    static final String METADATA = METADATA_FILE;
+    static final String METADATA_CHECKSUM = "_metadata.crc32c";
+    private static final int FORMAT_VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The metadata as JSON. */
+    record MetadataJson(int formatVersion, String jobName, long checkpointId, long triggerTimeMillis,
+                        long completionMillis, List<StateJson> states) {
+    }
+
+    /** One state file in the metadata. */
+    record StateJson(int chain, int subtask, String file, long sizeBytes, String crc32c) {
+    }
+
+    private final Path directory;
+
+    public SnapshotDirectory(Path directory) {
+        this.directory = directory;
+    }
+
+    public Path path() {
+        return directory;
+    }
+
+    /** True if {@code directory} holds a complete snapshot (its metadata exists). */
+    public static boolean isComplete(Path directory) {
+        return Files.isRegularFile(directory.resolve(METADATA));
+    }
+
+    private static String stateFileName(SubtaskId subtask) {
+        return "subtask-" + subtask.chainId() + "-" + subtask.subtaskIndex() + ".state";
+    }
+
+    /**
+     * Writes a subtask's state into the directory, which must exist (a snapshot whose directory
+     * was deleted was aborted); the handle names the file relative to the directory.
+     */
+    public StateHandle writeState(long checkpointId, SubtaskId subtask, SubtaskState state) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            throw new IOException("Snapshot directory " + directory + " does not exist (was the snapshot aborted?)");
+        }
+        byte[] file = SubtaskStateFormat.encode(state);
+        String name = stateFileName(subtask);
+        writeAtomically(directory.resolve(name), file);
+        return new StateHandle(checkpointId, subtask, name, file.length, SubtaskStateFormat.checksumOf(file));
+    }
+
+    public SubtaskState readState(StateHandle handle) throws IOException {
+        if (handle.location().contains("/") || handle.location().contains("\\") || handle.location().startsWith(".")) {
+            throw new IOException("State file name '" + handle.location() + "' in " + directory + " leaves the snapshot directory");
+        }
+        Path file = directory.resolve(handle.location());
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IOException("State file " + file + " is missing", e);
+        }
+        if (bytes.length != handle.sizeBytes()) {
+            throw new IOException("State file " + file + " has " + bytes.length + " bytes, the metadata says " + handle.sizeBytes());
+        }
+        SubtaskState state = SubtaskStateFormat.decode(bytes, file.toString());
+        if (SubtaskStateFormat.checksumOf(bytes) != handle.checksum()) {
+            throw new IOException("State file " + file + " is not the one the metadata recorded (CRC32C differs)");
+        }
+        return state;
+    }
+
+    /** Writes the metadata last, which completes the snapshot; every state file it lists must exist. */
+    public void writeMetadata(CheckpointMetadata metadata) throws IOException {
+        List<StateJson> states = new ArrayList<>();
+        for (StateHandle handle : metadata.states().values()) {
+            if (!Files.exists(directory.resolve(handle.location()))) {
+                throw new IOException("Checkpoint " + metadata.checkpointId() + " refers to missing state file "
+                        + directory.resolve(handle.location()));
+            }
+            states.add(new StateJson(handle.subtask().chainId(), handle.subtask().subtaskIndex(), handle.location(),
+                    handle.sizeBytes(), Long.toHexString(handle.checksum())));
+        }
+        states.sort(Comparator.comparing(StateJson::file));
+        byte[] bytes = JSON.writeValueAsBytes(new MetadataJson(FORMAT_VERSION, metadata.jobName(), metadata.checkpointId(),
+                metadata.triggerTimeMillis(), metadata.completionMillis(), states));
+        writeAtomically(directory.resolve(METADATA_CHECKSUM),
+                Long.toHexString(SubtaskStateFormat.crc32c(bytes)).getBytes(StandardCharsets.US_ASCII));
+        writeAtomically(directory.resolve(METADATA), bytes); // the commit point
+    }
+
+    /**
+     * The snapshot's metadata, checked against its checksum; empty if the snapshot is not complete.
+     *
+     * @throws IOException naming the file, if the metadata is damaged
+     */
+    public Optional<CheckpointMetadata> readMetadata() throws IOException {
+        Path file = directory.resolve(METADATA);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        Path checksumFile = directory.resolve(METADATA_CHECKSUM);
+        String recorded;
+        try {
+            recorded = Files.readString(checksumFile, StandardCharsets.US_ASCII).trim();
+        } catch (NoSuchFileException e) {
+            throw new IOException("Checksum file " + checksumFile + " is missing", e);
+        }
+        String actual = Long.toHexString(SubtaskStateFormat.crc32c(bytes));
+        if (!actual.equals(recorded)) {
+            throw new IOException("Metadata file " + file + " is corrupted: CRC32C " + actual + " does not match the recorded " + recorded);
+        }
+        MetadataJson metadata;
+        try {
+            metadata = JSON.readValue(bytes, MetadataJson.class);
+        } catch (JsonProcessingException e) {
+            throw new IOException("Metadata file " + file + " is not valid checkpoint metadata: " + e.getOriginalMessage(), e);
+        }
+        if (metadata.formatVersion() != FORMAT_VERSION || metadata.states() == null || metadata.checkpointId() < 1) {
+            throw new IOException("Metadata file " + file + " is not checkpoint metadata in format version " + FORMAT_VERSION);
+        }
+        Map<SubtaskId, StateHandle> states = new HashMap<>();
+        for (StateJson state : metadata.states()) {
+            SubtaskId subtask = new SubtaskId(state.chain(), state.subtask());
+            states.put(subtask, new StateHandle(metadata.checkpointId(), subtask, state.file(), state.sizeBytes(),
+                    Long.parseUnsignedLong(state.crc32c(), 16)));
+        }
+        return Optional.of(new CheckpointMetadata(metadata.jobName(), metadata.checkpointId(), metadata.triggerTimeMillis(),
+                metadata.completionMillis(), states));
+    }
+
+    /**
+     * The complete snapshot with every state file read back intact.
+     *
+     * @throws IOException naming the directory or the damaged file, if it is not complete or not intact
+     */
+    public Snapshot readIntact() throws IOException {
+        CheckpointMetadata metadata = readMetadata().orElseThrow(() ->
+                new IOException("There is no complete snapshot in " + directory + ": it has no " + METADATA + " file"));
+        Map<SubtaskId, SubtaskState> states = new HashMap<>();
+        for (Map.Entry<SubtaskId, StateHandle> entry : metadata.states().entrySet()) {
+            states.put(entry.getKey(), readState(entry.getValue()));
+        }
+        return new Snapshot(metadata, states);
+    }
+
+    /** A snapshot read back: its metadata and every subtask's state. */
+    public record Snapshot(CheckpointMetadata metadata, Map<SubtaskId, SubtaskState> states) {
+        public Snapshot {
+            states = Map.copyOf(states);
+        }
+    }
+
+    /** Deletes the directory and everything in it. */
+    public void delete() throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true); // durable before it becomes visible under its real name
+        }
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
