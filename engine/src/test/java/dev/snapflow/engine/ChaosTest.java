@@ -11,7 +11,6 @@ import dev.snapflow.engine.config.RuntimeSettings;
 import dev.snapflow.engine.connectors.FileSink;
 import dev.snapflow.engine.connectors.Sinks;
 import dev.snapflow.engine.graph.JobBuilder;
-import dev.snapflow.engine.graph.JobGraph;
 import dev.snapflow.engine.job.JobMasterActor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,13 +42,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * least once, nothing is lost. {@code mvn verify} runs {@value #DEFAULT_SEEDS} seeds; more with
  * {@code -Dsnapflow.chaos.seeds=200} (the engine's {@code chaos} profile runs 200). Each seed prints its plan
  * and outcome, so a failing seed can be run again alone with {@code -Dsnapflow.chaos.first-seed}.
+ * A second test runs a keyed running sum into the transactional file sink and compares the
+ * committed output with a failure-free run's.
  */
 class ChaosTest {
 
     private static final int DEFAULT_SEEDS = 4;
     private static final long N = 100_000;
-    private static final AtomicLong ALLOWED_PER_SUBTASK = new AtomicLong();
-    private static final AtomicInteger FAILURES_TO_INJECT = new AtomicInteger();
     private static ActorTestKit testKit;
     private final List<Path> directories = new ArrayList<>();
 
@@ -74,56 +74,144 @@ class ChaosTest {
 
     private enum Fault { THROW, KILL_CHANNEL, KILL_SUBTASK }
 
+    /**
+     * One seeded run: its settings, the levers its functions read (each run has its own, so a
+     * job left over from a failed run cannot take another run's faults), and its fault plan.
+     */
+    private final class Run {
+        final long seed;
+        final SplittableRandom random;
+        final boolean exactlyOnce;
+        final boolean onDisk;
+        final int faults;
+        /** How many records each source subtask may emit. */
+        final AtomicLong allowed = new AtomicLong();
+        /** How many of the next records throw, one failure each. */
+        final AtomicInteger failures = new AtomicInteger();
+        final List<String> plan = new ArrayList<>();
+        final TestProbe<Object> probe = testKit.createTestProbe();
+
+        Run(long seed) {
+            this.seed = seed;
+            this.random = new SplittableRandom(seed);
+            this.exactlyOnce = random.nextInt(4) != 0;
+            this.onDisk = random.nextBoolean();
+            this.faults = 1 + random.nextInt(3);
+        }
+
+        CheckpointSettings checkpoints() throws IOException {
+            CheckpointSettings checkpoints = CheckpointSettings.create(testKit.system()).withInterval(Duration.ofMillis(20))
+                    .withMode(exactlyOnce ? CheckpointSettings.Mode.EXACTLY_ONCE : CheckpointSettings.Mode.AT_LEAST_ONCE);
+            return onDisk ? checkpoints.withDirectory(temporaryDirectory("snapflow-chaos-")) : checkpoints;
+        }
+
+        RuntimeSettings runtime() {
+            return RuntimeSettings.create(testKit.system()).withIdleSourcePollInterval(Duration.ofMillis(1))
+                    .withRestartStrategy(RestartStrategy.fixedDelay(faults, Duration.ZERO));
+        }
+
+        /**
+         * Lets the sources on to a seed-chosen point before each fault, injects it, and waits for it
+         * to fail an attempt and for the next attempt to run; then lets the sources run to the end.
+         *
+         * @param span the gate rises by at most {@code span / faults} per fault
+         */
+        void injectFaults(JobHandle job, long span) {
+            long gate = 0;
+            for (int fault = 1; fault <= faults; fault++) {
+                gate += 1 + random.nextInt((int) (span / faults));
+                Fault kind = Fault.values()[random.nextInt(Fault.values().length)];
+                plan.add(kind + "@" + gate);
+                allowed.set(gate);
+                inject(kind, job);
+                awaitFailedAttempts(job, fault);
+            }
+            allowed.set(Long.MAX_VALUE);
+        }
+
+        private void inject(Fault kind, JobHandle job) {
+            if (kind == Fault.THROW) {
+                failures.set(1);
+                return;
+            }
+            String prefix = kind == Fault.KILL_CHANNEL ? "channel-" : "subtask-";
+            List<ActorRef<?>> victims = new ArrayList<>();
+            // Between attempts the job has no actors, and a new attempt creates its channels after its subtasks.
+            probe.awaitAssert(Duration.ofSeconds(20), () -> {
+                victims.clear();
+                runningAttemptActors(job).stream().filter(actor -> actor.path().name().startsWith(prefix)).forEach(victims::add);
+                assertThat(victims).isNotEmpty();
+                return null;
+            });
+            ActorRef<?> victim = victims.get(random.nextInt(victims.size()));
+            Adapter.toClassic(victim).tell(PoisonPill.getInstance(), akka.actor.ActorRef.noSender());
+        }
+
+        /**
+         * Waits for the injected fault to fail an attempt, and for the next attempt to run: the master
+         * starts it only after every actor of the failed one stopped, so the next fault cannot hit a
+         * dying attempt. If the fault does not take effect, shows where the job stands.
+         */
+        private void awaitFailedAttempts(JobHandle job, int failed) {
+            try {
+                probe.awaitAssert(Duration.ofSeconds(20), () -> {
+                    assertThat(job.failedAttempts()).hasSize(failed);
+                    return null;
+                });
+            } catch (AssertionError e) {
+                System.out.println("The job did not fail as injected; its metrics: " + job.metrics()
+                        + "; failures to inject: " + failures.get() + ", allowed per source subtask: " + allowed.get());
+                throw e;
+            }
+            probe.awaitAssert(Duration.ofSeconds(20), () -> {
+                assertThat(runningAttemptActors(job)).isNotEmpty();
+                return null;
+            });
+        }
+
+        private List<ActorRef<?>> runningAttemptActors(JobHandle job) {
+            TestProbe<JobMasterActor.JobActors> actors = testKit.createTestProbe();
+            job.jobMaster().tell(new JobMasterActor.ListJobActors(actors.getRef()));
+            return actors.receiveMessage().actors();
+        }
+
+        String describe(JobHandle job) {
+            return String.format("seed=%d mode=%s storage=%s faults=%s restarts=%d checkpoints=%d", seed,
+                    exactlyOnce ? "exactly-once" : "at-least-once", onDisk ? "disk" : "memory", plan,
+                    job.failedAttempts().size(), job.checkpointStats().size());
+        }
+    }
+
+    private Path temporaryDirectory(String prefix) throws IOException {
+        Path directory = Files.createTempDirectory(prefix);
+        directories.add(directory);
+        return directory;
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void when_a_job_fails_again_and_again_then_its_final_counts_equal_a_failure_free_run(long seed) throws Exception {
-        SplittableRandom random = new SplittableRandom(seed);
-        boolean exactlyOnce = random.nextInt(4) != 0;
-        boolean onDisk = random.nextBoolean();
-        int faults = 1 + random.nextInt(3);
-        CheckpointSettings checkpoints = CheckpointSettings.create(testKit.system()).withInterval(Duration.ofMillis(20))
-                .withMode(exactlyOnce ? CheckpointSettings.Mode.EXACTLY_ONCE : CheckpointSettings.Mode.AT_LEAST_ONCE);
-        if (onDisk) {
-            Path directory = Files.createTempDirectory("snapflow-chaos-");
-            directories.add(directory);
-            checkpoints = checkpoints.withDirectory(directory);
-        }
-        RuntimeSettings runtime = RuntimeSettings.create(testKit.system()).withIdleSourcePollInterval(Duration.ofMillis(1))
-                .withRestartStrategy(RestartStrategy.fixedDelay(faults, Duration.ZERO));
-        FAILURES_TO_INJECT.set(0);
-        ALLOWED_PER_SUBTASK.set(0);
+        Run run = new Run(seed);
         JobBuilder builder = JobBuilder.create("chaos").defaultParallelism(2);
-        builder.source("numbers", new GatedSequence(N, ALLOWED_PER_SUBTASK))
+        builder.source("numbers", new GatedSequence(N, run.allowed))
                 .keyBy(value -> value % 100)
-                .process("count", () -> new ReportingCount(FAILURES_TO_INJECT))
+                .process("count", () -> new ReportingCount(run.failures))
                 .sink("counts", Sinks.collect());
-        JobGraph graph = builder.build();
-        JobHandle job = Snapflow.submit(testKit.system(), graph, runtime, checkpoints);
-        TestProbe<Object> probe = testKit.createTestProbe();
-        List<String> plan = new ArrayList<>();
+        JobHandle job = Snapflow.submit(testKit.system(), builder.build(), run.runtime(), run.checkpoints());
+        try {
+            run.injectFaults(job, N / 2);
 
-        long gate = 0;
-        for (int fault = 1; fault <= faults; fault++) {
-            gate += 1 + random.nextInt((int) (N / 2 / faults));
-            Fault kind = Fault.values()[random.nextInt(Fault.values().length)];
-            plan.add(kind + "@" + gate);
-            ALLOWED_PER_SUBTASK.set(gate);
-            inject(kind, job, probe, random);
-            awaitFailedAttempts(job, probe, fault);
-        }
-        ALLOWED_PER_SUBTASK.set(Long.MAX_VALUE);
-
-        List<Long> reports = job.result().toCompletableFuture().get(60, TimeUnit.SECONDS).collected("counts");
-        Map<Long, Long> counts = ReportingCount.decode(reports);
-        System.out.printf("chaos seed=%d mode=%s storage=%s faults=%s restarts=%d checkpoints=%d%n", seed,
-                exactlyOnce ? "exactly-once" : "at-least-once", onDisk ? "disk" : "memory", plan,
-                job.failedAttempts().size(), job.checkpointStats().size());
-        assertThat(counts).as("seed %d, faults %s", seed, plan).hasSize(100);
-        if (exactlyOnce) {
-            assertThat(counts).as("seed %d, faults %s", seed, plan).allSatisfy((key, count) -> assertThat(count).isEqualTo(N / 100));
-        } else {
-            assertThat(counts).as("seed %d, faults %s", seed, plan)
-                    .allSatisfy((key, count) -> assertThat(count).isGreaterThanOrEqualTo(N / 100));
+            List<Long> reports = job.result().toCompletableFuture().get(60, TimeUnit.SECONDS).collected("counts");
+            Map<Long, Long> counts = ReportingCount.decode(reports);
+            System.out.println("chaos " + run.describe(job));
+            assertThat(counts).as(run.describe(job)).hasSize(100);
+            if (run.exactlyOnce) {
+                assertThat(counts).as(run.describe(job)).allSatisfy((key, count) -> assertThat(count).isEqualTo(N / 100));
+            } else {
+                assertThat(counts).as(run.describe(job)).allSatisfy((key, count) -> assertThat(count).isGreaterThanOrEqualTo(N / 100));
+            }
+        } finally {
+            job.cancel();
         }
     }
 
@@ -135,105 +223,31 @@ class ChaosTest {
     @MethodSource("seeds")
     void when_a_transactional_job_fails_again_and_again_then_its_committed_output_equals_a_failure_free_run(long seed)
             throws Exception {
-        SplittableRandom random = new SplittableRandom(seed);
-        boolean exactlyOnce = random.nextInt(4) != 0;
-        boolean onDisk = random.nextBoolean();
-        int faults = 1 + random.nextInt(3);
+        Run run = new Run(seed);
         long values = 50_000;
-        Path output = Files.createTempDirectory("snapflow-chaos-output-");
-        directories.add(output);
-        CheckpointSettings checkpoints = CheckpointSettings.create(testKit.system()).withInterval(Duration.ofMillis(20))
-                .withMode(exactlyOnce ? CheckpointSettings.Mode.EXACTLY_ONCE : CheckpointSettings.Mode.AT_LEAST_ONCE);
-        if (onDisk) {
-            Path directory = Files.createTempDirectory("snapflow-chaos-");
-            directories.add(directory);
-            checkpoints = checkpoints.withDirectory(directory);
-        }
-        RuntimeSettings runtime = RuntimeSettings.create(testKit.system()).withIdleSourcePollInterval(Duration.ofMillis(1))
-                .withRestartStrategy(RestartStrategy.fixedDelay(faults, Duration.ZERO));
-        FAILURES_TO_INJECT.set(0);
-        ALLOWED_PER_SUBTASK.set(0);
+        Path output = temporaryDirectory("snapflow-chaos-output-");
         JobBuilder builder = JobBuilder.create("chaos-transactional").defaultParallelism(2);
-        builder.source("numbers", new GatedSequence(values, ALLOWED_PER_SUBTASK)).parallelism(1)
+        builder.source("numbers", new GatedSequence(values, run.allowed)).parallelism(1)
                 .keyBy(value -> value % 50)
-                .process("sum", () -> new RunningSum(FAILURES_TO_INJECT))
+                .process("sum", () -> new RunningSum(run.failures))
                 .sink("files", FileSink.lines(output));
-        JobHandle job = Snapflow.submit(testKit.system(), builder.build(), runtime, checkpoints);
-        TestProbe<Object> probe = testKit.createTestProbe();
-        List<String> plan = new ArrayList<>();
-
-        long gate = 0;
-        for (int fault = 1; fault <= faults; fault++) {
-            gate += 1 + random.nextInt((int) (values / faults));
-            Fault kind = Fault.values()[random.nextInt(Fault.values().length)];
-            plan.add(kind + "@" + gate);
-            ALLOWED_PER_SUBTASK.set(gate);
-            inject(kind, job, probe, random);
-            awaitFailedAttempts(job, probe, fault);
-        }
-        ALLOWED_PER_SUBTASK.set(Long.MAX_VALUE);
-
-        job.result().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        List<String> committed = new ArrayList<>(FileSink.committedLines(output));
-        List<String> expected = new ArrayList<>(RunningSum.expectedLines(values, 50));
-        System.out.printf("chaos-transactional seed=%d mode=%s storage=%s faults=%s restarts=%d checkpoints=%d committed=%d%n",
-                seed, exactlyOnce ? "exactly-once" : "at-least-once", onDisk ? "disk" : "memory", plan,
-                job.failedAttempts().size(), job.checkpointStats().size(), committed.size());
-        if (exactlyOnce) {
-            Collections.sort(committed);
-            Collections.sort(expected);
-            assertThat(committed).as("seed %d, faults %s", seed, plan).isEqualTo(expected);
-        } else {
-            assertThat(new HashSet<>(committed)).as("seed %d, faults %s", seed, plan).isEqualTo(new HashSet<>(expected));
-        }
-        try (var files = Files.list(output)) {
-            assertThat(files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith(".pending")))
-                    .as("every pre-committed part was committed or aborted").isEmpty();
-        }
-    }
-
-    /**
-     * Waits for the injected fault to fail an attempt, and for the next attempt to run: the master
-     * starts it only after every actor of the failed one stopped, so the next fault cannot hit a
-     * dying attempt. If the fault does not take effect, shows where the job stands.
-     */
-    private static void awaitFailedAttempts(JobHandle job, TestProbe<Object> probe, int failed) {
+        JobHandle job = Snapflow.submit(testKit.system(), builder.build(), run.runtime(), run.checkpoints());
         try {
-            probe.awaitAssert(Duration.ofSeconds(20), () -> {
-                assertThat(job.failedAttempts()).hasSize(failed);
-                return null;
-            });
-        } catch (AssertionError e) {
-            System.out.println("The job did not fail as injected; its metrics: " + job.metrics()
-                    + "; failures to inject: " + FAILURES_TO_INJECT.get() + ", allowed per source subtask: " + ALLOWED_PER_SUBTASK.get());
-            throw e;
-        }
-        runningAttemptActors(job, probe);
-    }
+            run.injectFaults(job, values);
 
-    /** The actors of the running attempt; between attempts the job has none, so this asks until one runs. */
-    private static List<ActorRef<?>> runningAttemptActors(JobHandle job, TestProbe<Object> probe) {
-        TestProbe<JobMasterActor.JobActors> actors = testKit.createTestProbe();
-        List<ActorRef<?>> running = new ArrayList<>();
-        probe.awaitAssert(Duration.ofSeconds(20), () -> {
-            job.jobMaster().tell(new JobMasterActor.ListJobActors(actors.getRef()));
-            running.clear();
-            running.addAll(actors.receiveMessage().actors());
-            assertThat(running).isNotEmpty();
-            return null;
-        });
-        return running;
-    }
-
-    private static void inject(Fault kind, JobHandle job, TestProbe<Object> probe, SplittableRandom random) {
-        if (kind == Fault.THROW) {
-            FAILURES_TO_INJECT.set(1);
-            return;
+            job.result().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            List<String> committed = new ArrayList<>(FileSink.committedLines(output));
+            List<String> expected = new ArrayList<>(RunningSum.expectedLines(values, 50));
+            System.out.println("chaos-transactional " + run.describe(job) + " committed=" + committed.size());
+            if (run.exactlyOnce) {
+                Collections.sort(committed);
+                Collections.sort(expected);
+                assertThat(committed).as(run.describe(job)).isEqualTo(expected);
+            } else {
+                assertThat(new HashSet<>(committed)).as(run.describe(job)).isEqualTo(new HashSet<>(expected));
+            }
+        } finally {
+            job.cancel();
         }
-        String prefix = kind == Fault.KILL_CHANNEL ? "channel-" : "subtask-";
-        List<ActorRef<?>> victims = runningAttemptActors(job, probe).stream()
-                .filter(actor -> actor.path().name().startsWith(prefix)).toList();
-        ActorRef<?> victim = victims.get(random.nextInt(victims.size()));
-        Adapter.toClassic(victim).tell(PoisonPill.getInstance(), akka.actor.ActorRef.noSender());
     }
 }
