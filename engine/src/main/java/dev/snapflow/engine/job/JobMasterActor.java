@@ -196,7 +196,8 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
         if (terminated.getRef().equals(current) && restartDelay != null) {
             current = null;
             int ended = attempt;
-            context.pipeToSelf(currentSettled, (ok, failure) -> new AttemptSettled(ended));
+            // Piped as a non-null value: a null one reaching a stopped master breaks Akka's dead-letter logging.
+            context.pipeToSelf(currentSettled.thenApply(settled -> ended), (ok, failure) -> new AttemptSettled(ended));
         }
         return this;
     }

@@ -362,7 +362,8 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
                     throw new UncheckedIOException(e);
                 }
             }, blockingIo);
-            getContext().pipeToSelf(lastFinalization, (ok, failure) -> failure == null
+            // Piped as a non-null value: a null one reaching a stopped coordinator breaks Akka's dead-letter logging.
+            getContext().pipeToSelf(lastFinalization.thenApply(written -> checkpoint), (ok, failure) -> failure == null
                     ? new MetadataWritten(checkpoint) : new MetadataFailed(checkpoint, failure));
         } else if (outcome instanceof CheckpointCoordinator.Outcome.Aborted aborted) {
             return abort(aborted, Optional.empty());
