@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
@@ -32,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,9 +69,11 @@ class ChaosTest {
         directories.forEach(TestDirectories::deleteTree);
     }
 
-    static LongStream seeds() {
+    /** Each seed as it picks its mode (aligned exactly once, or at least once), and again with unaligned checkpoints. */
+    static Stream<Arguments> runs() {
         long first = Long.getLong("snapflow.chaos.first-seed", 1);
-        return LongStream.range(first, first + Integer.getInteger("snapflow.chaos.seeds", DEFAULT_SEEDS));
+        return LongStream.range(first, first + Integer.getInteger("snapflow.chaos.seeds", DEFAULT_SEEDS)).boxed()
+                .flatMap(seed -> Stream.of(Arguments.of(seed, false), Arguments.of(seed, true)));
     }
 
     private enum Fault { THROW, KILL_CHANNEL, KILL_SUBTASK }
@@ -82,6 +86,7 @@ class ChaosTest {
         final long seed;
         final SplittableRandom random;
         final boolean exactlyOnce;
+        final boolean unaligned;
         final boolean onDisk;
         final int faults;
         /** How many records each source subtask may emit. */
@@ -91,17 +96,19 @@ class ChaosTest {
         final List<String> plan = new ArrayList<>();
         final TestProbe<Object> probe = testKit.createTestProbe();
 
-        Run(long seed) {
+        Run(long seed, boolean unaligned) {
             this.seed = seed;
             this.random = new SplittableRandom(seed);
-            this.exactlyOnce = random.nextInt(4) != 0;
+            this.unaligned = unaligned;
+            this.exactlyOnce = random.nextInt(4) != 0 || unaligned;
             this.onDisk = random.nextBoolean();
             this.faults = 1 + random.nextInt(3);
         }
 
         CheckpointSettings checkpoints() throws IOException {
             CheckpointSettings checkpoints = CheckpointSettings.create(testKit.system()).withInterval(Duration.ofMillis(20))
-                    .withMode(exactlyOnce ? CheckpointSettings.Mode.EXACTLY_ONCE : CheckpointSettings.Mode.AT_LEAST_ONCE);
+                    .withMode(exactlyOnce ? CheckpointSettings.Mode.EXACTLY_ONCE : CheckpointSettings.Mode.AT_LEAST_ONCE)
+                    .withUnaligned(unaligned);
             return onDisk ? checkpoints.withDirectory(temporaryDirectory("snapflow-chaos-")) : checkpoints;
         }
 
@@ -177,7 +184,7 @@ class ChaosTest {
 
         String describe(JobHandle job) {
             return String.format("seed=%d mode=%s storage=%s faults=%s restarts=%d checkpoints=%d", seed,
-                    exactlyOnce ? "exactly-once" : "at-least-once", onDisk ? "disk" : "memory", plan,
+                    unaligned ? "unaligned" : exactlyOnce ? "exactly-once" : "at-least-once", onDisk ? "disk" : "memory", plan,
                     job.failedAttempts().size(), job.checkpointStats().size());
         }
     }
@@ -188,10 +195,11 @@ class ChaosTest {
         return directory;
     }
 
-    @ParameterizedTest(name = "seed {0}")
-    @MethodSource("seeds")
-    void when_a_job_fails_again_and_again_then_its_final_counts_equal_a_failure_free_run(long seed) throws Exception {
-        Run run = new Run(seed);
+    @ParameterizedTest(name = "seed {0}, unaligned {1}")
+    @MethodSource("runs")
+    void when_a_job_fails_again_and_again_then_its_final_counts_equal_a_failure_free_run(long seed, boolean unaligned)
+            throws Exception {
+        Run run = new Run(seed, unaligned);
         JobBuilder builder = JobBuilder.create("chaos").defaultParallelism(2);
         builder.source("numbers", new GatedSequence(N, run.allowed))
                 .keyBy(value -> value % 100)
@@ -219,11 +227,11 @@ class ChaosTest {
      * A keyed running sum emits every update into the transactional file sink; one source
      * subtask keeps each key's order, so a failure-free run's output is known exactly.
      */
-    @ParameterizedTest(name = "seed {0}")
-    @MethodSource("seeds")
-    void when_a_transactional_job_fails_again_and_again_then_its_committed_output_equals_a_failure_free_run(long seed)
-            throws Exception {
-        Run run = new Run(seed);
+    @ParameterizedTest(name = "seed {0}, unaligned {1}")
+    @MethodSource("runs")
+    void when_a_transactional_job_fails_again_and_again_then_its_committed_output_equals_a_failure_free_run(long seed,
+            boolean unaligned) throws Exception {
+        Run run = new Run(seed, unaligned);
         long values = 50_000;
         Path output = temporaryDirectory("snapflow-chaos-output-");
         JobBuilder builder = JobBuilder.create("chaos-transactional").defaultParallelism(2);

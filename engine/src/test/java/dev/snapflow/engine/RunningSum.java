@@ -21,16 +21,29 @@ final class RunningSum implements KeyedProcessFunction<Long, Long, String> {
     private static final StateDescriptor.Value<Long> SUM = new StateDescriptor.Value<>("sum", RecordSerializers.longs());
 
     private final AtomicInteger failuresToInject;
+    private final long spinNanosPerRecord;
     private ValueState<Long> sum;
 
     RunningSum(AtomicInteger failuresToInject) {
+        this(failuresToInject, 0);
+    }
+
+    /** @param spinNanosPerRecord how long each record keeps the subtask busy, to fill the channels in front of it */
+    RunningSum(AtomicInteger failuresToInject, long spinNanosPerRecord) {
         this.failuresToInject = failuresToInject;
+        this.spinNanosPerRecord = spinNanosPerRecord;
     }
 
     @Override
     public void processElement(Long value, Context<Long> context, Collector<String> out) {
         if (failuresToInject.get() > 0 && failuresToInject.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
             throw new IllegalStateException("injected failure");
+        }
+        if (spinNanosPerRecord > 0) {
+            long until = System.nanoTime() + spinNanosPerRecord;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
         }
         if (sum == null) {
             sum = context.keyedState().state(SUM);

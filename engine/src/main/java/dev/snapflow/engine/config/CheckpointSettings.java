@@ -37,6 +37,7 @@ public final class CheckpointSettings {
     private final boolean checkpointsAfterInputsEnd;
     private final Optional<Path> directory;
     private final KeyedStateSnapshot keyedStateSnapshot;
+    private final boolean unaligned;
 
     /** How the synchronous part of a keyed-state snapshot makes its consistent copy. */
     public enum KeyedStateSnapshot {
@@ -51,7 +52,7 @@ public final class CheckpointSettings {
 
     private CheckpointSettings(Optional<Duration> interval, Mode mode, Duration timeout, Duration minPause,
                                int maxConcurrent, int tolerableFailures, int retained, boolean checkpointsAfterInputsEnd,
-                               Optional<Path> directory, KeyedStateSnapshot keyedStateSnapshot) {
+                               Optional<Path> directory, KeyedStateSnapshot keyedStateSnapshot, boolean unaligned) {
         interval.ifPresent(value -> SettingsValidation.requirePositive(CONFIG_PATH, "interval", value));
         SettingsValidation.requirePositive(CONFIG_PATH, "timeout", timeout);
         if (minPause == null || minPause.isNegative()) {
@@ -70,6 +71,11 @@ public final class CheckpointSettings {
         this.checkpointsAfterInputsEnd = checkpointsAfterInputsEnd;
         this.directory = Objects.requireNonNull(directory, "directory");
         this.keyedStateSnapshot = Objects.requireNonNull(keyedStateSnapshot, "keyedStateSnapshot");
+        if (unaligned && mode != Mode.EXACTLY_ONCE) {
+            throw new IllegalArgumentException(CONFIG_PATH + ".unaligned = on needs mode = exactly-once: at-least-once"
+                    + " checkpoints never align, so there is nothing to make unaligned");
+        }
+        this.unaligned = unaligned;
     }
 
     public static CheckpointSettings create(ActorSystem<?> system) {
@@ -107,7 +113,7 @@ public final class CheckpointSettings {
             }
             return new CheckpointSettings(interval, mode, c.getDuration("timeout"), c.getDuration("min-pause"),
                     c.getInt("max-concurrent"), c.getInt("tolerable-failed-checkpoints"), c.getInt("retained"),
-                    c.getBoolean("checkpoints-after-inputs-end"), directory, keyedStateSnapshot);
+                    c.getBoolean("checkpoints-after-inputs-end"), directory, keyedStateSnapshot, c.getBoolean("unaligned"));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("Invalid " + CONFIG_PATH + " settings: " + e.getMessage(), e);
         }
@@ -159,12 +165,12 @@ public final class CheckpointSettings {
 
     public CheckpointSettings withDirectory(Path value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, Optional.of(value), keyedStateSnapshot);
+                checkpointsAfterInputsEnd, Optional.of(value), keyedStateSnapshot, unaligned);
     }
 
     public CheckpointSettings inMemory() {
         return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, Optional.empty(), keyedStateSnapshot);
+                checkpointsAfterInputsEnd, Optional.empty(), keyedStateSnapshot, unaligned);
     }
 
     /** How keyed state is copied in the synchronous part of a snapshot. */
@@ -174,52 +180,66 @@ public final class CheckpointSettings {
 
     public CheckpointSettings withKeyedStateSnapshot(KeyedStateSnapshot value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory, value);
+                checkpointsAfterInputsEnd, directory, value, unaligned);
     }
 
     public CheckpointSettings withInterval(Duration value) {
         return new CheckpointSettings(Optional.of(value), mode, timeout, minPause, maxConcurrent, tolerableFailures,
-                retained, checkpointsAfterInputsEnd, directory, keyedStateSnapshot);
+                retained, checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned);
     }
 
     public CheckpointSettings withoutInterval() {
         return new CheckpointSettings(Optional.empty(), mode, timeout, minPause, maxConcurrent, tolerableFailures,
-                retained, checkpointsAfterInputsEnd, directory, keyedStateSnapshot);
+                retained, checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned);
     }
 
     public CheckpointSettings withMode(Mode value) {
         return new CheckpointSettings(interval, value, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot);
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned);
     }
 
     public CheckpointSettings withTimeout(Duration value) {
         return new CheckpointSettings(interval, mode, value, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot);
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned);
     }
 
     public CheckpointSettings withMinPause(Duration value) {
         return new CheckpointSettings(interval, mode, timeout, value, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot);
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned);
     }
 
     public CheckpointSettings withMaxConcurrent(int value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, value, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot);
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned);
     }
 
     public CheckpointSettings withTolerableFailures(int value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, value, retained,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot);
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned);
     }
 
     public CheckpointSettings withRetained(int value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, value,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot);
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned);
     }
 
     public CheckpointSettings withCheckpointsAfterInputsEnd(boolean value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained, value,
-                directory, keyedStateSnapshot);
+                directory, keyedStateSnapshot, unaligned);
+    }
+
+    /**
+     * Whether checkpoints are unaligned: a barrier overtakes the data queued before it, each
+     * subtask snapshots on the first barrier, and the overtaken data becomes part of the checkpoint.
+     * Savepoints stay aligned.
+     */
+    public boolean unaligned() {
+        return unaligned;
+    }
+
+    public CheckpointSettings withUnaligned(boolean value) {
+        return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, value);
     }
 
     @Override
@@ -229,6 +249,6 @@ public final class CheckpointSettings {
                 + ", tolerableFailures=" + tolerableFailures + ", retained=" + retained
                 + ", checkpointsAfterInputsEnd=" + checkpointsAfterInputsEnd
                 + ", directory=" + directory.map(Path::toString).orElse("(memory)")
-                + ", keyedStateSnapshot=" + keyedStateSnapshot + ")";
+                + ", keyedStateSnapshot=" + keyedStateSnapshot + ", unaligned=" + unaligned + ")";
     }
 }

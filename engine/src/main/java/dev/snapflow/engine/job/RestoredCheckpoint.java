@@ -33,6 +33,8 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
 
     private static final String KEYED = "/keyed";
     private static final String OPERATOR = "/operator";
+    /** State parts holding a channel's in-flight data (see the subtask's in-flight recorder). */
+    private static final String IN_FLIGHT = "inflight/";
 
     public RestoredCheckpoint {
         states = Map.copyOf(states);
@@ -78,7 +80,12 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
         Map<Integer, Integer> oldParallelism = new HashMap<>();
         old.keySet().forEach(id -> oldParallelism.merge(id.chainId(), 1, Integer::sum));
         Map<String, Integer> oldChainOfOperator = new HashMap<>();
-        old.forEach((id, state) -> state.operators().forEach(part -> oldChainOfOperator.put(operatorOf(part), id.chainId())));
+        old.forEach((id, state) -> state.operators().stream().filter(part -> !part.startsWith(IN_FLIGHT))
+                .forEach(part -> oldChainOfOperator.put(operatorOf(part), id.chainId())));
+        boolean hasInFlight = old.values().stream().anyMatch(state -> state.operators().stream().anyMatch(part -> part.startsWith(IN_FLIGHT)));
+        if (hasInFlight) {
+            requireSameLayout(checkpointId, oldParallelism, plan);
+        }
         for (String operator : oldChainOfOperator.keySet()) {
             if (!allowNonRestoredState && plan.graph().operators().stream().noneMatch(node -> node.uid().equals(operator))) {
                 throw new IllegalArgumentException("Checkpoint " + checkpointId + " has state for operator '" + operator
@@ -99,9 +106,28 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
                 }
             }
         }
+        if (hasInFlight) {
+            old.forEach((id, state) -> state.operators().stream().filter(part -> part.startsWith(IN_FLIGHT))
+                    .forEach(part -> assigned.get(id).put(part, List.of(state.operatorState(part).orElseThrow()))));
+        }
         Map<SubtaskId, RestoredState> states = new HashMap<>();
         assigned.forEach((id, parts) -> states.put(id, new RestoredState(parts)));
         return new RestoredCheckpoint(checkpointId, states);
+    }
+
+    /**
+     * In-flight data belongs to channels between particular subtasks, so an unaligned checkpoint
+     * that holds some restores only into the same chains at the same parallelism (Flink can split
+     * it by partitioner; Snapflow refuses rather than guess).
+     */
+    private static void requireSameLayout(long checkpointId, Map<Integer, Integer> oldParallelism, ExecutionPlan plan) {
+        Map<Integer, Integer> newParallelism = new HashMap<>();
+        plan.chains().forEach(chain -> newParallelism.put(chain.id(), chain.parallelism()));
+        if (!newParallelism.equals(oldParallelism)) {
+            throw new IllegalArgumentException("Checkpoint " + checkpointId + " is an unaligned checkpoint with in-flight data,"
+                    + " which restores only at the parallelism it was taken with (subtasks per chain then " + oldParallelism
+                    + ", now " + newParallelism + "); to rescale, restore from a savepoint, which is always aligned");
+        }
     }
 
     private static void assignOperator(long checkpointId, OperatorNode node, ExecutionPlan.Chain chain, int oldChain,

@@ -58,6 +58,12 @@ public final class SubtaskState {
         out.write(bytes, 0, bytes.length);
     }
 
+    /** The bytes of the parts whose names start with {@code prefix}. */
+    public long partsStartingWith(String prefix) {
+        return operatorStates.entrySet().stream().filter(part -> part.getKey().startsWith(prefix))
+                .mapToLong(part -> part.getValue().length).sum();
+    }
+
     public long sizeBytes() {
         return operatorStates.values().stream().mapToLong(bytes -> bytes.length).sum();
     }

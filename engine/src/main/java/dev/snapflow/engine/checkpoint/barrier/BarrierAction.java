@@ -34,4 +34,23 @@ public sealed interface BarrierAction {
             Objects.requireNonNull(reason, "reason");
         }
     }
+
+    /**
+     * An unaligned checkpoint started here (its {@link TriggerCheckpoint} comes first): every data
+     * item queued unprocessed on any channel now is in-flight input of it, and so is every item
+     * that arrives from now on on {@code channelsUntilBarrier} until that channel's barrier comes.
+     */
+    record PersistInFlightInput(long checkpointId, java.util.List<Integer> channelsUntilBarrier) implements BarrierAction {
+        public PersistInFlightInput {
+            channelsUntilBarrier = java.util.List.copyOf(channelsUntilBarrier);
+        }
+    }
+
+    /** The barrier of the unaligned checkpoint arrived on {@code channel} (or it ended): stop persisting its input. */
+    record StopPersistingInput(int channel) implements BarrierAction {
+    }
+
+    /** Every channel delivered the unaligned checkpoint's barrier or ended: its in-flight input is complete. */
+    record InFlightInputComplete(long checkpointId) implements BarrierAction {
+    }
 }

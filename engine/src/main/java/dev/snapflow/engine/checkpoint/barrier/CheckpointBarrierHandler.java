@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Aligns a subtask's input channels on checkpoint barriers. Implementations:
- * {@link AlignedBarrierHandler} (exactly once: blocks channels) and {@link BarrierTracker}
+ * {@link ExactlyOnceBarrierHandler} (exactly once: blocks channels) and {@link BarrierTracker}
  * (at least once: never blocks). Each method returns the actions to carry out, in order.
  * Actor-confined to one subtask.
  */

@@ -415,7 +415,7 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
         long trigger = Optional.ofNullable(triggerTimes.remove(id)).orElse(System.currentTimeMillis());
         String reason = aborted.reason() + detail.map(d -> ": " + d).orElse("");
         CheckpointStats stats = new CheckpointStats(id, CheckpointStats.Status.FAILED, savepoints.containsKey(id), trigger,
-                System.currentTimeMillis() - trigger, 0, false, Optional.of(reason), List.of());
+                System.currentTimeMillis() - trigger, 0, 0, false, Optional.of(reason), List.of());
         record(stats);
         subtasks.values().forEach(subtask -> subtask.tell(new CheckpointProtocol.NotifyCheckpointAborted(id)));
         PendingSavepoint savepoint = savepoints.remove(id);
@@ -520,6 +520,9 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
         perSubtask.sort(java.util.Comparator.comparing(CheckpointStats.Subtask::name));
         return new CheckpointStats(checkpoint.id(), CheckpointStats.Status.COMPLETED, checkpoint.isSavepoint(),
                 checkpoint.triggerTimeMillis(),
-                checkpoint.endToEndMillis(), checkpoint.stateBytes(), false, Optional.empty(), perSubtask);
+                checkpoint.endToEndMillis(), checkpoint.stateBytes(),
+                checkpoint.subtaskMetrics().values().stream().mapToLong(SubtaskCheckpointMetrics::inFlightBytes).sum(),
+                checkpoint.subtaskMetrics().values().stream().anyMatch(SubtaskCheckpointMetrics::unaligned),
+                Optional.empty(), perSubtask);
     }
 }

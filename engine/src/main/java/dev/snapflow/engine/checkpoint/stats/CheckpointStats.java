@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param triggerTimeMillis  the coordinator's wall-clock trigger time
  * @param endToEndMillis     trigger to the last acknowledgement (completed) or to the failure
  * @param stateBytes         state written by all subtasks (0 for failed checkpoints)
+ * @param persistedInFlightBytes of {@code stateBytes}, the in-flight data an unaligned checkpoint persisted
  * @param unaligned          true if any subtask took it unaligned
  * @param failureReason      why it failed; empty when completed
  * @param subtasks           per-subtask figures of the subtasks that acknowledged
@@ -23,6 +24,7 @@ public record CheckpointStats(
         long triggerTimeMillis,
         long endToEndMillis,
         long stateBytes,
+        long persistedInFlightBytes,
         boolean unaligned,
         Optional<String> failureReason,
         List<Subtask> subtasks) {
@@ -52,7 +54,8 @@ public record CheckpointStats(
     /** One log line: the figures a person checks first. */
     public String summary() {
         return (savepoint ? "Savepoint " : "Checkpoint ") + id + " " + status + " in " + endToEndMillis + " ms"
-                + (status == Status.COMPLETED ? ", " + stateBytes + " bytes of state, " + subtasks.size() + " subtasks"
+                + (status == Status.COMPLETED ? ", " + stateBytes + " bytes of state"
+                + (unaligned ? " (unaligned, " + persistedInFlightBytes + " bytes in flight)" : "") + ", " + subtasks.size() + " subtasks"
                 + ", max alignment " + subtasks.stream().mapToLong(Subtask::alignmentMillis).max().orElse(0) + " ms"
                 : ": " + failureReason.orElse("unknown reason"));
     }

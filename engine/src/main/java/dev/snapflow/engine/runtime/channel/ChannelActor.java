@@ -6,6 +6,9 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import dev.snapflow.serialization.event.CheckpointBarrier;
+
+import java.util.List;
 
 /**
  * The shell around one {@link ChannelQueue}: it turns pushes and credits into queue calls and
@@ -48,7 +51,13 @@ public final class ChannelActor extends AbstractBehavior<ChannelProtocol.Channel
     }
 
     private Behavior<ChannelProtocol.ChannelCommand> onPush(ChannelProtocol.Push push) {
-        if (queue.enqueue(push.item())) {
+        if (push.item() instanceof EventItem event && event.priority()
+                && event.event() instanceof CheckpointBarrier barrier) {
+            // Rule C8: the overtaken batches are still delivered, and are the barrier's checkpoint's in-flight output.
+            List<RecordBatch> overtaken = queue.enqueuePriority(event);
+            endpoints.producer().tell(new ChannelProtocol.InFlightCaptured(endpoints.producerEdgeId(),
+                    endpoints.producerTargetIndex(), barrier.id(), overtaken));
+        } else if (queue.enqueue(push.item())) {
             endpoints.consumer().tell(new ChannelProtocol.ChannelBecameNonEmpty(endpoints.consumerChannelIndex(), queue.queuedData()));
         }
         deliver();

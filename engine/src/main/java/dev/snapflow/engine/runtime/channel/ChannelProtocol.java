@@ -70,7 +70,7 @@ public final class ChannelProtocol {
     }
 
     /** What a channel tells its producer. */
-    public sealed interface ProducerMessage extends DeadLetterSuppression permits BuffersReleased {
+    public sealed interface ProducerMessage extends DeadLetterSuppression permits BuffersReleased, InFlightCaptured {
     }
 
     /**
@@ -81,5 +81,17 @@ public final class ChannelProtocol {
      * @param targetIndex the channel's index among that edge's channels of the producer
      */
     public record BuffersReleased(int edgeId, int targetIndex, int count) implements ProducerMessage {
+    }
+
+    /**
+     * Channel → producer: the unaligned barrier of checkpoint {@code checkpointId} overtook these
+     * data batches (oldest first, still to be delivered): they are the channel's in-flight output
+     * for that checkpoint (C8).
+     */
+    public record InFlightCaptured(int edgeId, int targetIndex, long checkpointId, List<RecordBatch> batches)
+            implements ProducerMessage, NoSerializationVerificationNeeded {
+        public InFlightCaptured {
+            batches = List.copyOf(batches);
+        }
     }
 }

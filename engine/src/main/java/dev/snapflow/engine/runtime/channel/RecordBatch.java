@@ -11,12 +11,20 @@ public final class RecordBatch implements ChannelItem {
 
     private final Object[] records;
     private final int size;
+    /** Replayed from a checkpoint's in-flight data rather than delivered by a channel: it took no credit. */
+    private final boolean recovered;
 
     /**
      * @param records the array holding the records in slots {@code [0, size)}
      * @param size    the number of records, {@code 1 <= size <= records.length}
      */
     public RecordBatch(Object[] records, int size) {
+        this(records, size, false);
+    }
+
+    /** @param recovered true for a batch replayed from a checkpoint's in-flight data (it took no credit) */
+    public RecordBatch(Object[] records, int size, boolean recovered) {
+        this.recovered = recovered;
         this.records = Objects.requireNonNull(records, "records");
         if (size < 1 || size > records.length) {
             throw new IllegalArgumentException("size must be in [1, " + records.length + "], was " + size);
@@ -38,6 +46,10 @@ public final class RecordBatch implements ChannelItem {
     /** The backing array, for the consumer's read loop; only slots below {@link #size()} hold records. */
     public Object[] records() {
         return records;
+    }
+
+    public boolean isRecovered() {
+        return recovered;
     }
 
     @Override

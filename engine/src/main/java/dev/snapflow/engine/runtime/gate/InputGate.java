@@ -48,6 +48,11 @@ public final class InputGate<T> {
         queues[channel].addAll(items);
     }
 
+    /** The items queued on {@code channel} now, in order (a copy): what it delivered and nobody took yet. */
+    public List<T> queued(int channel) {
+        return List.copyOf(queues[channel]);
+    }
+
     /** The channel whose turn it is, or -1 if no channel has items. */
     public int nextChannel() {
         Integer channel = channelsWithData.peekFirst();

@@ -4,9 +4,12 @@ import dev.snapflow.engine.api.Collector;
 import dev.snapflow.engine.runtime.channel.ChannelItem;
 import dev.snapflow.engine.runtime.channel.EventItem;
 import dev.snapflow.engine.runtime.channel.RecordBatch;
+import dev.snapflow.serialization.event.CheckpointBarrier;
 import dev.snapflow.serialization.event.Event;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes one producer subtask's records of one network edge: it picks each record's channel,
@@ -113,6 +116,44 @@ final class RecordWriter implements Collector<Object> {
             closeBatch(output);
             enqueue(output, new EventItem(event, false));
         }
+    }
+
+    /**
+     * Sends {@code barrier} ahead of everything waiting (an unaligned barrier, C7): open batches
+     * are closed first, and the data batches parked here, which the barrier overtakes, are returned
+     * per channel (oldest first); they are still sent later. Each channel reports what it overtook
+     * in its own queue with {@code InFlightCaptured}.
+     */
+    List<List<RecordBatch>> emitPriorityBarrier(CheckpointBarrier barrier) {
+        List<List<RecordBatch>> parked = new ArrayList<>(outputs.length);
+        EventItem item = new EventItem(barrier, true);
+        for (Output output : outputs) {
+            closeBatch(output);
+            List<RecordBatch> overtaken = new ArrayList<>();
+            for (ChannelItem waiting : output.parked) {
+                if (waiting instanceof RecordBatch batch) {
+                    overtaken.add(batch);
+                }
+            }
+            parked.add(overtaken);
+            port.push(edgeId, output.target, item);
+        }
+        return parked;
+    }
+
+    /** Sends the in-flight output restored for channel {@code target} before anything else, as ordinary batches. */
+    void replay(int target, List<RecordBatch> batches) {
+        for (RecordBatch batch : batches) {
+            enqueue(outputs[target], batch);
+        }
+    }
+
+    int channels() {
+        return outputs.length;
+    }
+
+    int edgeId() {
+        return edgeId;
     }
 
     /** Channel {@code target} released {@code count} slots (C6): send what was parked. */

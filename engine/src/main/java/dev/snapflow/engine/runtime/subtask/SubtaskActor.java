@@ -176,7 +176,9 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
             actor.runner = new SubtaskRunner(operators, writers, connect.inputs().size(),
                     settings.creditsPerChannel(), settings.floatingCreditsPerGate(), creditPort, pressure,
                     environment.metrics(), System::nanoTime, settings.recordsPerTurn(), settings.bufferRecords(),
-                    environment.checkpointSettings(), actor.new CheckpointWriter(), System::currentTimeMillis);
+                    environment.checkpointSettings(), actor.new CheckpointWriter(), System::currentTimeMillis,
+                    new InFlightCodec(akka.serialization.SerializationExtension.get(
+                            akka.actor.typed.javadsl.Adapter.toClassic(context.getSystem()))));
             actor.runner.start(connect.restoredState());
         } catch (UserFunctionException e) {
             environment.job().tell(new SubtaskProtocol.SubtaskFailed(id, e.operatorName(), e.getCause()));
@@ -197,14 +199,17 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
             long asyncStart = System.nanoTime();
             CheckpointStorage storage = environment.storage();
             CheckpointStorageLocationReference location = barrier.options().targetLocation();
+            long[] inFlightBytes = new long[1];
             getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
                 try {
+                    SubtaskState snapshot = state.call();
+                    inFlightBytes[0] = snapshot.partsStartingWith("inflight/");
                     if (!location.isDefault()) {
                         // A savepoint: its own directory, named in the barrier.
                         return new SnapshotDirectory(Path.of(new String(location.referenceBytes(), StandardCharsets.UTF_8)))
-                                .writeState(barrier.id(), id, state.call());
+                                .writeState(barrier.id(), id, snapshot);
                     }
-                    return storage.writeState(barrier.id(), id, state.call());
+                    return storage.writeState(barrier.id(), id, snapshot);
                 } catch (RuntimeException e) {
                     throw e;
                 } catch (Exception e) {
@@ -212,7 +217,8 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
                 }
             }, blockingIo), (handle, failure) -> failure == null
                     ? new SnapshotWritten(barrier, handle, new SubtaskCheckpointMetrics(alignmentNanos, startDelayMillis,
-                    syncNanos, System.nanoTime() - asyncStart, handle.sizeBytes()))
+                    syncNanos, System.nanoTime() - asyncStart, handle.sizeBytes(), inFlightBytes[0],
+                    barrier.options().isUnaligned()))
                     : new SnapshotFailed(barrier.id(), failure));
         }
 
@@ -251,6 +257,9 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
         if (wrapped.message() instanceof ChannelProtocol.BuffersReleased released) {
             runner.onReleased(writersByEdge[released.edgeId()], released.targetIndex(), released.count());
             runNow();
+        } else if (wrapped.message() instanceof ChannelProtocol.InFlightCaptured captured && !failed) {
+            guarded(() -> runner.onOutputCaptured(captured.edgeId(), captured.targetIndex(), captured.checkpointId(),
+                    captured.batches()));
         }
         return this;
     }

@@ -9,7 +9,7 @@ import dev.snapflow.engine.runtime.channel.RecordBatch;
 import dev.snapflow.engine.runtime.gate.CreditBalance;
 import dev.snapflow.engine.runtime.gate.InputGate;
 import dev.snapflow.engine.checkpoint.CheckpointFailureReason;
-import dev.snapflow.engine.checkpoint.barrier.AlignedBarrierHandler;
+import dev.snapflow.engine.checkpoint.barrier.ExactlyOnceBarrierHandler;
 import dev.snapflow.engine.checkpoint.barrier.BarrierAction;
 import dev.snapflow.engine.checkpoint.barrier.BarrierTracker;
 import dev.snapflow.engine.checkpoint.barrier.CheckpointBarrierHandler;
@@ -17,6 +17,7 @@ import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.state.SubtaskState;
 import dev.snapflow.serialization.event.CancelCheckpointMarker;
 import dev.snapflow.serialization.event.CheckpointBarrier;
+import dev.snapflow.serialization.event.EndOfChannelStateEvent;
 import dev.snapflow.serialization.event.EndOfData;
 import dev.snapflow.serialization.event.EndOfPartitionEvent;
 import dev.snapflow.serialization.event.StopMode;
@@ -85,6 +86,9 @@ final class SubtaskRunner {
     private final CheckpointBarrierHandler barrierHandler;
     private final CheckpointPort checkpointPort;
     private final LongSupplier wallClockMillis;
+    /** The unaligned checkpoint being taken, if any, and its in-flight data. */
+    private final InFlightRecorder inFlight = new InFlightRecorder();
+    private final InFlightCodec inFlightCodec;
     /** The newest checkpoint this subtask snapshotted or gave up; older barriers are out of order. */
     private long lastCheckpointId = -1;
     private boolean closed;
@@ -95,6 +99,14 @@ final class SubtaskRunner {
     private int cursor;
     private boolean inputEnded;
     private boolean finished;
+    /**
+     * A turn also ends after this long, however few records it processed, so that messages waiting
+     * for the subtask (an unaligned barrier above all) are not held up by slow records.
+     */
+    private static final long TURN_NANOS = 5_000_000;
+    /** The clock is read once per this many + 1 records, keeping it off the per-record path. */
+    private static final int CLOCK_CHECK_MASK = 63;
+    private long turnDeadlineNanos;
     /**
      * A source that took part in a savepoint that stops the job: the savepoint's id while it
      * waits to hear whether it completed (then its output ends) or failed (then it reads on); -1 otherwise.
@@ -113,7 +125,9 @@ final class SubtaskRunner {
     SubtaskRunner(OperatorChain chain, List<RecordWriter> writers, int inputChannels, int exclusiveCredits,
                   int floatingCredits, CreditPort creditPort, OutputPressure pressure, SubtaskMetrics metrics,
                   LongSupplier nanoClock, int recordsPerTurn, int sourceReadSize,
-                  CheckpointSettings checkpointSettings, CheckpointPort checkpointPort, LongSupplier wallClockMillis) {
+                  CheckpointSettings checkpointSettings, CheckpointPort checkpointPort, LongSupplier wallClockMillis,
+                  InFlightCodec inFlightCodec) {
+        this.inFlightCodec = inFlightCodec;
         this.chain = chain;
         this.writers = List.copyOf(writers);
         this.source = chain.source().orElse(null);
@@ -138,7 +152,7 @@ final class SubtaskRunner {
         if (gate == null) {
             this.barrierHandler = null;
         } else if (checkpointSettings.mode() == CheckpointSettings.Mode.EXACTLY_ONCE) {
-            this.barrierHandler = new AlignedBarrierHandler(inputChannels, checkpointSettings.checkpointsAfterInputsEnd(),
+            this.barrierHandler = new ExactlyOnceBarrierHandler(inputChannels, checkpointSettings.checkpointsAfterInputsEnd(),
                     nanoClock, wallClockMillis);
         } else {
             this.barrierHandler = new BarrierTracker(inputChannels, checkpointSettings.checkpointsAfterInputsEnd(),
@@ -146,10 +160,16 @@ final class SubtaskRunner {
         }
     }
 
-    /** Restores the operators from a checkpoint's state, if any, opens them and grants every input channel its first credits (C1). */
+    /**
+     * Restores the operators from a checkpoint's state, if any, opens them, replays the
+     * checkpoint's in-flight data, and grants every input channel its first credits (C1).
+     */
     void start(java.util.Optional<dev.snapflow.engine.state.RestoredState> restored) {
         restored.ifPresent(chain::restore);
         chain.open(restored.isPresent());
+        if (restored.isPresent()) {
+            replayInFlight(restored.get());
+        }
         if (credits != null) {
             for (CreditBalance.Grant grant : credits.initialGrants()) {
                 creditPort.grant(grant.channel(), grant.credits());
@@ -157,18 +177,96 @@ final class SubtaskRunner {
         }
     }
 
+    /**
+     * Rule R11: each input channel's restored in-flight input goes to the gate ahead of anything
+     * the channel delivers, and each output channel's restored in-flight output is sent ahead of
+     * new records; every channel then carries EndOfChannelStateEvent, and live data follows.
+     */
+    private void replayInFlight(dev.snapflow.engine.state.RestoredState restored) {
+        for (String part : restored.partNames()) {
+            if (!part.startsWith("inflight/")) {
+                continue;
+            }
+            byte[] bytes = restored.single(part).orElseThrow();
+            try {
+                if (part.startsWith(InFlightRecorder.INPUT_PREFIX) && gate != null) {
+                    int channel = Integer.parseInt(part.substring(InFlightRecorder.INPUT_PREFIX.length()));
+                    gate.onDelivered(channel, batches(inFlightCodec.decode(bytes, part), true));
+                } else if (part.startsWith(InFlightRecorder.OUTPUT_PREFIX)) {
+                    String[] edgeAndTarget = part.substring(InFlightRecorder.OUTPUT_PREFIX.length()).split("/");
+                    int edge = Integer.parseInt(edgeAndTarget[0]);
+                    RecordWriter writer = writers.stream().filter(w -> w.edgeId() == edge).findFirst()
+                            .orElseThrow(() -> new IllegalStateException("In-flight output " + part + " has no output edge " + edge));
+                    writer.replay(Integer.parseInt(edgeAndTarget[1]), batches(inFlightCodec.decode(bytes, part), false));
+                }
+            } catch (java.io.IOException e) {
+                throw new UserFunctionException(chain.headName(), e);
+            }
+        }
+        if (gate != null) {
+            for (int channel = 0; channel < gate.numberOfChannels(); channel++) {
+                gate.onDelivered(channel, List.of(new EventItem(EndOfChannelStateEvent.INSTANCE, false)));
+            }
+        }
+        for (RecordWriter writer : writers) {
+            writer.emitEvent(EndOfChannelStateEvent.INSTANCE);
+        }
+    }
+
+    private List<RecordBatch> batches(List<Object> records, boolean recovered) {
+        List<RecordBatch> batches = new java.util.ArrayList<>();
+        for (int from = 0; from < records.size(); from += sourceReadSize) {
+            Object[] batch = records.subList(from, Math.min(records.size(), from + sourceReadSize)).toArray();
+            batches.add(new RecordBatch(batch, batch.length, recovered));
+        }
+        return batches;
+    }
+
     void onDelivered(int channel, List<ChannelItem> items, int backlog) {
         int batches = 0;
+        boolean priority = false;
         for (ChannelItem item : items) {
             if (item.isData()) {
                 batches++;
+            } else if (((EventItem) item).priority()) {
+                priority = true;
             }
         }
-        gate.onDelivered(channel, items);
+        if (priority || inFlight.isPersisting(channel)) {
+            deliverOneByOne(channel, items);
+        } else {
+            gate.onDelivered(channel, items);
+        }
         int lent = credits.onDelivered(channel, batches, backlog);
         if (lent > 0) {
             creditPort.grant(channel, lent);
         }
+    }
+
+    /**
+     * A priority event (an unaligned barrier) is handled at once, ahead of the data queued before
+     * it (B11); data arriving on a channel the current unaligned checkpoint persists is recorded.
+     */
+    private void deliverOneByOne(int channel, List<ChannelItem> items) {
+        for (ChannelItem item : items) {
+            if (item instanceof EventItem event && event.priority()) {
+                if (!(event.event() instanceof CheckpointBarrier barrier)) {
+                    throw new IllegalStateException("Unexpected priority event on input channel " + channel + ": " + event.event());
+                }
+                carryOut(barrierHandler.onBarrier(channel, barrier));
+            } else {
+                if (item instanceof RecordBatch batch && inFlight.isPersisting(channel)) {
+                    inFlight.persist(channel, batch);
+                }
+                gate.onDelivered(channel, List.of(item));
+            }
+        }
+    }
+
+    /** An output channel reported what an unaligned barrier overtook in its queue. */
+    void onOutputCaptured(int edgeId, int target, long checkpointId, List<RecordBatch> batches) {
+        inFlight.outputCaptured(edgeId, target, checkpointId, batches);
+        completeUnaligned();
     }
 
     void onBacklogAnnounced(int channel, int backlog) {
@@ -251,6 +349,10 @@ final class SubtaskRunner {
         if (barrier.id() <= lastCheckpointId) {
             return; // out of order: a newer checkpoint was already taken or given up here
         }
+        if (barrier.options().isUnaligned()) {
+            takeUnalignedSnapshot(barrier, startDelayMillis);
+            return;
+        }
         lastCheckpointId = barrier.id();
         long start = nanoClock.getAsLong();
         Map<String, Callable<byte[]>> parts = chain.snapshot(barrier.id());
@@ -274,6 +376,66 @@ final class SubtaskRunner {
         checkpointPort.snapshotTaken(barrier, state, alignmentNanos, startDelayMillis, syncNanos);
     }
 
+    /**
+     * Snapshot now, send the barrier ahead of all queued output (C7), and record the in-flight
+     * data; the snapshot is written once the input side and every output channel completed it.
+     */
+    private void takeUnalignedSnapshot(CheckpointBarrier barrier, long startDelayMillis) {
+        if (inFlight.isActive()) {
+            // One unaligned checkpoint at a time: the newer one subsumes the one still recording.
+            checkpointPort.declined(inFlight.checkpointId(), CheckpointFailureReason.CHECKPOINT_DECLINED_SUBSUMED);
+            inFlight.abort(inFlight.checkpointId());
+        }
+        lastCheckpointId = barrier.id();
+        long start = nanoClock.getAsLong();
+        Map<String, Callable<byte[]>> parts = chain.snapshot(barrier.id());
+        long syncNanos = nanoClock.getAsLong() - start;
+        Map<Integer, List<List<RecordBatch>>> parked = new java.util.HashMap<>();
+        if (!inputEnded) {
+            for (RecordWriter writer : writers) {
+                parked.put(writer.edgeId(), writer.emitPriorityBarrier(barrier));
+            }
+        }
+        inFlight.begin(barrier, parts, startDelayMillis, syncNanos, gate == null || inputEnded ? 0 : gate.numberOfChannels(),
+                parked);
+        completeUnaligned();
+    }
+
+    private void completeUnaligned() {
+        inFlight.takeIfComplete().ifPresent(completed -> {
+            Callable<SubtaskState> state = () -> {
+                Map<String, byte[]> bytes = new TreeMap<>();
+                for (Map.Entry<String, Callable<byte[]>> part : completed.operatorParts().entrySet()) {
+                    bytes.put(part.getKey(), part.getValue().call());
+                }
+                for (Map.Entry<String, List<RecordBatch>> data : completed.inFlight().entrySet()) {
+                    bytes.put(data.getKey(), inFlightCodec.encode(data.getValue()));
+                }
+                return SubtaskState.adopt(bytes);
+            };
+            checkpointPort.snapshotTaken(completed.barrier(), state, 0, completed.startDelayMillis(), completed.syncNanos());
+        });
+    }
+
+    /** The data this subtask has not processed yet, per input channel: the rest of the current batch, then the gate's queue. */
+    private List<List<RecordBatch>> unprocessedInput() {
+        List<List<RecordBatch>> queued = new java.util.ArrayList<>(gate.numberOfChannels());
+        for (int channel = 0; channel < gate.numberOfChannels(); channel++) {
+            List<RecordBatch> data = new java.util.ArrayList<>();
+            if (currentBatch != null && currentChannel == channel && cursor < currentBatch.size()) {
+                Object[] rest = java.util.Arrays.copyOfRange(currentBatch.records(), cursor, currentBatch.size());
+                data.add(new RecordBatch(rest, rest.length));
+            }
+            for (ChannelItem item : gate.queued(channel)) {
+                if (item instanceof RecordBatch batch) {
+                    data.add(batch);
+                }
+            }
+            queued.add(data);
+        }
+        return queued;
+    }
+
     private void carryOut(List<BarrierAction> actions) {
         for (BarrierAction action : actions) {
             if (action instanceof BarrierAction.BlockChannel block) {
@@ -282,7 +444,15 @@ final class SubtaskRunner {
                 gate.resume(resume.channel());
             } else if (action instanceof BarrierAction.TriggerCheckpoint trigger) {
                 takeSnapshot(trigger.barrier(), trigger.alignmentNanos(), trigger.startDelayMillis());
+            } else if (action instanceof BarrierAction.PersistInFlightInput persist) {
+                inFlight.startInput(persist.checkpointId(), unprocessedInput(), persist.channelsUntilBarrier());
+            } else if (action instanceof BarrierAction.StopPersistingInput stop) {
+                inFlight.stopPersisting(stop.channel());
+            } else if (action instanceof BarrierAction.InFlightInputComplete complete) {
+                inFlight.inputComplete(complete.checkpointId());
+                completeUnaligned();
             } else if (action instanceof BarrierAction.AbortCheckpoint abort) {
+                inFlight.abort(abort.checkpointId());
                 lastCheckpointId = Math.max(lastCheckpointId, abort.checkpointId());
                 checkpointPort.declined(abort.checkpointId(), abort.reason());
                 if (!inputEnded) {
@@ -318,6 +488,7 @@ final class SubtaskRunner {
 
     private Step turn() {
         int budget = recordsPerTurn;
+        turnDeadlineNanos = nanoClock.getAsLong() + TURN_NANOS;
         while (true) {
             if (pressure.isBackpressured()) {
                 if (blockedSince < 0) {
@@ -389,11 +560,18 @@ final class SubtaskRunner {
             if (pressure.isBackpressured()) {
                 break;
             }
+            if ((remaining & CLOCK_CHECK_MASK) == 0 && nanoClock.getAsLong() >= turnDeadlineNanos) {
+                remaining = 0; // slow records: let the mailbox (an unaligned barrier, a cancel) in
+                break;
+            }
         }
         if (cursor == size) {
+            boolean recovered = currentBatch.isRecovered();
             currentBatch = null;
-            for (CreditBalance.Grant grant : credits.onProcessed(currentChannel)) {
-                creditPort.grant(grant.channel(), grant.credits());
+            if (!recovered) { // a replayed batch took no credit
+                for (CreditBalance.Grant grant : credits.onProcessed(currentChannel)) {
+                    creditPort.grant(grant.channel(), grant.credits());
+                }
             }
         }
         return remaining;
@@ -405,6 +583,8 @@ final class SubtaskRunner {
             carryOut(barrierHandler.onBarrier(channel, barrier));
         } else if (event instanceof CancelCheckpointMarker marker) {
             carryOut(barrierHandler.onCancellationMarker(channel, marker.checkpointId()));
+        } else if (event instanceof EndOfChannelStateEvent) {
+            // The channel's restored in-flight data is behind us; it is in order, so nothing waits for this.
         } else if (event instanceof EndOfData endOfData) {
             stopWithoutDraining |= endOfData.stopMode() == StopMode.NO_DRAIN;
         } else if (event instanceof EndOfPartitionEvent) {

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * A Flink-style scenario script for a barrier handler: per-channel sequences of data ({@code d0}),
- * barriers ({@code B3@1}: checkpoint 3 on channel 1), cancellation markers ({@code C3@1}) and
+ * barriers ({@code B3@1}: checkpoint 3 on channel 1; {@code A3@1} is always aligned), cancellation markers ({@code C3@1}) and
  * ends of partition ({@code EoP@2}), separated by spaces ({@code |} separates phases and is
  * ignored). It records what the handler decided and checks that the script is realistic: a
  * blocked channel delivers nothing until it is resumed.
@@ -26,14 +26,29 @@ final class BarrierScenario {
     final List<Long> triggered = new ArrayList<>();
     final Map<Long, CheckpointFailureReason> aborted = new LinkedHashMap<>();
     final List<BarrierAction.TriggerCheckpoint> triggers = new ArrayList<>();
+    /** Unaligned: the data elements persisted as in-flight input, as "dN" with their position in the script (from 1). */
+    final List<String> persisted = new ArrayList<>();
+    /** Unaligned: checkpoints whose in-flight input completed. */
+    final List<Long> inputComplete = new ArrayList<>();
+    private final BitSet persisting = new BitSet();
+    private int position;
+    private CheckpointOptions barrierOptions = CheckpointOptions.forCheckpointWithDefaultLocation();
 
     private BarrierScenario(java.util.function.Function<BarrierScenario, CheckpointBarrierHandler> handlerFactory) {
         this.handler = handlerFactory.apply(this);
     }
 
     static BarrierScenario aligned(int channels, boolean checkpointsAfterInputsEnd) {
-        return new BarrierScenario(s -> new AlignedBarrierHandler(channels, checkpointsAfterInputsEnd,
+        return new BarrierScenario(s -> new ExactlyOnceBarrierHandler(channels, checkpointsAfterInputsEnd,
                 () -> s.nowNanos, () -> s.nowNanos / 1_000_000));
+    }
+
+    /** The exactly-once handler fed unaligned barriers. */
+    static BarrierScenario unaligned(int channels) {
+        BarrierScenario scenario = aligned(channels, true);
+        scenario.barrierOptions = CheckpointOptions.unaligned(dev.snapflow.serialization.event.CheckpointType.CHECKPOINT,
+                dev.snapflow.serialization.event.CheckpointStorageLocationReference.DEFAULT);
+        return scenario;
     }
 
     static BarrierScenario tracker(int channels, boolean checkpointsAfterInputsEnd) {
@@ -48,6 +63,7 @@ final class BarrierScenario {
                 continue;
             }
             nowNanos += 1_000_000;
+            position++;
             step(token);
         }
         return this;
@@ -58,6 +74,9 @@ final class BarrierScenario {
             int channel = Integer.parseInt(token.substring(1));
             if (blocked.get(channel)) {
                 throw new AssertionError("The script delivers " + token + " on blocked channel " + channel);
+            }
+            if (persisting.get(channel)) {
+                persisted.add(token + "#" + position);
             }
             return;
         }
@@ -71,9 +90,14 @@ final class BarrierScenario {
             actions = handler.onEndOfPartition(channel);
         } else {
             long id = Long.parseLong(token.substring(1, at));
-            actions = token.startsWith("B")
-                    ? handler.onBarrier(channel, new CheckpointBarrier(id, 0, CheckpointOptions.forCheckpointWithDefaultLocation()))
-                    : handler.onCancellationMarker(channel, id);
+            if (token.startsWith("B")) {
+                actions = handler.onBarrier(channel, new CheckpointBarrier(id, 0, barrierOptions));
+            } else if (token.startsWith("A")) {
+                // An aligned barrier whatever the scenario's kind, as a savepoint's in an unaligned job.
+                actions = handler.onBarrier(channel, new CheckpointBarrier(id, 0, CheckpointOptions.forCheckpointWithDefaultLocation()));
+            } else {
+                actions = handler.onCancellationMarker(channel, id);
+            }
         }
         apply(actions);
     }
@@ -93,7 +117,18 @@ final class BarrierScenario {
             } else if (action instanceof BarrierAction.TriggerCheckpoint trigger) {
                 triggers.add(trigger);
                 triggered.add(trigger.barrier().id());
+            } else if (action instanceof BarrierAction.PersistInFlightInput persist) {
+                persisting.clear();
+                persist.channelsUntilBarrier().forEach(persisting::set);
+            } else if (action instanceof BarrierAction.StopPersistingInput stop) {
+                persisting.clear(stop.channel());
+            } else if (action instanceof BarrierAction.InFlightInputComplete complete) {
+                if (!persisting.isEmpty()) {
+                    throw new AssertionError("Input of " + complete.checkpointId() + " complete while persisting " + persisting);
+                }
+                inputComplete.add(complete.checkpointId());
             } else if (action instanceof BarrierAction.AbortCheckpoint abort) {
+                persisting.clear();
                 if (aborted.put(abort.checkpointId(), abort.reason()) != null) {
                     throw new AssertionError("Checkpoint " + abort.checkpointId() + " aborted twice");
                 }

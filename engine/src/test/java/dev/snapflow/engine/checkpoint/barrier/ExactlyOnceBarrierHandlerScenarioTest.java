@@ -13,7 +13,7 @@ import static dev.snapflow.engine.checkpoint.CheckpointFailureReason.CHECKPOINT_
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The reference's acceptance scenarios S1–S6 and S10 for exactly-once alignment, 3 channels unless said. */
-class AlignedBarrierHandlerScenarioTest {
+class ExactlyOnceBarrierHandlerScenarioTest {
 
     @Test
     @DisplayName("S1 (B1, B2): basic alignment")
@@ -152,7 +152,7 @@ class AlignedBarrierHandlerScenarioTest {
     @Test
     @DisplayName("S6b (B6): a channel that delivered the barrier and then ended is counted once")
     void s6b_when_an_aligned_channel_ends_then_it_is_not_counted_twice() {
-        AlignedBarrierHandler handler = new AlignedBarrierHandler(3, true, () -> 0, () -> 0);
+        ExactlyOnceBarrierHandler handler = new ExactlyOnceBarrierHandler(3, true, () -> 0, () -> 0);
         dev.snapflow.serialization.event.CheckpointBarrier barrier = new dev.snapflow.serialization.event.CheckpointBarrier(
                 2, 0, dev.snapflow.serialization.event.CheckpointOptions.forCheckpointWithDefaultLocation());
         handler.onBarrier(0, barrier);
@@ -179,7 +179,7 @@ class AlignedBarrierHandlerScenarioTest {
     @Test
     void when_the_barrier_is_late_then_the_start_delay_is_measured_from_its_timestamp() {
         long[] now = {0};
-        AlignedBarrierHandler handler = new AlignedBarrierHandler(2, true, () -> now[0] * 1_000_000, () -> now[0]);
+        ExactlyOnceBarrierHandler handler = new ExactlyOnceBarrierHandler(2, true, () -> now[0] * 1_000_000, () -> now[0]);
         now[0] = 1_250;
         handler.onBarrier(0, new dev.snapflow.serialization.event.CheckpointBarrier(1, 1_000,
                 dev.snapflow.serialization.event.CheckpointOptions.forCheckpointWithDefaultLocation()));

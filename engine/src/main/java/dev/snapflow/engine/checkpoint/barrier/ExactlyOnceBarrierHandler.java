@@ -10,14 +10,17 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * Exactly-once alignment (Flink's aligned {@code SingleCheckpointBarrierHandler}): a channel that
- * delivered the barrier of checkpoint n is blocked until every open channel has delivered it; then
- * the checkpoint triggers and all channels resume.
+ * Exactly-once barrier handling (Flink's {@code SingleCheckpointBarrierHandler}, aligned or
+ * alternating). For an aligned barrier, a channel that delivered the barrier of checkpoint n is
+ * blocked until every open channel has delivered it; then the checkpoint triggers and all channels
+ * resume. For an unaligned barrier, the checkpoint triggers on the first barrier, nothing blocks,
+ * and the data still in front of the barrier on the other channels is persisted as in-flight input
+ * until each channel's barrier arrives.
  *
- * <p>Flink models this with two state classes, WaitingForFirstBarrier and CollectingBarriers,
- * whose only difference is whether a checkpoint is pending; here that is {@link #isPending()} over
- * the two ids below, which keeps the rules in one readable place. The alternating
- * (aligned-or-unaligned) handler, with more states, gets a state class per state.
+ * <p>Flink models this with state classes (WaitingForFirstBarrier, CollectingBarriers and their
+ * unaligned twins) whose differences are whether a checkpoint is pending and whether it went
+ * unaligned; here those are {@link #isPending()} over the two ids below and {@link #pendingUnaligned},
+ * which keeps the rules in one readable place.
  *
  * <p>Rules (B-rules in {@code protocols.md}):
  * <ul>
@@ -27,11 +30,14 @@ import java.util.function.LongSupplier;
  *   <li>B4: a newer barrier during an alignment aborts the pending checkpoint (declined, subsumed);</li>
  *   <li>B5: a cancellation marker aborts its checkpoint if it is newer, or current with a barrier seen;</li>
  *   <li>B6: an ended channel counts as aligned (or, with checkpoints after the end of an input
- *   disabled, aborts the pending checkpoint), and later checkpoints wait for fewer channels.</li>
+ *   disabled, aborts the pending checkpoint), and later checkpoints wait for fewer channels;</li>
+ *   <li>B11: the first barrier of an unaligned checkpoint triggers it at once, with no channel
+ *   blocked; the input still in front of the barrier on every channel is persisted until that
+ *   channel's barrier arrives or it ends, and then the checkpoint's in-flight input is complete.</li>
  * </ul>
  * Actor-confined.
  */
-public final class AlignedBarrierHandler implements CheckpointBarrierHandler {
+public final class ExactlyOnceBarrierHandler implements CheckpointBarrierHandler {
 
     private final boolean checkpointsAfterInputsEnd;
     private final LongSupplier nanoClock;
@@ -48,7 +54,11 @@ public final class AlignedBarrierHandler implements CheckpointBarrierHandler {
     /** The open channels when the pending checkpoint started: how many must align. */
     private int targetChannelCount;
     private int openChannels;
+    /** The channels that have not ended. */
+    private final BitSet openChannelMask = new BitSet();
     private final BitSet blocked = new BitSet();
+    /** The pending checkpoint triggered unaligned and is collecting its remaining barriers. */
+    private boolean pendingUnaligned;
     private long alignmentStartNanos;
     private long startDelayMillis;
     private List<BarrierAction> actions;
@@ -57,12 +67,13 @@ public final class AlignedBarrierHandler implements CheckpointBarrierHandler {
      * @param checkpointsAfterInputsEnd true (Flink's default since 1.15): an ended channel counts as
      *                                  aligned; false: it aborts the pending checkpoint
      */
-    public AlignedBarrierHandler(int channels, boolean checkpointsAfterInputsEnd, LongSupplier nanoClock,
+    public ExactlyOnceBarrierHandler(int channels, boolean checkpointsAfterInputsEnd, LongSupplier nanoClock,
                                  LongSupplier wallClockMillis) {
         if (channels < 1) {
             throw new IllegalArgumentException("A handler needs at least one channel, had " + channels);
         }
         this.openChannels = channels;
+        this.openChannelMask.set(0, channels);
         this.checkpointsAfterInputsEnd = checkpointsAfterInputsEnd;
         this.nanoClock = nanoClock;
         this.wallClockMillis = wallClockMillis;
@@ -90,7 +101,9 @@ public final class AlignedBarrierHandler implements CheckpointBarrierHandler {
             return actions;
         }
         markAligned(channel);
-        if (aligned.cardinality() == targetChannelCount) {
+        if (pendingUnaligned || barrier.options().isUnaligned()) {
+            onUnalignedBarrier(channel); // Rule B11
+        } else if (aligned.cardinality() == targetChannelCount) {
             triggerPending(); // Rule B2
         } else {
             blocked.set(channel); // Rule B1
@@ -107,6 +120,7 @@ public final class AlignedBarrierHandler implements CheckpointBarrierHandler {
             // older pending alignment is dropped silently, as in Flink.
             resumeAll();
             aligned.clear();
+            pendingUnaligned = false;
             currentCheckpointId = checkpointId;
             lastCancelledOrCompletedId = checkpointId;
             actions.add(new BarrierAction.AbortCheckpoint(checkpointId, CheckpointFailureReason.CHECKPOINT_DECLINED_ON_CANCELLATION_BARRIER));
@@ -120,6 +134,7 @@ public final class AlignedBarrierHandler implements CheckpointBarrierHandler {
     public List<BarrierAction> onEndOfPartition(int channel) {
         actions = new ArrayList<>(2);
         openChannels--;
+        openChannelMask.clear(channel);
         if (!isPending()) {
             return actions;
         }
@@ -129,11 +144,39 @@ public final class AlignedBarrierHandler implements CheckpointBarrierHandler {
         }
         if (!aligned.get(channel)) {
             markAligned(channel); // Rule B6: an ended channel counts as aligned
-            if (aligned.cardinality() == targetChannelCount) {
+            if (pendingUnaligned) {
+                onUnalignedBarrier(channel);
+            } else if (aligned.cardinality() == targetChannelCount) {
                 triggerPending();
             }
         }
         return actions;
+    }
+
+    /** The pending checkpoint is unaligned and {@code channel} just aligned. */
+    private void onUnalignedBarrier(int channel) {
+        boolean complete = aligned.cardinality() == targetChannelCount;
+        if (!pendingUnaligned) {
+            pendingUnaligned = true;
+            actions.add(new BarrierAction.TriggerCheckpoint(pendingBarrier, 0, startDelayMillis));
+            List<Integer> open = new ArrayList<>();
+            if (!complete) {
+                for (int other = 0; other < openChannelMask.length(); other++) {
+                    if (openChannelMask.get(other) && !aligned.get(other)) {
+                        open.add(other);
+                    }
+                }
+            }
+            actions.add(new BarrierAction.PersistInFlightInput(currentCheckpointId, open));
+        } else {
+            actions.add(new BarrierAction.StopPersistingInput(channel));
+        }
+        if (complete) {
+            lastCancelledOrCompletedId = currentCheckpointId;
+            aligned.clear();
+            pendingUnaligned = false;
+            actions.add(new BarrierAction.InFlightInputComplete(currentCheckpointId));
+        }
     }
 
     @Override
@@ -165,6 +208,7 @@ public final class AlignedBarrierHandler implements CheckpointBarrierHandler {
     }
 
     private void abortPending(CheckpointFailureReason reason) {
+        pendingUnaligned = false;
         lastCancelledOrCompletedId = currentCheckpointId;
         aligned.clear();
         actions.add(new BarrierAction.AbortCheckpoint(currentCheckpointId, reason));

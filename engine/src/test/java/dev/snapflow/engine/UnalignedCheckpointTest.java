@@ -1,0 +1,162 @@
+package dev.snapflow.engine;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import dev.snapflow.engine.checkpoint.stats.CheckpointStats;
+import dev.snapflow.engine.config.CheckpointSettings;
+import dev.snapflow.engine.config.RestartStrategy;
+import dev.snapflow.engine.config.RuntimeSettings;
+import dev.snapflow.engine.connectors.FileSink;
+import dev.snapflow.engine.graph.JobBuilder;
+import dev.snapflow.engine.graph.JobGraph;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Unaligned checkpoints under backpressure: a keyed running sum busy for a fixed time per record
+ * fills the channels in front of it, so an aligned barrier would wait for all of that data.
+ */
+class UnalignedCheckpointTest {
+
+    private static final long KEYS = 50;
+    private static ActorTestKit testKit;
+
+    @TempDir(cleanup = CleanupMode.NEVER)
+    Path work;
+
+    @AfterEach
+    void deleteWork() {
+        TestDirectories.deleteTree(work);
+    }
+
+    @BeforeAll
+    static void startTestKit() {
+        testKit = ActorTestKit.create();
+    }
+
+    @AfterAll
+    static void stopTestKit() {
+        testKit.shutdownTestKit();
+    }
+
+    private JobGraph slowSums(long values, long spinNanos, AtomicLong allowed, AtomicInteger failures) {
+        JobBuilder job = JobBuilder.create("slow-sums");
+        job.source("numbers", new GatedSequence(values, allowed)).parallelism(1)
+                .keyBy(value -> value % KEYS)
+                .process("sum", () -> new RunningSum(failures, spinNanos)).parallelism(2)
+                .sink("files", FileSink.lines(work.resolve("output"))).parallelism(2);
+        return job.build();
+    }
+
+    /** Waits until every channel in front of the slow operator is full, so the source is held back. */
+    private static void awaitFullChannels(JobHandle job) {
+        testKit.createTestProbe().awaitAssert(Duration.ofSeconds(20), () -> {
+            assertThat(job.metrics().channels()).isNotEmpty()
+                    .allSatisfy(channel -> assertThat(channel.queuedBuffers()).isEqualTo(channel.capacity()));
+            return null;
+        });
+    }
+
+    private CheckpointSettings checkpoints(boolean unaligned) {
+        return CheckpointSettings.create(testKit.system()).withoutInterval().withTimeout(Duration.ofSeconds(1))
+                .withTolerableFailures(100).withUnaligned(unaligned).withDirectory(work.resolve("checkpoints"));
+    }
+
+    @Test
+    void under_backpressure_an_unaligned_checkpoint_completes_with_its_in_flight_data_where_an_aligned_one_expires() throws Exception {
+        // 8 full channel slots of 1024 records at 200 µs each keep an aligned barrier waiting at
+        // least 1.6 s behind them, longer than the checkpoint timeout of 1 s.
+        AtomicLong allowed = new AtomicLong(Long.MAX_VALUE);
+        List<CheckpointStats> aligned = checkpointUnderBackpressure(false, allowed);
+        List<CheckpointStats> unaligned = checkpointUnderBackpressure(true, allowed);
+
+        assertThat(aligned).extracting(CheckpointStats::status).containsOnly(CheckpointStats.Status.FAILED);
+        assertThat(aligned.get(0).failureReason()).hasValueSatisfying(reason -> assertThat(reason).contains("EXPIRED"));
+        assertThat(unaligned).extracting(CheckpointStats::status).containsOnly(CheckpointStats.Status.COMPLETED);
+        assertThat(unaligned).allSatisfy(stats -> {
+            assertThat(stats.unaligned()).isTrue();
+            assertThat(stats.persistedInFlightBytes()).as("the full channels' data").isGreaterThan(8 * 1024);
+        });
+    }
+
+    /** Two checkpoints of a backpressured job; the statistics of both. */
+    private List<CheckpointStats> checkpointUnderBackpressure(boolean unaligned, AtomicLong allowed) throws Exception {
+        JobHandle job = Snapflow.submit(testKit.system(), slowSums(1_000_000, 200_000, allowed, new AtomicInteger()),
+                RuntimeSettings.create(testKit.system()), checkpoints(unaligned));
+        try {
+            awaitFullChannels(job);
+            for (int checkpoint = 0; checkpoint < 2; checkpoint++) {
+                try {
+                    job.triggerCheckpoint(Duration.ofSeconds(20)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException expiredWhenAligned) {
+                    // The statistics below tell what happened.
+                }
+            }
+            return job.checkpointStats();
+        } finally {
+            job.cancel().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void a_job_restarted_from_an_unaligned_checkpoint_replays_its_in_flight_data_exactly_once() throws Exception {
+        long values = 60_000;
+        AtomicLong allowed = new AtomicLong(Long.MAX_VALUE);
+        AtomicInteger failures = new AtomicInteger();
+        JobHandle job = Snapflow.submit(testKit.system(), slowSums(values, 100_000, allowed, failures),
+                RuntimeSettings.create(testKit.system()).withRestartStrategy(RestartStrategy.fixedDelay(1, Duration.ZERO)),
+                checkpoints(true));
+        awaitFullChannels(job);
+        CheckpointStats checkpoint = job.triggerCheckpoint(Duration.ofSeconds(20)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(checkpoint.unaligned()).isTrue();
+        assertThat(checkpoint.persistedInFlightBytes()).isPositive();
+
+        failures.set(1);
+        job.result().toCompletableFuture().get(60, TimeUnit.SECONDS);
+
+        assertThat(job.failedAttempts()).hasSize(1);
+        List<String> committed = new ArrayList<>(FileSink.committedLines(work.resolve("output")));
+        List<String> expected = new ArrayList<>(RunningSum.expectedLines(values, KEYS));
+        Collections.sort(committed);
+        Collections.sort(expected);
+        assertThat(committed).isEqualTo(expected);
+    }
+
+    @Test
+    void an_unaligned_checkpoint_with_in_flight_data_is_refused_at_another_parallelism_naming_the_way_out() throws Exception {
+        AtomicLong allowed = new AtomicLong(Long.MAX_VALUE);
+        JobHandle job = Snapflow.submit(testKit.system(), slowSums(1_000_000, 200_000, allowed, new AtomicInteger()),
+                RuntimeSettings.create(testKit.system()), checkpoints(true));
+        awaitFullChannels(job);
+        CheckpointStats checkpoint = job.triggerCheckpoint(Duration.ofSeconds(20)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(checkpoint.persistedInFlightBytes()).isPositive();
+        job.cancel().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        JobBuilder rescaled = JobBuilder.create("slow-sums");
+        rescaled.source("numbers", new GatedSequence(1_000_000, allowed)).parallelism(1)
+                .keyBy(value -> value % KEYS)
+                .process("sum", () -> new RunningSum(new AtomicInteger())).parallelism(3)
+                .sink("files", FileSink.lines(work.resolve("output"))).parallelism(3);
+        assertThatThrownBy(() -> Snapflow.submitFromCheckpoint(testKit.system(), rescaled.build(),
+                work.resolve("checkpoints").resolve(job.jobId()), RuntimeSettings.create(testKit.system()), checkpoints(true)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unaligned checkpoint with in-flight data")
+                .hasMessageContaining("restore from a savepoint");
+    }
+}
