@@ -64,11 +64,13 @@ class UnalignedCheckpointTest {
         return job.build();
     }
 
-    /** Waits until every channel in front of the slow operator is full, so the source is held back. */
+    /**
+     * Waits until a channel in front of the slow operator is full, so the source is held back (the
+     * keys need not split evenly, so the other channel may be emptier).
+     */
     private static void awaitFullChannels(JobHandle job) {
         testKit.createTestProbe().awaitAssert(Duration.ofSeconds(20), () -> {
-            assertThat(job.metrics().channels()).isNotEmpty()
-                    .allSatisfy(channel -> assertThat(channel.queuedBuffers()).isEqualTo(channel.capacity()));
+            assertThat(job.metrics().channels()).anySatisfy(channel -> assertThat(channel.queuedBuffers()).isEqualTo(channel.capacity()));
             return null;
         });
     }
@@ -80,8 +82,9 @@ class UnalignedCheckpointTest {
 
     @Test
     void under_backpressure_an_unaligned_checkpoint_completes_with_its_in_flight_data_where_an_aligned_one_expires() throws Exception {
-        // 8 full channel slots of 1024 records at 200 µs each keep an aligned barrier waiting at
-        // least 1.6 s behind them, longer than the checkpoint timeout of 1 s.
+        // A full channel (4 batches) and the 2 batches its consumer holds, of 1024 records at 400 µs
+        // each, keep an aligned barrier waiting at least 2.4 s behind them: longer than the
+        // checkpoint timeout of 1 s.
         AtomicLong allowed = new AtomicLong(Long.MAX_VALUE);
         List<CheckpointStats> aligned = checkpointUnderBackpressure(false, allowed);
         List<CheckpointStats> unaligned = checkpointUnderBackpressure(true, allowed);
@@ -91,13 +94,13 @@ class UnalignedCheckpointTest {
         assertThat(unaligned).extracting(CheckpointStats::status).containsOnly(CheckpointStats.Status.COMPLETED);
         assertThat(unaligned).allSatisfy(stats -> {
             assertThat(stats.unaligned()).isTrue();
-            assertThat(stats.persistedInFlightBytes()).as("the full channels' data").isGreaterThan(8 * 1024);
+            assertThat(stats.persistedInFlightBytes()).as("at least the full channel's records").isGreaterThan(4 * 1024);
         });
     }
 
     /** Two checkpoints of a backpressured job; the statistics of both. */
     private List<CheckpointStats> checkpointUnderBackpressure(boolean unaligned, AtomicLong allowed) throws Exception {
-        JobHandle job = Snapflow.submit(testKit.system(), slowSums(1_000_000, 200_000, allowed, new AtomicInteger()),
+        JobHandle job = Snapflow.submit(testKit.system(), slowSums(1_000_000, 400_000, allowed, new AtomicInteger()),
                 RuntimeSettings.create(testKit.system()), checkpoints(unaligned));
         try {
             awaitFullChannels(job);

@@ -44,16 +44,24 @@ class BenchTest {
 
         assertThat(line).contains(" mode=aligned ", " interval_ms=5 ")
                 .containsPattern("ckpt_completed=\\d+ ckpt_failed=\\d+ ckpt_e2e_p50_ms=-?\\d+ ckpt_e2e_p99_ms=-?\\d+ ckpt_e2e_max_ms=-?\\d+ "
+                        + "persisted_inflight_avg_bytes=0 "
                         + "keyed_start_delay_p50_ms=-?\\d+ keyed_align_p50_ms=-?\\d+ keyed_sync_p50_ms=-?\\d+ keyed_async_p50_ms=-?\\d+$");
     }
 
     @Test
+    void when_w2_checkpoints_unaligned_then_the_result_line_has_the_persisted_in_flight_bytes() throws Exception {
+        String line = Bench.run(testKit.system(), new Bench.Params("W2", "unaligned", 20_000, 2, 100, 1, 20_000, 20));
+
+        assertThat(line).contains(" mode=unaligned ", " sink_records=20000 ").containsPattern(" persisted_inflight_avg_bytes=\\d+ ");
+    }
+
+    @Test
     void when_an_unknown_mode_is_asked_then_it_is_refused_clearly() {
-        System.setProperty("mode", "unaligned");
+        System.setProperty("mode", "aligned-timeout");
         try {
             assertThatThrownBy(Bench.Params::fromSystemProperties)
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("unaligned checkpoints are not available yet");
+                    .hasMessageContaining("the aligned-checkpoint timeout is not available yet");
         } finally {
             System.clearProperty("mode");
         }
