@@ -5,6 +5,7 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.Adapter;
+import dev.snapflow.engine.checkpoint.stats.CheckpointStats;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RestartStrategy;
 import dev.snapflow.engine.config.RuntimeSettings;
@@ -69,11 +70,21 @@ class ChaosTest {
         directories.forEach(TestDirectories::deleteTree);
     }
 
-    /** Each seed as it picks its mode (aligned exactly once, or at least once), and again with unaligned checkpoints. */
+    /** How a run's checkpoints treat barriers. */
+    enum Barriers {
+        /** As the seed picks: aligned exactly once (three in four seeds) or at least once. */
+        SEEDED,
+        /** Exactly once, unaligned. */
+        UNALIGNED,
+        /** Exactly once, aligned, switching to unaligned after 1 ms: switches happen all the time. */
+        ALIGNED_TIMEOUT
+    }
+
+    /** Each seed in every barrier mode. */
     static Stream<Arguments> runs() {
         long first = Long.getLong("snapflow.chaos.first-seed", 1);
         return LongStream.range(first, first + Integer.getInteger("snapflow.chaos.seeds", DEFAULT_SEEDS)).boxed()
-                .flatMap(seed -> Stream.of(Arguments.of(seed, false), Arguments.of(seed, true)));
+                .flatMap(seed -> Stream.of(Barriers.values()).map(barriers -> Arguments.of(seed, barriers)));
     }
 
     private enum Fault { THROW, KILL_CHANNEL, KILL_SUBTASK }
@@ -86,7 +97,7 @@ class ChaosTest {
         final long seed;
         final SplittableRandom random;
         final boolean exactlyOnce;
-        final boolean unaligned;
+        final Barriers barriers;
         final boolean onDisk;
         final int faults;
         /** How many records each source subtask may emit. */
@@ -96,11 +107,11 @@ class ChaosTest {
         final List<String> plan = new ArrayList<>();
         final TestProbe<Object> probe = testKit.createTestProbe();
 
-        Run(long seed, boolean unaligned) {
+        Run(long seed, Barriers barriers) {
             this.seed = seed;
             this.random = new SplittableRandom(seed);
-            this.unaligned = unaligned;
-            this.exactlyOnce = random.nextInt(4) != 0 || unaligned;
+            this.barriers = barriers;
+            this.exactlyOnce = random.nextInt(4) != 0 || barriers != Barriers.SEEDED;
             this.onDisk = random.nextBoolean();
             this.faults = 1 + random.nextInt(3);
         }
@@ -108,7 +119,8 @@ class ChaosTest {
         CheckpointSettings checkpoints() throws IOException {
             CheckpointSettings checkpoints = CheckpointSettings.create(testKit.system()).withInterval(Duration.ofMillis(20))
                     .withMode(exactlyOnce ? CheckpointSettings.Mode.EXACTLY_ONCE : CheckpointSettings.Mode.AT_LEAST_ONCE)
-                    .withUnaligned(unaligned);
+                    .withUnaligned(barriers != Barriers.SEEDED)
+                    .withAlignedCheckpointTimeout(barriers == Barriers.ALIGNED_TIMEOUT ? Duration.ofMillis(1) : Duration.ZERO);
             return onDisk ? checkpoints.withDirectory(temporaryDirectory("snapflow-chaos-")) : checkpoints;
         }
 
@@ -183,9 +195,13 @@ class ChaosTest {
         }
 
         String describe(JobHandle job) {
-            return String.format("seed=%d mode=%s storage=%s faults=%s restarts=%d checkpoints=%d", seed,
-                    unaligned ? "unaligned" : exactlyOnce ? "exactly-once" : "at-least-once", onDisk ? "disk" : "memory", plan,
-                    job.failedAttempts().size(), job.checkpointStats().size());
+            List<CheckpointStats> stats = job.checkpointStats();
+            return String.format("seed=%d mode=%s storage=%s faults=%s restarts=%d checkpoints=%d unaligned=%d inflight_bytes=%d", seed,
+                    barriers == Barriers.UNALIGNED ? "unaligned" : barriers == Barriers.ALIGNED_TIMEOUT ? "aligned-timeout"
+                            : exactlyOnce ? "exactly-once" : "at-least-once", onDisk ? "disk" : "memory", plan,
+                    job.failedAttempts().size(), stats.size(),
+                    stats.stream().filter(CheckpointStats::unaligned).count(),
+                    stats.stream().mapToLong(CheckpointStats::persistedInFlightBytes).sum());
         }
     }
 
@@ -195,11 +211,11 @@ class ChaosTest {
         return directory;
     }
 
-    @ParameterizedTest(name = "seed {0}, unaligned {1}")
+    @ParameterizedTest(name = "seed {0}, {1}")
     @MethodSource("runs")
-    void when_a_job_fails_again_and_again_then_its_final_counts_equal_a_failure_free_run(long seed, boolean unaligned)
+    void when_a_job_fails_again_and_again_then_its_final_counts_equal_a_failure_free_run(long seed, Barriers barriers)
             throws Exception {
-        Run run = new Run(seed, unaligned);
+        Run run = new Run(seed, barriers);
         JobBuilder builder = JobBuilder.create("chaos").defaultParallelism(2);
         builder.source("numbers", new GatedSequence(N, run.allowed))
                 .keyBy(value -> value % 100)
@@ -227,11 +243,11 @@ class ChaosTest {
      * A keyed running sum emits every update into the transactional file sink; one source
      * subtask keeps each key's order, so a failure-free run's output is known exactly.
      */
-    @ParameterizedTest(name = "seed {0}, unaligned {1}")
+    @ParameterizedTest(name = "seed {0}, {1}")
     @MethodSource("runs")
     void when_a_transactional_job_fails_again_and_again_then_its_committed_output_equals_a_failure_free_run(long seed,
-            boolean unaligned) throws Exception {
-        Run run = new Run(seed, unaligned);
+            Barriers barriers) throws Exception {
+        Run run = new Run(seed, barriers);
         long values = 50_000;
         Path output = temporaryDirectory("snapflow-chaos-output-");
         JobBuilder builder = JobBuilder.create("chaos-transactional").defaultParallelism(2);

@@ -81,13 +81,15 @@ class UnalignedCheckpointTest {
     }
 
     @Test
-    void under_backpressure_an_unaligned_checkpoint_completes_with_its_in_flight_data_where_an_aligned_one_expires() throws Exception {
+    void under_backpressure_unaligned_checkpoints_and_timed_out_aligned_ones_complete_with_their_in_flight_data_where_aligned_ones_expire() throws Exception {
         // A full channel (4 batches) and the 2 batches its consumer holds, of 1024 records at 400 µs
         // each, keep an aligned barrier waiting at least 2.4 s behind them: longer than the
         // checkpoint timeout of 1 s.
         AtomicLong allowed = new AtomicLong(Long.MAX_VALUE);
-        List<CheckpointStats> aligned = checkpointUnderBackpressure(false, allowed);
-        List<CheckpointStats> unaligned = checkpointUnderBackpressure(true, allowed);
+        List<CheckpointStats> aligned = checkpointUnderBackpressure(checkpoints(false), allowed);
+        List<CheckpointStats> unaligned = checkpointUnderBackpressure(checkpoints(true), allowed);
+        List<CheckpointStats> switched = checkpointUnderBackpressure(checkpoints(true)
+                .withAlignedCheckpointTimeout(Duration.ofMillis(100)), allowed);
 
         assertThat(aligned).extracting(CheckpointStats::status).containsOnly(CheckpointStats.Status.FAILED);
         assertThat(aligned.get(0).failureReason()).hasValueSatisfying(reason -> assertThat(reason).contains("EXPIRED"));
@@ -96,12 +98,17 @@ class UnalignedCheckpointTest {
             assertThat(stats.unaligned()).isTrue();
             assertThat(stats.persistedInFlightBytes()).as("at least the full channel's records").isGreaterThan(4 * 1024);
         });
+        assertThat(switched).as("aligned for 100 ms, then unaligned").allSatisfy(stats -> {
+            assertThat(stats.status()).isEqualTo(CheckpointStats.Status.COMPLETED);
+            assertThat(stats.unaligned()).isTrue();
+            assertThat(stats.persistedInFlightBytes()).isGreaterThan(4 * 1024);
+        });
     }
 
     /** Two checkpoints of a backpressured job; the statistics of both. */
-    private List<CheckpointStats> checkpointUnderBackpressure(boolean unaligned, AtomicLong allowed) throws Exception {
+    private List<CheckpointStats> checkpointUnderBackpressure(CheckpointSettings checkpoints, AtomicLong allowed) throws Exception {
         JobHandle job = Snapflow.submit(testKit.system(), slowSums(1_000_000, 400_000, allowed, new AtomicInteger()),
-                RuntimeSettings.create(testKit.system()), checkpoints(unaligned));
+                RuntimeSettings.create(testKit.system()), checkpoints);
         try {
             awaitFullChannels(job);
             for (int checkpoint = 0; checkpoint < 2; checkpoint++) {

@@ -38,6 +38,7 @@ public final class CheckpointSettings {
     private final Optional<Path> directory;
     private final KeyedStateSnapshot keyedStateSnapshot;
     private final boolean unaligned;
+    private final Duration alignedCheckpointTimeout;
 
     /** How the synchronous part of a keyed-state snapshot makes its consistent copy. */
     public enum KeyedStateSnapshot {
@@ -52,7 +53,8 @@ public final class CheckpointSettings {
 
     private CheckpointSettings(Optional<Duration> interval, Mode mode, Duration timeout, Duration minPause,
                                int maxConcurrent, int tolerableFailures, int retained, boolean checkpointsAfterInputsEnd,
-                               Optional<Path> directory, KeyedStateSnapshot keyedStateSnapshot, boolean unaligned) {
+                               Optional<Path> directory, KeyedStateSnapshot keyedStateSnapshot, boolean unaligned,
+                               Duration alignedCheckpointTimeout) {
         interval.ifPresent(value -> SettingsValidation.requirePositive(CONFIG_PATH, "interval", value));
         SettingsValidation.requirePositive(CONFIG_PATH, "timeout", timeout);
         if (minPause == null || minPause.isNegative()) {
@@ -76,6 +78,10 @@ public final class CheckpointSettings {
                     + " checkpoints never align, so there is nothing to make unaligned");
         }
         this.unaligned = unaligned;
+        if (alignedCheckpointTimeout == null || alignedCheckpointTimeout.isNegative()) {
+            throw new IllegalArgumentException(CONFIG_PATH + ".aligned-checkpoint-timeout must be >= 0, was " + alignedCheckpointTimeout);
+        }
+        this.alignedCheckpointTimeout = alignedCheckpointTimeout;
     }
 
     public static CheckpointSettings create(ActorSystem<?> system) {
@@ -113,7 +119,8 @@ public final class CheckpointSettings {
             }
             return new CheckpointSettings(interval, mode, c.getDuration("timeout"), c.getDuration("min-pause"),
                     c.getInt("max-concurrent"), c.getInt("tolerable-failed-checkpoints"), c.getInt("retained"),
-                    c.getBoolean("checkpoints-after-inputs-end"), directory, keyedStateSnapshot, c.getBoolean("unaligned"));
+                    c.getBoolean("checkpoints-after-inputs-end"), directory, keyedStateSnapshot, c.getBoolean("unaligned"),
+                    c.getDuration("aligned-checkpoint-timeout"));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("Invalid " + CONFIG_PATH + " settings: " + e.getMessage(), e);
         }
@@ -165,12 +172,12 @@ public final class CheckpointSettings {
 
     public CheckpointSettings withDirectory(Path value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, Optional.of(value), keyedStateSnapshot, unaligned);
+                checkpointsAfterInputsEnd, Optional.of(value), keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
     }
 
     public CheckpointSettings inMemory() {
         return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, Optional.empty(), keyedStateSnapshot, unaligned);
+                checkpointsAfterInputsEnd, Optional.empty(), keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
     }
 
     /** How keyed state is copied in the synchronous part of a snapshot. */
@@ -180,52 +187,52 @@ public final class CheckpointSettings {
 
     public CheckpointSettings withKeyedStateSnapshot(KeyedStateSnapshot value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory, value, unaligned);
+                checkpointsAfterInputsEnd, directory, value, unaligned, alignedCheckpointTimeout);
     }
 
     public CheckpointSettings withInterval(Duration value) {
         return new CheckpointSettings(Optional.of(value), mode, timeout, minPause, maxConcurrent, tolerableFailures,
-                retained, checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned);
+                retained, checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
     }
 
     public CheckpointSettings withoutInterval() {
         return new CheckpointSettings(Optional.empty(), mode, timeout, minPause, maxConcurrent, tolerableFailures,
-                retained, checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned);
+                retained, checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
     }
 
     public CheckpointSettings withMode(Mode value) {
         return new CheckpointSettings(interval, value, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned);
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
     }
 
     public CheckpointSettings withTimeout(Duration value) {
         return new CheckpointSettings(interval, mode, value, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned);
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
     }
 
     public CheckpointSettings withMinPause(Duration value) {
         return new CheckpointSettings(interval, mode, timeout, value, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned);
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
     }
 
     public CheckpointSettings withMaxConcurrent(int value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, value, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned);
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
     }
 
     public CheckpointSettings withTolerableFailures(int value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, value, retained,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned);
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
     }
 
     public CheckpointSettings withRetained(int value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, value,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned);
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
     }
 
     public CheckpointSettings withCheckpointsAfterInputsEnd(boolean value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained, value,
-                directory, keyedStateSnapshot, unaligned);
+                directory, keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
     }
 
     /**
@@ -239,7 +246,22 @@ public final class CheckpointSettings {
 
     public CheckpointSettings withUnaligned(boolean value) {
         return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, value);
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, value, alignedCheckpointTimeout);
+    }
+
+    /**
+     * With {@link #unaligned()}: zero (the default) makes every checkpoint unaligned from the
+     * start; a positive timeout makes checkpoints start aligned and switch to unaligned once this
+     * long has passed since the coordinator triggered them (Flink's aligned-checkpoint timeout).
+     * Ignored without unaligned checkpoints.
+     */
+    public Duration alignedCheckpointTimeout() {
+        return alignedCheckpointTimeout;
+    }
+
+    public CheckpointSettings withAlignedCheckpointTimeout(Duration value) {
+        return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
+                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned, value);
     }
 
     @Override
@@ -249,6 +271,7 @@ public final class CheckpointSettings {
                 + ", tolerableFailures=" + tolerableFailures + ", retained=" + retained
                 + ", checkpointsAfterInputsEnd=" + checkpointsAfterInputsEnd
                 + ", directory=" + directory.map(Path::toString).orElse("(memory)")
-                + ", keyedStateSnapshot=" + keyedStateSnapshot + ", unaligned=" + unaligned + ")";
+                + ", keyedStateSnapshot=" + keyedStateSnapshot + ", unaligned=" + unaligned
+                + ", alignedCheckpointTimeout=" + alignedCheckpointTimeout + ")";
     }
 }

@@ -36,14 +36,24 @@ public sealed interface BarrierAction {
     }
 
     /**
-     * An unaligned checkpoint started here (its {@link TriggerCheckpoint} comes first): every data
-     * item queued unprocessed on any channel now is in-flight input of it, and so is every item
-     * that arrives from now on on {@code channelsUntilBarrier} until that channel's barrier comes.
+     * An unaligned checkpoint started here (its {@link TriggerCheckpoint} comes first): the data
+     * queued unprocessed on {@code queuedChannels} now (up to a barrier of this checkpoint already
+     * queued there) is in-flight input of it, and so is what arrives from now on on
+     * {@code channelsUntilBarrier} until that channel's barrier comes.
      */
-    record PersistInFlightInput(long checkpointId, java.util.List<Integer> channelsUntilBarrier) implements BarrierAction {
+    record PersistInFlightInput(long checkpointId, java.util.List<Integer> queuedChannels,
+                                java.util.List<Integer> channelsUntilBarrier) implements BarrierAction {
         public PersistInFlightInput {
+            queuedChannels = java.util.List.copyOf(queuedChannels);
             channelsUntilBarrier = java.util.List.copyOf(channelsUntilBarrier);
         }
+    }
+
+    /**
+     * An aligned checkpoint that may turn unaligned started here: call the handler's
+     * {@code onAlignmentTimeout(checkpointId)} after {@code delayMillis}.
+     */
+    record ScheduleAlignmentTimeout(long checkpointId, long delayMillis) implements BarrierAction {
     }
 
     /** The barrier of the unaligned checkpoint arrived on {@code channel} (or it ended): stop persisting its input. */

@@ -18,6 +18,11 @@ public interface CheckpointBarrierHandler {
 
     List<BarrierAction> onEndOfPartition(int channel);
 
+    /** The timer a {@link BarrierAction.ScheduleAlignmentTimeout} asked for fired. */
+    default List<BarrierAction> onAlignmentTimeout(long checkpointId) {
+        return List.of();
+    }
+
     /** The channels blocked right now, for metrics and tests. */
     java.util.Set<Integer> blockedChannels();
 }

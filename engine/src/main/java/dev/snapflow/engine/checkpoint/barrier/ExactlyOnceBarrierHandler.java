@@ -33,7 +33,11 @@ import java.util.function.LongSupplier;
  *   disabled, aborts the pending checkpoint), and later checkpoints wait for fewer channels;</li>
  *   <li>B11: the first barrier of an unaligned checkpoint triggers it at once, with no channel
  *   blocked; the input still in front of the barrier on every channel is persisted until that
- *   channel's barrier arrives or it ends, and then the checkpoint's in-flight input is complete.</li>
+ *   channel's barrier arrives or it ends, and then the checkpoint's in-flight input is complete;</li>
+ *   <li>B12: an aligned checkpoint with a timeout aligns as usual, but once the timeout has passed
+ *   since the coordinator triggered it (checked when a barrier or end of partition arrives, and by
+ *   a timer), or when a barrier of it arrives unaligned (it overtook data upstream), it switches to
+ *   unaligned: it triggers, every channel resumes, and it goes on as B11.</li>
  * </ul>
  * Actor-confined.
  */
@@ -100,9 +104,13 @@ public final class ExactlyOnceBarrierHandler implements CheckpointBarrierHandler
         if (aligned.get(channel)) {
             return actions;
         }
+        boolean overtook = barrier.options().isUnaligned();
+        if (!pendingUnaligned && (overtook || isTimedOut(pendingBarrier))) {
+            switchToUnaligned(overtook ? channel : -1, overtook ? -1 : channel); // Rules B11, B12
+        }
         markAligned(channel);
-        if (pendingUnaligned || barrier.options().isUnaligned()) {
-            onUnalignedBarrier(channel); // Rule B11
+        if (pendingUnaligned) {
+            onUnalignedBarrier(channel);
         } else if (aligned.cardinality() == targetChannelCount) {
             triggerPending(); // Rule B2
         } else {
@@ -143,6 +151,9 @@ public final class ExactlyOnceBarrierHandler implements CheckpointBarrierHandler
             return actions;
         }
         if (!aligned.get(channel)) {
+            if (!pendingUnaligned && isTimedOut(pendingBarrier)) {
+                switchToUnaligned(-1, channel); // Rule B12
+            }
             markAligned(channel); // Rule B6: an ended channel counts as aligned
             if (pendingUnaligned) {
                 onUnalignedBarrier(channel);
@@ -153,30 +164,77 @@ public final class ExactlyOnceBarrierHandler implements CheckpointBarrierHandler
         return actions;
     }
 
-    /** The pending checkpoint is unaligned and {@code channel} just aligned. */
-    private void onUnalignedBarrier(int channel) {
-        boolean complete = aligned.cardinality() == targetChannelCount;
-        if (!pendingUnaligned) {
-            pendingUnaligned = true;
-            actions.add(new BarrierAction.TriggerCheckpoint(pendingBarrier, 0, startDelayMillis));
-            List<Integer> open = new ArrayList<>();
-            if (!complete) {
-                for (int other = 0; other < openChannelMask.length(); other++) {
-                    if (openChannelMask.get(other) && !aligned.get(other)) {
-                        open.add(other);
-                    }
-                }
+    /**
+     * The active timer of an aligned checkpoint that may turn unaligned fired (Rule B12): if it is
+     * still aligning, it switches to unaligned now.
+     */
+    @Override
+    public List<BarrierAction> onAlignmentTimeout(long checkpointId) {
+        actions = new ArrayList<>(4);
+        if (checkpointId == currentCheckpointId && isPending() && !pendingUnaligned) {
+            switchToUnaligned(-1, -1);
+            if (aligned.cardinality() == targetChannelCount) {
+                completeUnaligned();
             }
-            actions.add(new BarrierAction.PersistInFlightInput(currentCheckpointId, open));
-        } else {
-            actions.add(new BarrierAction.StopPersistingInput(channel));
         }
-        if (complete) {
-            lastCancelledOrCompletedId = currentCheckpointId;
-            aligned.clear();
-            pendingUnaligned = false;
-            actions.add(new BarrierAction.InFlightInputComplete(currentCheckpointId));
+        return actions;
+    }
+
+    /**
+     * The pending checkpoint goes unaligned: it triggers now with unaligned options, every blocked
+     * channel resumes, and the input in front of the barrier on the channels that have not
+     * delivered it (and on {@code overtakingChannel}, whose barrier overtook its queued input) is
+     * persisted, as is what arrives on the former until their barriers come.
+     *
+     * @param overtakingChannel the channel whose priority barrier causes the switch, or -1
+     * @param inOrderChannel    the channel whose barrier (or end) arrived behind its data and causes
+     *                          the switch, or -1: what it queued after that is not in flight
+     */
+    private void switchToUnaligned(int overtakingChannel, int inOrderChannel) {
+        pendingUnaligned = true;
+        CheckpointBarrier unaligned = pendingBarrier.options().isUnaligned() ? pendingBarrier
+                : new CheckpointBarrier(pendingBarrier.id(), pendingBarrier.timestamp(), pendingBarrier.options().toUnaligned());
+        long alignment = aligned.isEmpty() ? 0 : nanoClock.getAsLong() - alignmentStartNanos;
+        if (aligned.isEmpty()) {
+            startDelayMillis = Math.max(0, wallClockMillis.getAsLong() - pendingBarrier.timestamp());
         }
+        actions.add(new BarrierAction.TriggerCheckpoint(unaligned, alignment, startDelayMillis));
+        List<Integer> notAligned = new ArrayList<>();
+        for (int other = openChannelMask.nextSetBit(0); other >= 0; other = openChannelMask.nextSetBit(other + 1)) {
+            if (!aligned.get(other) && other != overtakingChannel && other != inOrderChannel) {
+                notAligned.add(other);
+            }
+        }
+        List<Integer> queued = new ArrayList<>(notAligned);
+        if (overtakingChannel >= 0) {
+            queued.add(overtakingChannel);
+        }
+        actions.add(new BarrierAction.PersistInFlightInput(currentCheckpointId, queued, notAligned));
+        resumeAll();
+    }
+
+    /** The pending checkpoint is unaligned and {@code channel} just delivered its barrier or ended. */
+    private void onUnalignedBarrier(int channel) {
+        actions.add(new BarrierAction.StopPersistingInput(channel));
+        if (aligned.cardinality() == targetChannelCount) {
+            completeUnaligned();
+        }
+    }
+
+    private void completeUnaligned() {
+        lastCancelledOrCompletedId = currentCheckpointId;
+        aligned.clear();
+        pendingUnaligned = false;
+        actions.add(new BarrierAction.InFlightInputComplete(currentCheckpointId));
+    }
+
+    /**
+     * Rule B12's passive check: an aligned checkpoint that may turn unaligned has been aligning
+     * longer than its timeout, measured from the coordinator's trigger time as in Flink.
+     */
+    private boolean isTimedOut(CheckpointBarrier barrier) {
+        return barrier != null && barrier.options().isTimeoutable()
+                && wallClockMillis.getAsLong() - barrier.timestamp() > barrier.options().alignedCheckpointTimeout();
     }
 
     @Override
@@ -189,6 +247,11 @@ public final class ExactlyOnceBarrierHandler implements CheckpointBarrierHandler
         pendingBarrier = barrier;
         aligned.clear();
         targetChannelCount = openChannels;
+        if (barrier.options().isTimeoutable()) {
+            long elapsed = wallClockMillis.getAsLong() - barrier.timestamp();
+            actions.add(new BarrierAction.ScheduleAlignmentTimeout(barrier.id(),
+                    Math.max(0, barrier.options().alignedCheckpointTimeout() - elapsed)));
+        }
     }
 
     private void markAligned(int channel) {

@@ -163,7 +163,7 @@ public final class CheckpointCoordinator<H> {
 
     private CheckpointOptions options(SnapshotType type, CheckpointStorageLocationReference location) {
         return CheckpointOptions.forConfig(type, location, settings.mode() == CheckpointSettings.Mode.EXACTLY_ONCE,
-                settings.unaligned(), CheckpointOptions.NO_ALIGNED_CHECKPOINT_TIMEOUT);
+                settings.unaligned(), settings.alignedCheckpointTimeout().toMillis());
     }
 
     /**

@@ -29,6 +29,8 @@ public final class ChannelActor extends AbstractBehavior<ChannelProtocol.Channel
     private final ChannelQueue queue;
     private final Endpoints endpoints;
     private final ChannelMetrics metrics;
+    /** The newest checkpoint whose barrier this channel delivered; a later priority copy of it is stale. */
+    private long lastDeliveredBarrierId = -1;
 
     private ChannelActor(ActorContext<ChannelProtocol.ChannelCommand> context, ChannelQueue queue, Endpoints endpoints,
                          ChannelMetrics metrics) {
@@ -53,6 +55,9 @@ public final class ChannelActor extends AbstractBehavior<ChannelProtocol.Channel
     private Behavior<ChannelProtocol.ChannelCommand> onPush(ChannelProtocol.Push push) {
         if (push.item() instanceof EventItem event && event.priority()
                 && event.event() instanceof CheckpointBarrier barrier) {
+            if (barrier.id() <= lastDeliveredBarrierId) {
+                return this; // a timed-out barrier's priority copy, but the barrier itself got through first
+            }
             // Rule C8: the overtaken batches are still delivered, and are the barrier's checkpoint's in-flight output.
             List<RecordBatch> overtaken = queue.enqueuePriority(event);
             endpoints.producer().tell(new ChannelProtocol.InFlightCaptured(endpoints.producerEdgeId(),
@@ -74,6 +79,16 @@ public final class ChannelActor extends AbstractBehavior<ChannelProtocol.Channel
         ChannelQueue.Delivery delivery = queue.drain();
         if (!delivery.isEmpty()) {
             endpoints.consumer().tell(new ChannelProtocol.Deliver(endpoints.consumerChannelIndex(), delivery.items(), delivery.backlog()));
+            for (ChannelItem item : delivery.items()) {
+                if (item instanceof EventItem event && event.event() instanceof CheckpointBarrier barrier) {
+                    lastDeliveredBarrierId = Math.max(lastDeliveredBarrierId, barrier.id());
+                    if (!event.priority() && barrier.options().isTimeoutable()) {
+                        // Rule C8: it got through in order, overtaking nothing.
+                        endpoints.producer().tell(new ChannelProtocol.InFlightCaptured(endpoints.producerEdgeId(),
+                                endpoints.producerTargetIndex(), barrier.id(), List.of()));
+                    }
+                }
+            }
         }
         if (delivery.deliveredData() > 0) {
             endpoints.producer().tell(new ChannelProtocol.BuffersReleased(

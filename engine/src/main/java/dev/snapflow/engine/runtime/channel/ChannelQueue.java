@@ -1,6 +1,8 @@
 package dev.snapflow.engine.runtime.channel;
 
 import java.util.ArrayDeque;
+import dev.snapflow.serialization.event.CheckpointBarrier;
+
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -63,7 +65,9 @@ public final class ChannelQueue {
     }
 
     /**
-     * Puts a priority event at the head, behind earlier priority events (C7).
+     * Puts a priority event at the head, behind earlier priority events (C7). A priority barrier
+     * replaces a queued in-order barrier of the same checkpoint (one that timed out): it overtakes
+     * only the data in front of that one.
      *
      * @return the data batches it overtook, oldest first: the channel's in-flight data at that moment
      */
@@ -72,10 +76,17 @@ public final class ChannelQueue {
         while (!queue.isEmpty() && queue.peekFirst() instanceof EventItem queued && queued.priority()) {
             head.add(queue.pollFirst());
         }
+        long replaces = event.event() instanceof CheckpointBarrier barrier ? barrier.id() : -1;
         List<RecordBatch> overtaken = new ArrayList<>();
-        for (ChannelItem item : queue) {
+        Iterator<ChannelItem> it = queue.iterator();
+        while (it.hasNext()) {
+            ChannelItem item = it.next();
             if (item instanceof RecordBatch batch) {
                 overtaken.add(batch);
+            } else if (item instanceof EventItem queued && queued.event() instanceof CheckpointBarrier barrier
+                    && barrier.id() == replaces) {
+                it.remove();
+                break;
             }
         }
         queue.addFirst(event);

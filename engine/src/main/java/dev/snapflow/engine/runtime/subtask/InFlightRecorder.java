@@ -34,11 +34,12 @@ final class InFlightRecorder {
 
     /** A completed unaligned snapshot, ready to be serialized and written. */
     record Completed(CheckpointBarrier barrier, Map<String, Callable<byte[]>> operatorParts,
-                     Map<String, List<RecordBatch>> inFlight, long startDelayMillis, long syncNanos) {
+                     Map<String, List<RecordBatch>> inFlight, long alignmentNanos, long startDelayMillis, long syncNanos) {
     }
 
     private CheckpointBarrier barrier;
     private Map<String, Callable<byte[]>> operatorParts;
+    private long alignmentNanos;
     private long startDelayMillis;
     private long syncNanos;
     private List<List<RecordBatch>> input;
@@ -54,6 +55,10 @@ final class InFlightRecorder {
         return barrier != null;
     }
 
+    CheckpointBarrier barrier() {
+        return barrier;
+    }
+
     long checkpointId() {
         return barrier == null ? -1 : barrier.id();
     }
@@ -66,9 +71,10 @@ final class InFlightRecorder {
      * @param parkedByEdge  per output edge id, per channel, the data batches the barrier overtook
      *                      while parked in the writer; empty when the output has ended
      */
-    void begin(CheckpointBarrier barrier, Map<String, Callable<byte[]>> operatorParts, long startDelayMillis, long syncNanos,
-               int inputChannels, Map<Integer, List<List<RecordBatch>>> parkedByEdge) {
+    void begin(CheckpointBarrier barrier, Map<String, Callable<byte[]>> operatorParts, long alignmentNanos,
+               long startDelayMillis, long syncNanos, int inputChannels, Map<Integer, List<List<RecordBatch>>> parkedByEdge) {
         this.barrier = barrier;
+        this.alignmentNanos = alignmentNanos;
         this.operatorParts = operatorParts;
         this.startDelayMillis = startDelayMillis;
         this.syncNanos = syncNanos;
@@ -83,7 +89,7 @@ final class InFlightRecorder {
         outputsExpected = 0;
         parkedByEdge.forEach((edge, byTarget) -> {
             for (int target = 0; target < byTarget.size(); target++) {
-                parkedOvertaken.put(edge + "/" + target, byTarget.get(target));
+                parkedOvertaken.put(edge + "/" + target, new ArrayList<>(byTarget.get(target)));
                 outputsExpected++;
             }
         });
@@ -130,6 +136,16 @@ final class InFlightRecorder {
         }
     }
 
+    /** The output channels ({@code <edge>/<target>}) that have not reported yet. */
+    List<String> unreportedOutputs() {
+        return parkedOvertaken.keySet().stream().filter(key -> !channelOvertaken.containsKey(key)).toList();
+    }
+
+    /** A timed-out barrier left the writer's parked data of {@code <edge>/<target>}: what was in front of it. */
+    void addParkedOvertaken(String output, List<RecordBatch> batches) {
+        parkedOvertaken.get(output).addAll(batches);
+    }
+
     /** Gives up the checkpoint being recorded if it is {@code checkpointId} or older. */
     void abort(long checkpointId) {
         if (barrier != null && barrier.id() <= checkpointId) {
@@ -155,7 +171,7 @@ final class InFlightRecorder {
                 inFlight.put(OUTPUT_PREFIX + key, output);
             }
         });
-        Completed completed = new Completed(barrier, operatorParts, inFlight, startDelayMillis, syncNanos);
+        Completed completed = new Completed(barrier, operatorParts, inFlight, alignmentNanos, startDelayMillis, syncNanos);
         clear();
         return Optional.of(completed);
     }

@@ -141,6 +141,33 @@ final class RecordWriter implements Collector<Object> {
         return parked;
     }
 
+    /**
+     * The aligned barrier of {@code unaligned}'s checkpoint timed out on channel {@code target}:
+     * if it still waits here, it is taken out and the data parked in front of it is returned; then
+     * {@code unaligned} is sent ahead of everything (the channel replaces its queued copy, if any,
+     * and reports what it overtook there).
+     */
+    List<RecordBatch> convertBarrier(int target, CheckpointBarrier unaligned) {
+        Output output = outputs[target];
+        List<RecordBatch> before = new ArrayList<>();
+        boolean found = false;
+        java.util.Iterator<ChannelItem> it = output.parked.iterator();
+        while (it.hasNext()) {
+            ChannelItem item = it.next();
+            if (item instanceof RecordBatch batch) {
+                before.add(batch);
+            } else if (item instanceof EventItem event && event.event() instanceof CheckpointBarrier barrier
+                    && barrier.id() == unaligned.id()) {
+                it.remove();
+                found = true;
+                break;
+            }
+        }
+        port.push(edgeId, target, new EventItem(unaligned, true));
+        updatePressure(output);
+        return found ? before : List.of();
+    }
+
     /** Sends the in-flight output restored for channel {@code target} before anything else, as ordinary batches. */
     void replay(int target, List<RecordBatch> batches) {
         for (RecordBatch batch : batches) {

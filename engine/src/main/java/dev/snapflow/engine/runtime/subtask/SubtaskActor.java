@@ -54,7 +54,7 @@ import java.util.concurrent.Executor;
 public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
 
     public sealed interface Command permits ConnectChannels, WrappedConsumerMessage, WrappedProducerMessage,
-            WrappedCheckpointCommand, SnapshotWritten, SnapshotFailed, Tick {
+            WrappedCheckpointCommand, SnapshotWritten, SnapshotFailed, CheckpointTimeout, Tick {
     }
 
     /**
@@ -90,6 +90,10 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     }
 
     private record SnapshotFailed(long checkpointId, Throwable cause) implements Command, NoSerializationVerificationNeeded {
+    }
+
+    /** The aligned-checkpoint timeout of a checkpoint that may turn unaligned. */
+    private record CheckpointTimeout(long checkpointId) implements Command {
     }
 
     private enum Tick implements Command {
@@ -223,6 +227,12 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
         }
 
         @Override
+        public void scheduleTimeout(long checkpointId, long delayMillis) {
+            CheckpointTimeout timeout = new CheckpointTimeout(checkpointId);
+            timers.startSingleTimer(timeout, timeout, java.time.Duration.ofMillis(delayMillis));
+        }
+
+        @Override
         public void declined(long checkpointId, CheckpointFailureReason reason) {
             coordinator.tell(new CheckpointCoordinatorActor.DeclineCheckpoint(id, checkpointId, reason, "at " + headName));
         }
@@ -236,6 +246,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
                 .onMessage(WrappedCheckpointCommand.class, this::onCheckpointCommand)
                 .onMessage(SnapshotWritten.class, this::onSnapshotWritten)
                 .onMessage(SnapshotFailed.class, this::onSnapshotFailed)
+                .onMessage(CheckpointTimeout.class, this::onCheckpointTimeout)
                 .onMessageEquals(Tick.CONTINUE, this::onContinue)
                 .onMessageEquals(Tick.FLUSH, this::onFlush)
                 .onMessageEquals(Tick.POLL, this::onPoll)
@@ -298,6 +309,14 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
                 snapshotFailed.cause());
         coordinator.tell(new CheckpointCoordinatorActor.DeclineCheckpoint(id, snapshotFailed.checkpointId(),
                 CheckpointFailureReason.CHECKPOINT_ASYNC_EXCEPTION, String.valueOf(snapshotFailed.cause())));
+        return this;
+    }
+
+    private Behavior<Command> onCheckpointTimeout(CheckpointTimeout timeout) {
+        if (!failed) {
+            guarded(() -> runner.onCheckpointTimeout(timeout.checkpointId()));
+            runNow(); // channels blocked for the alignment may have resumed
+        }
         return this;
     }
 

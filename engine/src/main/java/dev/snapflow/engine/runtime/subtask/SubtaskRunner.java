@@ -68,6 +68,9 @@ final class SubtaskRunner {
 
         /** This subtask gives up checkpoint {@code checkpointId}. */
         void declined(long checkpointId, CheckpointFailureReason reason);
+
+        /** Call {@link SubtaskRunner#onCheckpointTimeout(long)} after {@code delayMillis}. */
+        void scheduleTimeout(long checkpointId, long delayMillis);
     }
 
     private final OperatorChain chain;
@@ -255,8 +258,12 @@ final class SubtaskRunner {
                 }
                 carryOut(barrierHandler.onBarrier(channel, barrier));
             } else {
-                if (item instanceof RecordBatch batch && inFlight.isPersisting(channel)) {
-                    inFlight.persist(channel, batch);
+                if (inFlight.isPersisting(channel)) {
+                    if (item instanceof RecordBatch batch) {
+                        inFlight.persist(channel, batch);
+                    } else if (((EventItem) item).event() instanceof CheckpointBarrier barrier && barrier.id() >= inFlight.checkpointId()) {
+                        inFlight.stopPersisting(channel); // it came in order: what follows is after it
+                    }
                 }
                 gate.onDelivered(channel, List.of(item));
             }
@@ -350,7 +357,11 @@ final class SubtaskRunner {
             return; // out of order: a newer checkpoint was already taken or given up here
         }
         if (barrier.options().isUnaligned()) {
-            takeUnalignedSnapshot(barrier, startDelayMillis);
+            takeUnalignedSnapshot(barrier, alignmentNanos, startDelayMillis);
+            return;
+        }
+        if (barrier.options().isTimeoutable() && !inputEnded && !writers.isEmpty()) {
+            takeTimeoutableSnapshot(barrier, alignmentNanos, startDelayMillis);
             return;
         }
         lastCheckpointId = barrier.id();
@@ -380,12 +391,8 @@ final class SubtaskRunner {
      * Snapshot now, send the barrier ahead of all queued output (C7), and record the in-flight
      * data; the snapshot is written once the input side and every output channel completed it.
      */
-    private void takeUnalignedSnapshot(CheckpointBarrier barrier, long startDelayMillis) {
-        if (inFlight.isActive()) {
-            // One unaligned checkpoint at a time: the newer one subsumes the one still recording.
-            checkpointPort.declined(inFlight.checkpointId(), CheckpointFailureReason.CHECKPOINT_DECLINED_SUBSUMED);
-            inFlight.abort(inFlight.checkpointId());
-        }
+    private void takeUnalignedSnapshot(CheckpointBarrier barrier, long alignmentNanos, long startDelayMillis) {
+        subsumeRecording();
         lastCheckpointId = barrier.id();
         long start = nanoClock.getAsLong();
         Map<String, Callable<byte[]>> parts = chain.snapshot(barrier.id());
@@ -396,9 +403,73 @@ final class SubtaskRunner {
                 parked.put(writer.edgeId(), writer.emitPriorityBarrier(barrier));
             }
         }
-        inFlight.begin(barrier, parts, startDelayMillis, syncNanos, gate == null || inputEnded ? 0 : gate.numberOfChannels(),
-                parked);
+        inFlight.begin(barrier, parts, alignmentNanos, startDelayMillis, syncNanos,
+                gate == null || inputEnded ? 0 : gate.numberOfChannels(), parked);
         completeUnaligned();
+    }
+
+    /** One checkpoint records in-flight data at a time: a newer one subsumes the one still recording. */
+    private void subsumeRecording() {
+        if (inFlight.isActive()) {
+            checkpointPort.declined(inFlight.checkpointId(), CheckpointFailureReason.CHECKPOINT_DECLINED_SUBSUMED);
+            inFlight.abort(inFlight.checkpointId());
+        }
+    }
+
+    /**
+     * An aligned checkpoint that may turn unaligned (rule B12): the snapshot is aligned and the
+     * barrier goes out in order, but it is written only once every output channel reported that the
+     * barrier got through, or, after the timeout, what it overtook when it was sent ahead.
+     */
+    private void takeTimeoutableSnapshot(CheckpointBarrier barrier, long alignmentNanos, long startDelayMillis) {
+        subsumeRecording();
+        lastCheckpointId = barrier.id();
+        long start = nanoClock.getAsLong();
+        Map<String, Callable<byte[]>> parts = chain.snapshot(barrier.id());
+        long syncNanos = nanoClock.getAsLong() - start;
+        Map<Integer, List<List<RecordBatch>>> nothingYet = new java.util.HashMap<>();
+        for (RecordWriter writer : writers) {
+            List<List<RecordBatch>> empty = new java.util.ArrayList<>();
+            for (int target = 0; target < writer.channels(); target++) {
+                empty.add(List.of());
+            }
+            nothingYet.put(writer.edgeId(), empty);
+        }
+        inFlight.begin(barrier, parts, alignmentNanos, startDelayMillis, syncNanos, 0, nothingYet);
+        for (RecordWriter writer : writers) {
+            writer.emitEvent(barrier);
+        }
+        long elapsed = wallClockMillis.getAsLong() - barrier.timestamp();
+        checkpointPort.scheduleTimeout(barrier.id(), Math.max(0, barrier.options().alignedCheckpointTimeout() - elapsed));
+        completeUnaligned();
+    }
+
+    /**
+     * The timeout of an aligned checkpoint that may turn unaligned fired: the input side switches
+     * if it is still aligning (B12), and barriers of it still queued on the way out are sent ahead
+     * of the data in front of them, which becomes in-flight output.
+     */
+    void onCheckpointTimeout(long checkpointId) {
+        if (closed) {
+            return;
+        }
+        if (barrierHandler != null) {
+            carryOut(barrierHandler.onAlignmentTimeout(checkpointId));
+        }
+        if (inFlight.checkpointId() == checkpointId && !inFlight.barrier().options().isUnaligned()) {
+            CheckpointBarrier unaligned = new CheckpointBarrier(checkpointId, inFlight.barrier().timestamp(),
+                    inFlight.barrier().options().toUnaligned());
+            for (String output : inFlight.unreportedOutputs()) {
+                String[] edgeAndTarget = output.split("/");
+                int edge = Integer.parseInt(edgeAndTarget[0]);
+                int target = Integer.parseInt(edgeAndTarget[1]);
+                for (RecordWriter writer : writers) {
+                    if (writer.edgeId() == edge) {
+                        inFlight.addParkedOvertaken(output, writer.convertBarrier(target, unaligned));
+                    }
+                }
+            }
+        }
     }
 
     private void completeUnaligned() {
@@ -413,27 +484,40 @@ final class SubtaskRunner {
                 }
                 return SubtaskState.adopt(bytes);
             };
-            checkpointPort.snapshotTaken(completed.barrier(), state, 0, completed.startDelayMillis(), completed.syncNanos());
+            checkpointPort.snapshotTaken(completed.barrier(), state, completed.alignmentNanos(), completed.startDelayMillis(),
+                    completed.syncNanos());
         });
     }
 
-    /** The data this subtask has not processed yet, per input channel: the rest of the current batch, then the gate's queue. */
-    private List<List<RecordBatch>> unprocessedInput() {
+    /**
+     * Starts recording the input of an unaligned checkpoint: per channel of {@code persist}'s queued
+     * channels, the data not processed yet (the rest of the current batch, then the gate's queue, up
+     * to a barrier of this checkpoint that is already queued: a channel with one is done).
+     */
+    private void startPersistingInput(BarrierAction.PersistInFlightInput persist) {
+        long checkpointId = persist.checkpointId();
         List<List<RecordBatch>> queued = new java.util.ArrayList<>(gate.numberOfChannels());
+        java.util.BitSet barrierQueued = new java.util.BitSet();
         for (int channel = 0; channel < gate.numberOfChannels(); channel++) {
             List<RecordBatch> data = new java.util.ArrayList<>();
-            if (currentBatch != null && currentChannel == channel && cursor < currentBatch.size()) {
-                Object[] rest = java.util.Arrays.copyOfRange(currentBatch.records(), cursor, currentBatch.size());
-                data.add(new RecordBatch(rest, rest.length));
-            }
-            for (ChannelItem item : gate.queued(channel)) {
-                if (item instanceof RecordBatch batch) {
-                    data.add(batch);
+            if (persist.queuedChannels().contains(channel)) {
+                if (currentBatch != null && currentChannel == channel && cursor < currentBatch.size()) {
+                    Object[] rest = java.util.Arrays.copyOfRange(currentBatch.records(), cursor, currentBatch.size());
+                    data.add(new RecordBatch(rest, rest.length));
+                }
+                for (ChannelItem item : gate.queued(channel)) {
+                    if (item instanceof RecordBatch batch) {
+                        data.add(batch);
+                    } else if (((EventItem) item).event() instanceof CheckpointBarrier barrier && barrier.id() >= checkpointId) {
+                        barrierQueued.set(channel);
+                        break;
+                    }
                 }
             }
             queued.add(data);
         }
-        return queued;
+        inFlight.startInput(checkpointId, queued, persist.channelsUntilBarrier());
+        barrierQueued.stream().forEach(inFlight::stopPersisting);
     }
 
     private void carryOut(List<BarrierAction> actions) {
@@ -445,7 +529,9 @@ final class SubtaskRunner {
             } else if (action instanceof BarrierAction.TriggerCheckpoint trigger) {
                 takeSnapshot(trigger.barrier(), trigger.alignmentNanos(), trigger.startDelayMillis());
             } else if (action instanceof BarrierAction.PersistInFlightInput persist) {
-                inFlight.startInput(persist.checkpointId(), unprocessedInput(), persist.channelsUntilBarrier());
+                startPersistingInput(persist);
+            } else if (action instanceof BarrierAction.ScheduleAlignmentTimeout timeout) {
+                checkpointPort.scheduleTimeout(timeout.checkpointId(), timeout.delayMillis());
             } else if (action instanceof BarrierAction.StopPersistingInput stop) {
                 inFlight.stopPersisting(stop.channel());
             } else if (action instanceof BarrierAction.InFlightInputComplete complete) {

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * A Flink-style scenario script for a barrier handler: per-channel sequences of data ({@code d0}),
- * barriers ({@code B3@1}: checkpoint 3 on channel 1; {@code A3@1} is always aligned), cancellation markers ({@code C3@1}) and
+ * barriers ({@code B3@1}: checkpoint 3 on channel 1; {@code A3@1} is always aligned, {@code U3@1}
+ * always unaligned), cancellation markers ({@code C3@1}) and
  * ends of partition ({@code EoP@2}), separated by spaces ({@code |} separates phases and is
  * ignored). It records what the handler decided and checks that the script is realistic: a
  * blocked channel delivers nothing until it is resumed.
@@ -41,6 +42,29 @@ final class BarrierScenario {
     static BarrierScenario aligned(int channels, boolean checkpointsAfterInputsEnd) {
         return new BarrierScenario(s -> new ExactlyOnceBarrierHandler(channels, checkpointsAfterInputsEnd,
                 () -> s.nowNanos, () -> s.nowNanos / 1_000_000));
+    }
+
+    /** Timers the handler asked for: checkpoint id and delay in milliseconds. */
+    final List<long[]> scheduledTimeouts = new ArrayList<>();
+
+    /** The exactly-once handler fed aligned barriers that switch to unaligned after {@code timeoutMillis} (from time 0). */
+    static BarrierScenario timeoutable(int channels, long timeoutMillis) {
+        BarrierScenario scenario = aligned(channels, true);
+        scenario.barrierOptions = CheckpointOptions.alignedWithTimeout(dev.snapflow.serialization.event.CheckpointType.CHECKPOINT,
+                dev.snapflow.serialization.event.CheckpointStorageLocationReference.DEFAULT, timeoutMillis);
+        return scenario;
+    }
+
+    /** Lets {@code millis} pass. */
+    BarrierScenario advance(long millis) {
+        nowNanos += millis * 1_000_000;
+        return this;
+    }
+
+    /** The timer of checkpoint {@code checkpointId} fires. */
+    BarrierScenario fireTimeout(long checkpointId) {
+        apply(handler.onAlignmentTimeout(checkpointId));
+        return this;
     }
 
     /** The exactly-once handler fed unaligned barriers. */
@@ -92,6 +116,12 @@ final class BarrierScenario {
             long id = Long.parseLong(token.substring(1, at));
             if (token.startsWith("B")) {
                 actions = handler.onBarrier(channel, new CheckpointBarrier(id, 0, barrierOptions));
+            } else if (token.startsWith("U")) {
+                // An unaligned barrier whatever the scenario's kind, as one that overtook data upstream.
+                actions = handler.onBarrier(channel, new CheckpointBarrier(id, 0, barrierOptions.isTimeoutable()
+                        ? barrierOptions.toUnaligned()
+                        : CheckpointOptions.unaligned(dev.snapflow.serialization.event.CheckpointType.CHECKPOINT,
+                        dev.snapflow.serialization.event.CheckpointStorageLocationReference.DEFAULT)));
             } else if (token.startsWith("A")) {
                 // An aligned barrier whatever the scenario's kind, as a savepoint's in an unaligned job.
                 actions = handler.onBarrier(channel, new CheckpointBarrier(id, 0, CheckpointOptions.forCheckpointWithDefaultLocation()));
@@ -122,6 +152,8 @@ final class BarrierScenario {
                 persist.channelsUntilBarrier().forEach(persisting::set);
             } else if (action instanceof BarrierAction.StopPersistingInput stop) {
                 persisting.clear(stop.channel());
+            } else if (action instanceof BarrierAction.ScheduleAlignmentTimeout timeout) {
+                scheduledTimeouts.add(new long[]{timeout.checkpointId(), timeout.delayMillis()});
             } else if (action instanceof BarrierAction.InFlightInputComplete complete) {
                 if (!persisting.isEmpty()) {
                     throw new AssertionError("Input of " + complete.checkpointId() + " complete while persisting " + persisting);
