@@ -47,7 +47,8 @@ import java.util.concurrent.TimeUnit;
  *   {@code -DsinkSpinNanos} per record, so the keyBy exchange is backpressured.</li>
  * </ul>
  *
- * <p>{@code -Dmode=none} runs without checkpoints; {@code -Dmode=aligned}, {@code -Dmode=unaligned} and
+ * <p>{@code -Dmode=none} runs without checkpoints; {@code -Dmode=aligned}, {@code -Dmode=unaligned},
+ * {@code -Dmode=aligned-timeout} (aligned, switching to unaligned after {@code -DalignedTimeoutMs}, default 50) and
  * {@code -Dmode=at-least-once} checkpoint every {@code -Dinterval} ms (W1: 100, W2: 200) into a
  * temporary directory, and the RESULT line adds the checkpoint figures (end to end = trigger to
  * the last acknowledgement, as Flink counts it). The running sums are keyed value state, as in
@@ -59,8 +60,8 @@ import java.util.concurrent.TimeUnit;
 public final class Bench {
 
     /** The parameters, read from system properties with the Flink harness's names and defaults. */
-    record Params(String workload, String mode, long n, int parallelism, long keys, int emitEvery, long sinkSpinNanos,
-                  long intervalMillis) {
+    public record Params(String workload, String mode, long n, int parallelism, long keys, int emitEvery, long sinkSpinNanos,
+                         long intervalMillis, long alignedTimeoutMillis) {
 
         static Params fromSystemProperties() {
             String workload = System.getProperty("workload", "W1").toUpperCase(Locale.ROOT);
@@ -69,9 +70,9 @@ public final class Bench {
                 throw new IllegalArgumentException("-Dworkload must be W1 or W2, was " + workload);
             }
             String mode = System.getProperty("mode", "none");
-            if (!List.of("none", "aligned", "unaligned", "at-least-once").contains(mode)) {
-                throw new IllegalArgumentException("-Dmode must be none, aligned, unaligned or at-least-once, was " + mode
-                        + (mode.startsWith("aligned-") ? " (the aligned-checkpoint timeout is not available yet)" : ""));
+            if (!List.of("none", "aligned", "unaligned", "aligned-timeout", "at-least-once").contains(mode)) {
+                throw new IllegalArgumentException("-Dmode must be none, aligned, unaligned, aligned-timeout or at-least-once, was "
+                        + mode);
             }
             return new Params(workload, mode,
                     Long.getLong("n", w2 ? 1_000_000L : 20_000_000L),
@@ -79,7 +80,8 @@ public final class Bench {
                     Long.getLong("keys", 100_000L),
                     Integer.getInteger("emitEvery", w2 ? 1 : 1000),
                     Long.getLong("sinkSpinNanos", w2 ? 20_000L : 0L),
-                    Long.getLong("interval", w2 ? 200L : 100L));
+                    Long.getLong("interval", w2 ? 200L : 100L),
+                    Long.getLong("alignedTimeoutMs", 50L));
         }
 
         boolean checkpoints() {
@@ -129,7 +131,8 @@ public final class Bench {
         }
     }
 
-    static JobGraph job(Params params) {
+    /** The workload's job: what {@code Bench} runs, and what the unaligned sample runs in every mode. */
+    public static JobGraph job(Params params) {
         long keys = params.keys();
         JobBuilder job = JobBuilder.create("bench-" + params.workload()).defaultParallelism(params.parallelism());
         Sink<Tuple2<Long, Long>> sink = params.sinkSpinNanos() > 0 ? spinning(params.sinkSpinNanos()) : Sinks.discard();
@@ -176,7 +179,8 @@ public final class Bench {
         JobGraph graph = job(params);
         CheckpointSettings checkpoints = CheckpointSettings.create(system).withDirectory(checkpointDirectory)
                 .withMode(params.mode().equals("at-least-once") ? CheckpointSettings.Mode.AT_LEAST_ONCE : CheckpointSettings.Mode.EXACTLY_ONCE)
-                .withUnaligned(params.mode().equals("unaligned"))
+                .withUnaligned(params.mode().equals("unaligned") || params.mode().equals("aligned-timeout"))
+                .withAlignedCheckpointTimeout(Duration.ofMillis(params.mode().equals("aligned-timeout") ? params.alignedTimeoutMillis() : 0))
                 .withTolerableFailures(Integer.MAX_VALUE)
                 .withKeyedStateSnapshot(CheckpointSettings.KeyedStateSnapshot.valueOf(
                         System.getProperty("keyedStateSnapshot", "serialize").toUpperCase(Locale.ROOT)));
@@ -225,7 +229,7 @@ public final class Bench {
     }
 
     /** Nearest-rank percentile, as the Flink harness computes it; -1 if there is nothing. */
-    static long percentile(List<Long> sorted, double p) {
+    public static long percentile(List<Long> sorted, double p) {
         if (sorted.isEmpty()) {
             return -1;
         }

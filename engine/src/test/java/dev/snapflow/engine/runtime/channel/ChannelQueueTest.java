@@ -1,6 +1,10 @@
 package dev.snapflow.engine.runtime.channel;
 
 import dev.snapflow.serialization.event.CancelCheckpointMarker;
+import dev.snapflow.serialization.event.CheckpointBarrier;
+import dev.snapflow.serialization.event.CheckpointOptions;
+import dev.snapflow.serialization.event.CheckpointStorageLocationReference;
+import dev.snapflow.serialization.event.CheckpointType;
 import dev.snapflow.serialization.event.EndOfPartitionEvent;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -109,6 +113,26 @@ class ChannelQueueTest {
 
         assertThat(overtaken).containsExactly(first, second);
         assertThat(queue.drain().items()).containsExactly(marker1, marker2);
+    }
+
+    @Test
+    @DisplayName("C7: a priority barrier replaces its checkpoint's queued in-order barrier and overtakes only the data in front of it")
+    void rule_C7_when_a_timed_out_barrier_is_sent_ahead_then_it_replaces_its_queued_copy() {
+        ChannelQueue queue = new ChannelQueue(4);
+        RecordBatch before = batch(1);
+        RecordBatch after = batch(2);
+        CheckpointBarrier aligned = new CheckpointBarrier(5, 0, CheckpointOptions.alignedWithTimeout(CheckpointType.CHECKPOINT,
+                CheckpointStorageLocationReference.DEFAULT, 10));
+        queue.enqueue(before);
+        queue.enqueue(new EventItem(aligned, false));
+        queue.enqueue(after);
+        EventItem priority = new EventItem(new CheckpointBarrier(5, 0, aligned.options().toUnaligned()), true);
+
+        List<RecordBatch> overtaken = queue.enqueuePriority(priority);
+        queue.grant(4);
+
+        assertThat(overtaken).containsExactly(before);
+        assertThat(queue.drain().items()).containsExactly(priority, before, after);
     }
 
     @Test
