@@ -8,6 +8,12 @@ import dev.snapflow.engine.config.RuntimeSettings;
 import dev.snapflow.engine.connectors.FileSink;
 import dev.snapflow.engine.graph.JobBuilder;
 import dev.snapflow.engine.graph.JobGraph;
+import dev.snapflow.engine.graph.SubtaskId;
+import dev.snapflow.engine.state.SubtaskState;
+import dev.snapflow.engine.storage.CheckpointMetadata;
+import dev.snapflow.engine.storage.CheckpointStorage;
+import dev.snapflow.engine.storage.FileSystemCheckpointStorage;
+import dev.snapflow.engine.storage.StateHandle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,11 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -168,5 +177,87 @@ class UnalignedCheckpointTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unaligned checkpoint with in-flight data")
                 .hasMessageContaining("restore from a savepoint");
+    }
+
+    /** Holds every subtask's state write until released, then writes through. */
+    private static final class HeldWrites implements CheckpointStorage {
+        private final CheckpointStorage storage;
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final AtomicInteger held = new AtomicInteger();
+
+        HeldWrites(CheckpointStorage storage) {
+            this.storage = storage;
+        }
+
+        @Override
+        public StateHandle writeState(long checkpointId, SubtaskId subtask,
+                                                                 SubtaskState state) throws IOException {
+            held.incrementAndGet();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            return storage.writeState(checkpointId, subtask, state);
+        }
+
+        @Override
+        public SubtaskState readState(StateHandle handle) throws IOException {
+            return storage.readState(handle);
+        }
+
+        @Override
+        public void writeMetadata(CheckpointMetadata metadata) throws IOException {
+            storage.writeMetadata(metadata);
+        }
+
+        @Override
+        public void discard(long checkpointId) throws IOException {
+            storage.discard(checkpointId);
+        }
+
+        @Override
+        public Optional<CheckpointMetadata> readMetadata(long checkpointId) throws IOException {
+            return storage.readMetadata(checkpointId);
+        }
+
+        @Override
+        public List<Long> completedCheckpointIds() throws IOException {
+            return storage.completedCheckpointIds();
+        }
+
+        @Override
+        public Optional<CheckpointMetadata> latestCompleted() throws IOException {
+            return storage.latestCompleted();
+        }
+    }
+
+    @Test
+    void when_an_unaligned_checkpoint_expires_while_its_in_flight_data_is_being_written_then_nothing_of_it_remains() throws Exception {
+        FileSystemCheckpointStorage files =
+                new FileSystemCheckpointStorage(work.resolve("checkpoints"), "held");
+        HeldWrites storage = new HeldWrites(files);
+        AtomicLong allowed = new AtomicLong(Long.MAX_VALUE);
+        JobHandle job = Snapflow.submit(testKit.system(), slowSums(1_000_000, 200_000, allowed, new AtomicInteger()),
+                RuntimeSettings.create(testKit.system()), checkpoints(true).withTimeout(Duration.ofMillis(300)), storage);
+        try {
+            awaitFullChannels(job);
+            assertThatThrownBy(() -> job.triggerCheckpoint(Duration.ofSeconds(20)).toCompletableFuture().get(30, TimeUnit.SECONDS))
+                    .hasMessageContaining("CHECKPOINT_EXPIRED");
+            assertThat(storage.held.get()).as("writes were under way when it expired").isPositive();
+            CheckpointStats expired = job.checkpointStats().get(0);
+
+            storage.release.countDown();
+
+            testKit.createTestProbe().awaitAssert(Duration.ofSeconds(20), () -> {
+                assertThat(files.jobDirectory().resolve("chk-" + expired.id())).doesNotExist();
+                return null;
+            });
+            assertThat(files.completedCheckpointIds()).isEmpty();
+        } finally {
+            storage.release.countDown();
+            job.cancel().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
     }
 }

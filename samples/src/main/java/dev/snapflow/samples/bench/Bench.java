@@ -202,6 +202,13 @@ public final class Bench {
                 params.checkpoints() ? params.intervalMillis() : 0, seconds, params.n() / seconds, peakHeapMegabytes(), sinkRecords));
         if (params.checkpoints()) {
             List<CheckpointStats> stats = handle.checkpointStats();
+            if (Boolean.getBoolean("verbose")) {
+                // -Dverbose=true: every checkpoint's subtasks, to see where its time went.
+                stats.forEach(checkpoint -> {
+                    System.out.println(checkpoint.summary());
+                    checkpoint.subtasks().forEach(subtask -> System.out.println("  " + subtask));
+                });
+            }
             List<Long> endToEnd = stats.stream().filter(s -> s.status() == CheckpointStats.Status.COMPLETED)
                     .map(CheckpointStats::endToEndMillis).sorted().toList();
             line.append(String.format(Locale.ROOT, " ckpt_completed=%d ckpt_failed=%d ckpt_e2e_p50_ms=%d ckpt_e2e_p99_ms=%d ckpt_e2e_max_ms=%d",

@@ -53,6 +53,13 @@ public final class InputGate<T> {
         return List.copyOf(queues[channel]);
     }
 
+    /** Takes {@code item} (compared by identity) out of {@code channel}'s queue; the rest keep their order. */
+    public void remove(int channel, T item) {
+        if (queues[channel].removeIf(queued -> queued == item) && queues[channel].isEmpty()) {
+            channelsWithData.remove(channel);
+        }
+    }
+
     /** The channel whose turn it is, or -1 if no channel has items. */
     public int nextChannel() {
         Integer channel = channelsWithData.peekFirst();

@@ -106,7 +106,7 @@ final class SubtaskRunner {
      * A turn also ends after this long, however few records it processed, so that messages waiting
      * for the subtask (an unaligned barrier above all) are not held up by slow records.
      */
-    private static final long TURN_NANOS = 5_000_000;
+    private static final long TURN_NANOS = 1_000_000;
     /** The clock is read once per this many + 1 records, keeping it off the per-record path. */
     private static final int CLOCK_CHECK_MASK = 63;
     private long turnDeadlineNanos;
@@ -263,6 +263,11 @@ final class SubtaskRunner {
                         inFlight.persist(channel, batch);
                     } else if (((EventItem) item).event() instanceof CheckpointBarrier barrier && barrier.id() >= inFlight.checkpointId()) {
                         inFlight.stopPersisting(channel); // it came in order: what follows is after it
+                        if (barrier.id() == inFlight.checkpointId()) {
+                            // The checkpoint went unaligned: its barrier need not wait behind the data queued before it.
+                            carryOut(barrierHandler.onBarrier(channel, barrier));
+                            continue;
+                        }
                     }
                 }
                 gate.onDelivered(channel, List.of(item));
@@ -498,6 +503,7 @@ final class SubtaskRunner {
         long checkpointId = persist.checkpointId();
         List<List<RecordBatch>> queued = new java.util.ArrayList<>(gate.numberOfChannels());
         java.util.BitSet barrierQueued = new java.util.BitSet();
+        Map<Integer, EventItem> queuedBarriers = new TreeMap<>();
         for (int channel = 0; channel < gate.numberOfChannels(); channel++) {
             List<RecordBatch> data = new java.util.ArrayList<>();
             if (persist.queuedChannels().contains(channel)) {
@@ -510,6 +516,9 @@ final class SubtaskRunner {
                         data.add(batch);
                     } else if (((EventItem) item).event() instanceof CheckpointBarrier barrier && barrier.id() >= checkpointId) {
                         barrierQueued.set(channel);
+                        if (barrier.id() == checkpointId) {
+                            queuedBarriers.put(channel, (EventItem) item);
+                        }
                         break;
                     }
                 }
@@ -518,6 +527,11 @@ final class SubtaskRunner {
         }
         inFlight.startInput(checkpointId, queued, persist.channelsUntilBarrier());
         barrierQueued.stream().forEach(inFlight::stopPersisting);
+        // The checkpoint went unaligned: barriers of it queued behind data are taken now, not in turn.
+        queuedBarriers.forEach((channel, item) -> {
+            gate.remove(channel, item);
+            carryOut(barrierHandler.onBarrier(channel, (CheckpointBarrier) item.event()));
+        });
     }
 
     private void carryOut(List<BarrierAction> actions) {
