@@ -158,14 +158,20 @@ class SavepointTest {
         return job.build();
     }
 
+    /** Runs the sums at parallelism 2 until {@code records} went through, stops them with a savepoint and returns it. */
+    private Path sumsStoppedWithSavepointAfter(long records) throws Exception {
+        ALLOWED.set(records);
+        JobHandle job = Snapflow.submit(testKit.system(), runningSums(2), runtime(), checkpoints("first"));
+        awaitProcessed(job, records);
+        Path savepoint = job.stopWithSavepoint(work.resolve("savepoints"), Duration.ofSeconds(20))
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        job.result().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return savepoint;
+    }
+
     @Test
     void a_savepoint_with_state_for_an_operator_the_new_job_lacks_is_refused_unless_dropping_is_allowed() throws Exception {
-        ALLOWED.set(1_000);
-        JobHandle first = Snapflow.submit(testKit.system(), runningSums(2), runtime(), checkpoints("first"));
-        awaitProcessed(first, 1_000);
-        Path savepoint = first.stopWithSavepoint(work.resolve("savepoints"), Duration.ofSeconds(20))
-                .toCompletableFuture().get(30, TimeUnit.SECONDS);
-        first.result().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        Path savepoint = sumsStoppedWithSavepointAfter(1_000);
 
         assertThatThrownBy(() -> Snapflow.submitFromCheckpoint(testKit.system(), countingJob(), savepoint, runtime(),
                 checkpoints("second")))
@@ -213,12 +219,7 @@ class SavepointTest {
 
     @Test
     void a_savepoint_with_a_damaged_state_file_is_refused_naming_the_file() throws Exception {
-        ALLOWED.set(1_000);
-        JobHandle first = Snapflow.submit(testKit.system(), runningSums(2), runtime(), checkpoints("first"));
-        awaitProcessed(first, 1_000);
-        Path savepoint = first.stopWithSavepoint(work.resolve("savepoints"), Duration.ofSeconds(20))
-                .toCompletableFuture().get(30, TimeUnit.SECONDS);
-        first.result().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        Path savepoint = sumsStoppedWithSavepointAfter(1_000);
         Path stateFile;
         try (Stream<Path> files = Files.list(savepoint)) {
             stateFile = files.filter(file -> file.toString().endsWith(".state")).findFirst().orElseThrow();

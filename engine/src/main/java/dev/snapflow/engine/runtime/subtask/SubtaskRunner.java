@@ -370,16 +370,7 @@ final class SubtaskRunner {
             return;
         }
         lastCheckpointId = barrier.id();
-        long start = nanoClock.getAsLong();
-        Map<String, Callable<byte[]>> parts = chain.snapshot(barrier.id());
-        long syncNanos = nanoClock.getAsLong() - start;
-        Callable<SubtaskState> state = () -> {
-            Map<String, byte[]> bytes = new TreeMap<>();
-            for (Map.Entry<String, Callable<byte[]>> part : parts.entrySet()) {
-                bytes.put(part.getKey(), part.getValue().call());
-            }
-            return SubtaskState.adopt(bytes);
-        };
+        OperatorSnapshot snapshot = snapshotOperators(barrier);
         if (!inputEnded) {
             for (RecordWriter writer : writers) {
                 writer.emitEvent(barrier);
@@ -389,7 +380,22 @@ final class SubtaskRunner {
                 suspendedForSavepoint = barrier.id();
             }
         }
-        checkpointPort.snapshotTaken(barrier, state, alignmentNanos, startDelayMillis, syncNanos);
+        checkpointPort.snapshotTaken(barrier, stateOf(snapshot.parts(), Map.of()), alignmentNanos, startDelayMillis,
+                snapshot.syncNanos());
+    }
+
+    /** The subtask's state, completed off the subtask's thread: operator parts (keyed state may still serialize), then in-flight data. */
+    private Callable<SubtaskState> stateOf(Map<String, Callable<byte[]>> operatorParts, Map<String, List<RecordBatch>> inFlightData) {
+        return () -> {
+            Map<String, byte[]> bytes = new TreeMap<>();
+            for (Map.Entry<String, Callable<byte[]>> part : operatorParts.entrySet()) {
+                bytes.put(part.getKey(), part.getValue().call());
+            }
+            for (Map.Entry<String, List<RecordBatch>> data : inFlightData.entrySet()) {
+                bytes.put(data.getKey(), inFlightCodec.encode(data.getValue()));
+            }
+            return SubtaskState.adopt(bytes);
+        };
     }
 
     /**
@@ -399,9 +405,9 @@ final class SubtaskRunner {
     private void takeUnalignedSnapshot(CheckpointBarrier barrier, long alignmentNanos, long startDelayMillis) {
         subsumeRecording();
         lastCheckpointId = barrier.id();
-        long start = nanoClock.getAsLong();
-        Map<String, Callable<byte[]>> parts = chain.snapshot(barrier.id());
-        long syncNanos = nanoClock.getAsLong() - start;
+        OperatorSnapshot snapshot = snapshotOperators(barrier);
+        Map<String, Callable<byte[]>> parts = snapshot.parts();
+        long syncNanos = snapshot.syncNanos();
         Map<Integer, List<List<RecordBatch>>> parked = new java.util.HashMap<>();
         if (!inputEnded) {
             for (RecordWriter writer : writers) {
@@ -411,6 +417,16 @@ final class SubtaskRunner {
         inFlight.begin(barrier, parts, alignmentNanos, startDelayMillis, syncNanos,
                 gate == null || inputEnded ? 0 : gate.numberOfChannels(), parked);
         completeUnaligned();
+    }
+
+    /** The operators' parts of a snapshot and how long taking them held the subtask up. */
+    private record OperatorSnapshot(Map<String, Callable<byte[]>> parts, long syncNanos) {
+    }
+
+    private OperatorSnapshot snapshotOperators(CheckpointBarrier barrier) {
+        long start = nanoClock.getAsLong();
+        Map<String, Callable<byte[]>> parts = chain.snapshot(barrier.id());
+        return new OperatorSnapshot(parts, nanoClock.getAsLong() - start);
     }
 
     /** One checkpoint records in-flight data at a time: a newer one subsumes the one still recording. */
@@ -429,9 +445,9 @@ final class SubtaskRunner {
     private void takeTimeoutableSnapshot(CheckpointBarrier barrier, long alignmentNanos, long startDelayMillis) {
         subsumeRecording();
         lastCheckpointId = barrier.id();
-        long start = nanoClock.getAsLong();
-        Map<String, Callable<byte[]>> parts = chain.snapshot(barrier.id());
-        long syncNanos = nanoClock.getAsLong() - start;
+        OperatorSnapshot snapshot = snapshotOperators(barrier);
+        Map<String, Callable<byte[]>> parts = snapshot.parts();
+        long syncNanos = snapshot.syncNanos();
         Map<Integer, List<List<RecordBatch>>> nothingYet = new java.util.HashMap<>();
         for (RecordWriter writer : writers) {
             List<List<RecordBatch>> empty = new java.util.ArrayList<>();
@@ -478,20 +494,9 @@ final class SubtaskRunner {
     }
 
     private void completeUnaligned() {
-        inFlight.takeIfComplete().ifPresent(completed -> {
-            Callable<SubtaskState> state = () -> {
-                Map<String, byte[]> bytes = new TreeMap<>();
-                for (Map.Entry<String, Callable<byte[]>> part : completed.operatorParts().entrySet()) {
-                    bytes.put(part.getKey(), part.getValue().call());
-                }
-                for (Map.Entry<String, List<RecordBatch>> data : completed.inFlight().entrySet()) {
-                    bytes.put(data.getKey(), inFlightCodec.encode(data.getValue()));
-                }
-                return SubtaskState.adopt(bytes);
-            };
-            checkpointPort.snapshotTaken(completed.barrier(), state, completed.alignmentNanos(), completed.startDelayMillis(),
-                    completed.syncNanos());
-        });
+        inFlight.takeIfComplete().ifPresent(completed -> checkpointPort.snapshotTaken(completed.barrier(),
+                stateOf(completed.operatorParts(), completed.inFlight()), completed.alignmentNanos(), completed.startDelayMillis(),
+                completed.syncNanos()));
     }
 
     /**
