@@ -18,6 +18,15 @@ public interface CheckpointBarrierHandler {
 
     List<BarrierAction> onEndOfPartition(int channel);
 
+    /**
+     * {@code channel}'s end of partition was delivered but waits behind data: no barrier will come
+     * on it. An unaligned checkpoint may count it as done at once (its data is persisted);
+     * {@link #onEndOfPartition} still follows, in order.
+     */
+    default List<BarrierAction> onEndOfPartitionAhead(int channel) {
+        return List.of();
+    }
+
     /** The timer a {@link BarrierAction.ScheduleAlignmentTimeout} asked for fired. */
     default List<BarrierAction> onAlignmentTimeout(long checkpointId) {
         return List.of();

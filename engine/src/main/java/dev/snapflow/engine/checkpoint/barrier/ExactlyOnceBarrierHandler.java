@@ -213,6 +213,17 @@ public final class ExactlyOnceBarrierHandler implements CheckpointBarrierHandler
         resumeAll();
     }
 
+    @Override
+    public List<BarrierAction> onEndOfPartitionAhead(int channel) {
+        actions = new ArrayList<>(2);
+        if (pendingUnaligned && isPending() && !aligned.get(channel)) {
+            // Rule B11: it ends without a barrier; its data in front of the end is in flight.
+            markAligned(channel);
+            onUnalignedBarrier(channel);
+        }
+        return actions;
+    }
+
     /** The pending checkpoint is unaligned and {@code channel} just delivered its barrier or ended. */
     private void onUnalignedBarrier(int channel) {
         actions.add(new BarrierAction.StopPersistingInput(channel));

@@ -261,6 +261,9 @@ final class SubtaskRunner {
                 if (inFlight.isPersisting(channel)) {
                     if (item instanceof RecordBatch batch) {
                         inFlight.persist(channel, batch);
+                    } else if (((EventItem) item).event() instanceof EndOfPartitionEvent) {
+                        inFlight.stopPersisting(channel);
+                        carryOut(barrierHandler.onEndOfPartitionAhead(channel)); // it need not wait behind the data
                     } else if (((EventItem) item).event() instanceof CheckpointBarrier barrier && barrier.id() >= inFlight.checkpointId()) {
                         inFlight.stopPersisting(channel); // it came in order: what follows is after it
                         if (barrier.id() == inFlight.checkpointId()) {
@@ -509,6 +512,7 @@ final class SubtaskRunner {
         List<List<RecordBatch>> queued = new java.util.ArrayList<>(gate.numberOfChannels());
         java.util.BitSet barrierQueued = new java.util.BitSet();
         Map<Integer, EventItem> queuedBarriers = new TreeMap<>();
+        List<Integer> queuedEnds = new java.util.ArrayList<>();
         for (int channel = 0; channel < gate.numberOfChannels(); channel++) {
             List<RecordBatch> data = new java.util.ArrayList<>();
             if (persist.queuedChannels().contains(channel)) {
@@ -525,6 +529,10 @@ final class SubtaskRunner {
                             queuedBarriers.put(channel, (EventItem) item);
                         }
                         break;
+                    } else if (((EventItem) item).event() instanceof EndOfPartitionEvent) {
+                        barrierQueued.set(channel);
+                        queuedEnds.add(channel);
+                        break;
                     }
                 }
             }
@@ -537,6 +545,7 @@ final class SubtaskRunner {
             gate.remove(channel, item);
             carryOut(barrierHandler.onBarrier(channel, (CheckpointBarrier) item.event()));
         });
+        queuedEnds.forEach(channel -> carryOut(barrierHandler.onEndOfPartitionAhead(channel)));
     }
 
     private void carryOut(List<BarrierAction> actions) {

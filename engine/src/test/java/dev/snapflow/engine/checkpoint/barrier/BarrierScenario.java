@@ -14,7 +14,7 @@ import java.util.Map;
  * A Flink-style scenario script for a barrier handler: per-channel sequences of data ({@code d0}),
  * barriers ({@code B3@1}: checkpoint 3 on channel 1; {@code A3@1} is always aligned, {@code U3@1}
  * always unaligned), cancellation markers ({@code C3@1}) and
- * ends of partition ({@code EoP@2}), separated by spaces ({@code |} separates phases and is
+ * ends of partition ({@code EoP@2}; {@code E@2}: delivered, but still behind data), separated by spaces ({@code |} separates phases and is
  * ignored). It records what the handler decided and checks that the script is realistic: a
  * blocked channel delivers nothing until it is resumed.
  */
@@ -112,6 +112,8 @@ final class BarrierScenario {
         List<BarrierAction> actions;
         if (token.startsWith("EoP")) {
             actions = handler.onEndOfPartition(channel);
+        } else if (token.startsWith("E@")) {
+            actions = handler.onEndOfPartitionAhead(channel);
         } else {
             long id = Long.parseLong(token.substring(1, at));
             if (token.startsWith("B")) {

@@ -87,4 +87,28 @@ class UnalignedBarrierScenarioTest {
         assertThat(s.persisted).as("only the unaligned checkpoint persists input").containsExactly("d1#2");
         assertThat(s.blocked()).isEmpty();
     }
+
+    @Test
+    void when_a_channel_ends_behind_its_data_during_an_unaligned_checkpoint_then_the_input_completes_without_waiting_for_it() {
+        BarrierScenario s = BarrierScenario.unaligned(2);
+
+        s.offer("B1@0 d1 E@1");
+        assertThat(s.inputComplete).as("the end is known before the data in front of it is processed").containsExactly(1L);
+        assertThat(s.persisted).containsExactly("d1#2");
+
+        s.offer("d1 EoP@1 B2@0");
+        assertThat(s.triggered).containsExactly(1L, 2L);
+        assertThat(s.inputComplete).as("one open channel is left").containsExactly(1L, 2L);
+    }
+
+    @Test
+    void when_a_channel_ends_behind_its_data_then_a_later_aligned_checkpoint_still_waits_for_that_end() {
+        BarrierScenario s = BarrierScenario.unaligned(2);
+        s.offer("B1@0 E@1 A2@0");
+
+        assertThat(s.blocked()).as("checkpoint 2 is aligned and channel 1 has not ended in order yet").containsExactly(0);
+        s.offer("d1 EoP@1");
+        assertThat(s.triggered).containsExactly(1L, 2L);
+        assertThat(s.blocked()).isEmpty();
+    }
 }
