@@ -123,6 +123,10 @@ public final class JobBuilder {
             if (uid.isBlank()) {
                 throw new IllegalArgumentException("Operator '" + draft.name + "': its uid must not be blank");
             }
+            if (uid.equals("inflight") || uid.startsWith("inflight/")) {
+                throw new IllegalArgumentException("Operator '" + draft.name + "': its uid '" + uid
+                        + "' is reserved for checkpoints' in-flight data; give the operator another uid or name");
+            }
             if (!uids.add(uid)) {
                 throw new IllegalArgumentException("Operator uid '" + uid + "' is used more than once in job '" + jobName
                         + "' (an operator without a uid uses its name)");

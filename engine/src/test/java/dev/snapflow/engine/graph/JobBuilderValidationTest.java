@@ -87,6 +87,16 @@ class JobBuilderValidationTest {
     }
 
     @Test
+    void when_an_operator_is_named_inflight_then_build_refuses_the_reserved_uid() {
+        JobBuilder job = JobBuilder.create("j");
+        job.source("numbers", Sources.sequence(1, 3)).map("inflight", x -> x * 2).sink("out", Sinks.discard());
+
+        assertThatThrownBy(job::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Operator 'inflight': its uid 'inflight' is reserved for checkpoints' in-flight data; give the operator"
+                        + " another uid or name");
+    }
+
+    @Test
     void when_no_uid_is_set_then_the_name_is_the_uid() {
         JobBuilder job = JobBuilder.create("j");
         job.source("numbers", Sources.sequence(1, 3)).map("double", x -> x * 2).uid("doubling-v1").sink("out", Sinks.discard());

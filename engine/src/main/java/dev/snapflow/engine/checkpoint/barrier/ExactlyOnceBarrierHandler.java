@@ -126,6 +126,10 @@ public final class ExactlyOnceBarrierHandler implements CheckpointBarrierHandler
         if (checkpointId > currentCheckpointId) {
             // Rule B5: a marker for a future checkpoint aborts it before any of its barriers; an
             // older pending alignment is dropped silently, as in Flink.
+            if (pendingUnaligned && isPending()) {
+                // Already triggered and recording in-flight data: it must be given up explicitly.
+                actions.add(new BarrierAction.AbortCheckpoint(currentCheckpointId, CheckpointFailureReason.CHECKPOINT_DECLINED_SUBSUMED));
+            }
             resumeAll();
             aligned.clear();
             pendingUnaligned = false;
@@ -217,6 +221,10 @@ public final class ExactlyOnceBarrierHandler implements CheckpointBarrierHandler
     public List<BarrierAction> onEndOfPartitionAhead(int channel) {
         actions = new ArrayList<>(2);
         if (pendingUnaligned && isPending() && !aligned.get(channel)) {
+            if (!checkpointsAfterInputsEnd) {
+                abortPending(CheckpointFailureReason.CHECKPOINT_DECLINED_INPUT_END_OF_STREAM); // Rule B6
+                return actions;
+            }
             // Rule B11: it ends without a barrier; its data in front of the end is in flight.
             markAligned(channel);
             onUnalignedBarrier(channel);

@@ -146,9 +146,9 @@ final class InFlightRecorder {
         parkedOvertaken.get(output).addAll(batches);
     }
 
-    /** Gives up the checkpoint being recorded if it is {@code checkpointId} or older. */
+    /** Gives up the checkpoint being recorded if it is {@code checkpointId}. */
     void abort(long checkpointId) {
-        if (barrier != null && barrier.id() <= checkpointId) {
+        if (barrier != null && barrier.id() == checkpointId) {
             clear();
         }
     }

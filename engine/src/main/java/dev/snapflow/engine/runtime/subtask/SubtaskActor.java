@@ -187,6 +187,10 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
         } catch (UserFunctionException e) {
             environment.job().tell(new SubtaskProtocol.SubtaskFailed(id, e.operatorName(), e.getCause()));
             return Behaviors.ignore();
+        } catch (RuntimeException e) {
+            // A restored state that does not fit (for example damaged in-flight data): fail, naming the chain.
+            environment.job().tell(new SubtaskProtocol.SubtaskFailed(id, headName, e));
+            return Behaviors.ignore();
         }
         if (!writers.isEmpty()) {
             timers.startTimerWithFixedDelay(Tick.FLUSH, settings.flushTimeout());
@@ -256,7 +260,11 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
 
     private Behavior<Command> onConsumerMessage(WrappedConsumerMessage wrapped) {
         if (wrapped.message() instanceof ChannelProtocol.Deliver deliver) {
-            runner.onDelivered(deliver.channelIndex(), deliver.items(), deliver.backlog());
+            if (failed) {
+                return this;
+            }
+            // A priority barrier in it snapshots at once, running user code.
+            guarded(() -> runner.onDelivered(deliver.channelIndex(), deliver.items(), deliver.backlog()));
             runNow();
         } else if (wrapped.message() instanceof ChannelProtocol.ChannelBecameNonEmpty nonEmpty) {
             runner.onBacklogAnnounced(nonEmpty.channelIndex(), nonEmpty.backlog());
@@ -356,7 +364,9 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
             case YIELD -> scheduleContinue();
             case POLL_LATER -> timers.startSingleTimer(Tick.POLL, environment.settings().idleSourcePollInterval());
             case FINISHED -> {
-                timers.cancelAll();
+                // Checkpoint timeouts stay: a finished producer may still have to send a barrier ahead.
+                timers.cancel(Tick.FLUSH);
+                timers.cancel(Tick.POLL);
                 // Without checkpoints after the end of input no checkpoint could commit it (as in Flink).
                 awaitingCommit = environment.checkpointSettings().checkpointsAfterInputsEnd() && runner.hasUncommittedOutput();
                 environment.job().tell(new SubtaskProtocol.SubtaskFinished(id, runner.sinkResults(), awaitingCommit));

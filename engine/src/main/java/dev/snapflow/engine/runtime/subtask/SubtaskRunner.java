@@ -194,16 +194,24 @@ final class SubtaskRunner {
             try {
                 if (part.startsWith(InFlightRecorder.INPUT_PREFIX) && gate != null) {
                     int channel = Integer.parseInt(part.substring(InFlightRecorder.INPUT_PREFIX.length()));
+                    if (channel < 0 || channel >= gate.numberOfChannels()) {
+                        throw new IllegalStateException("In-flight input " + part + " names a channel this subtask does not have");
+                    }
                     gate.onDelivered(channel, batches(inFlightCodec.decode(bytes, part), true));
                 } else if (part.startsWith(InFlightRecorder.OUTPUT_PREFIX)) {
                     String[] edgeAndTarget = part.substring(InFlightRecorder.OUTPUT_PREFIX.length()).split("/");
                     int edge = Integer.parseInt(edgeAndTarget[0]);
                     RecordWriter writer = writers.stream().filter(w -> w.edgeId() == edge).findFirst()
                             .orElseThrow(() -> new IllegalStateException("In-flight output " + part + " has no output edge " + edge));
-                    writer.replay(Integer.parseInt(edgeAndTarget[1]), batches(inFlightCodec.decode(bytes, part), false));
+                    int target = Integer.parseInt(edgeAndTarget[1]);
+                    if (target < 0 || target >= writer.channels()) {
+                        throw new IllegalStateException("In-flight output " + part + " names a channel this subtask does not have");
+                    }
+                    writer.replay(target, batches(inFlightCodec.decode(bytes, part), false));
                 }
-            } catch (java.io.IOException e) {
-                throw new UserFunctionException(chain.headName(), e);
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new IllegalStateException("The restored in-flight data " + part + " of " + chain.headName()
+                        + " cannot be replayed: " + e.getMessage(), e);
             }
         }
         if (gate != null) {
@@ -226,6 +234,9 @@ final class SubtaskRunner {
     }
 
     void onDelivered(int channel, List<ChannelItem> items, int backlog) {
+        if (closed) {
+            return;
+        }
         int batches = 0;
         boolean priority = false;
         for (ChannelItem item : items) {
@@ -352,6 +363,9 @@ final class SubtaskRunner {
 
     void notifyCheckpointAborted(long checkpointId) {
         if (!closed) {
+            if (inFlight.checkpointId() == checkpointId) {
+                inFlight.abort(checkpointId); // the checkpoint is dead: stop holding its in-flight data
+            }
             chain.notifyCheckpointAborted(checkpointId);
             if (checkpointId == suspendedForSavepoint) {
                 suspendedForSavepoint = -1; // the stop failed: read on

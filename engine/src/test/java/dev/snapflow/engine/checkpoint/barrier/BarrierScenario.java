@@ -69,7 +69,12 @@ final class BarrierScenario {
 
     /** The exactly-once handler fed unaligned barriers. */
     static BarrierScenario unaligned(int channels) {
-        BarrierScenario scenario = aligned(channels, true);
+        return unaligned(channels, true);
+    }
+
+    /** The exactly-once handler fed unaligned barriers, with or without checkpoints after inputs end. */
+    static BarrierScenario unaligned(int channels, boolean checkpointsAfterInputsEnd) {
+        BarrierScenario scenario = aligned(channels, checkpointsAfterInputsEnd);
         scenario.barrierOptions = CheckpointOptions.unaligned(dev.snapflow.serialization.event.CheckpointType.CHECKPOINT,
                 dev.snapflow.serialization.event.CheckpointStorageLocationReference.DEFAULT);
         return scenario;

@@ -111,4 +111,26 @@ class UnalignedBarrierScenarioTest {
         assertThat(s.triggered).containsExactly(1L, 2L);
         assertThat(s.blocked()).isEmpty();
     }
+
+    @Test
+    void when_a_marker_of_a_later_checkpoint_arrives_then_the_unaligned_checkpoint_already_triggered_is_aborted_too() {
+        BarrierScenario s = BarrierScenario.unaligned(3);
+
+        s.offer("B1@0 d1 C3@1 d2");
+
+        assertThat(s.aborted).containsEntry(1L, CHECKPOINT_DECLINED_SUBSUMED)
+                .containsEntry(3L, CHECKPOINT_DECLINED_ON_CANCELLATION_BARRIER);
+        assertThat(s.persisted).containsExactly("d1#2");
+        assertThat(s.inputComplete).isEmpty();
+    }
+
+    @Test
+    void when_a_channel_ends_behind_its_data_without_checkpoints_after_inputs_end_then_the_checkpoint_aborts() {
+        BarrierScenario s = BarrierScenario.unaligned(2, false);
+
+        s.offer("B1@0 E@1");
+
+        assertThat(s.aborted).containsEntry(1L, dev.snapflow.engine.checkpoint.CheckpointFailureReason.CHECKPOINT_DECLINED_INPUT_END_OF_STREAM);
+        assertThat(s.inputComplete).isEmpty();
+    }
 }
