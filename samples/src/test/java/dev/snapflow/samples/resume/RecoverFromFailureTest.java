@@ -1,7 +1,9 @@
 package dev.snapflow.samples.resume;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import dev.snapflow.samples.TestDirectories;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -19,8 +21,14 @@ class RecoverFromFailureTest {
 
     private static ActorTestKit testKit;
 
+    /** The jobs' last checkpoint writes and deletions may still be under way when a run returns. */
     @TempDir(cleanup = CleanupMode.NEVER)
     Path directory;
+
+    @AfterEach
+    void deleteDirectory() {
+        TestDirectories.deleteTree(directory);
+    }
 
     @BeforeAll
     static void startTestKit() {

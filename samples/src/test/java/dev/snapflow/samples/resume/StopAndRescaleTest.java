@@ -1,9 +1,12 @@
 package dev.snapflow.samples.resume;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import dev.snapflow.samples.TestDirectories;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -17,8 +20,14 @@ class StopAndRescaleTest {
 
     private static ActorTestKit testKit;
 
-    @TempDir
+    /** The jobs' last checkpoint writes and deletions may still be under way when a run returns. */
+    @TempDir(cleanup = CleanupMode.NEVER)
     Path directory;
+
+    @AfterEach
+    void deleteDirectory() {
+        TestDirectories.deleteTree(directory);
+    }
 
     @BeforeAll
     static void startTestKit() {

@@ -51,9 +51,12 @@ public sealed interface BarrierAction {
 
     /**
      * An aligned checkpoint that may turn unaligned started here: call the handler's
-     * {@code onAlignmentTimeout(checkpointId)} after {@code delayMillis}.
+     * {@code onAlignmentTimeout(barrier)} after {@code delayMillis}.
      */
-    record ScheduleAlignmentTimeout(long checkpointId, long delayMillis) implements BarrierAction {
+    record ScheduleAlignmentTimeout(CheckpointBarrier barrier, long delayMillis) implements BarrierAction {
+        public long checkpointId() {
+            return barrier.id();
+        }
     }
 
     /** The barrier of the unaligned checkpoint arrived on {@code channel} (or it ended): stop persisting its input. */

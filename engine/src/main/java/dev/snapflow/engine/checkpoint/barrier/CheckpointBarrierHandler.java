@@ -27,8 +27,12 @@ public interface CheckpointBarrierHandler {
         return List.of();
     }
 
-    /** The timer a {@link BarrierAction.ScheduleAlignmentTimeout} asked for fired. */
-    default List<BarrierAction> onAlignmentTimeout(long checkpointId) {
+    /**
+     * The aligned-checkpoint timeout of {@code barrier}'s checkpoint passed: the timer a
+     * {@link BarrierAction.ScheduleAlignmentTimeout} asked for fired, or that of a barrier that was
+     * delivered but still waits behind data (Flink announces such a barrier to its handler).
+     */
+    default List<BarrierAction> onAlignmentTimeout(CheckpointBarrier barrier) {
         return List.of();
     }
 

@@ -173,9 +173,18 @@ public final class ExactlyOnceBarrierHandler implements CheckpointBarrierHandler
      * still aligning, it switches to unaligned now.
      */
     @Override
-    public List<BarrierAction> onAlignmentTimeout(long checkpointId) {
+    public List<BarrierAction> onAlignmentTimeout(CheckpointBarrier barrier) {
         actions = new ArrayList<>(4);
-        if (checkpointId == currentCheckpointId && isPending() && !pendingUnaligned) {
+        long checkpointId = barrier.id();
+        if (checkpointId > currentCheckpointId) {
+            // Its barrier was delivered but none reached this handler yet: the checkpoint starts
+            // here, already unaligned, and the queued barriers are taken out of their queues.
+            if (isPending()) {
+                abortPending(CheckpointFailureReason.CHECKPOINT_DECLINED_SUBSUMED);
+            }
+            start(barrier);
+            switchToUnaligned(-1, -1);
+        } else if (checkpointId == currentCheckpointId && isPending() && !pendingUnaligned) {
             switchToUnaligned(-1, -1);
             if (aligned.cardinality() == targetChannelCount) {
                 completeUnaligned();
@@ -268,7 +277,7 @@ public final class ExactlyOnceBarrierHandler implements CheckpointBarrierHandler
         targetChannelCount = openChannels;
         if (barrier.options().isTimeoutable()) {
             long elapsed = wallClockMillis.getAsLong() - barrier.timestamp();
-            actions.add(new BarrierAction.ScheduleAlignmentTimeout(barrier.id(),
+            actions.add(new BarrierAction.ScheduleAlignmentTimeout(barrier,
                     Math.max(0, barrier.options().alignedCheckpointTimeout() - elapsed)));
         }
     }

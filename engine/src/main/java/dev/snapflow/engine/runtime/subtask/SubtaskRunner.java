@@ -91,6 +91,8 @@ final class SubtaskRunner {
     private final LongSupplier wallClockMillis;
     /** The unaligned checkpoint being taken, if any, and its in-flight data. */
     private final InFlightRecorder inFlight = new InFlightRecorder();
+    /** Aligned checkpoints that may turn unaligned whose input-side timeout is scheduled, by id. */
+    private final Map<Long, CheckpointBarrier> alignmentTimeouts = new java.util.HashMap<>();
     private final InFlightCodec inFlightCodec;
     /** The newest checkpoint this subtask snapshotted or gave up; older barriers are out of order. */
     private long lastCheckpointId = -1;
@@ -108,7 +110,7 @@ final class SubtaskRunner {
      */
     private static final long TURN_NANOS = 1_000_000;
     /** The clock is read once per this many + 1 records, keeping it off the per-record path. */
-    private static final int CLOCK_CHECK_MASK = 63;
+    private static final int CLOCK_CHECK_MASK = 15;
     private long turnDeadlineNanos;
     /**
      * A source that took part in a savepoint that stops the job: the savepoint's id while it
@@ -244,6 +246,9 @@ final class SubtaskRunner {
                 batches++;
             } else if (((EventItem) item).priority()) {
                 priority = true;
+            } else if (((EventItem) item).event() instanceof CheckpointBarrier barrier && barrier.options().isTimeoutable()) {
+                // Announced as it arrives (B12): it may wait behind data, but its timeout runs from now on.
+                scheduleAlignmentTimeout(barrier);
             }
         }
         if (priority || inFlight.isPersisting(channel)) {
@@ -286,6 +291,13 @@ final class SubtaskRunner {
                 }
                 gate.onDelivered(channel, List.of(item));
             }
+        }
+    }
+
+    private void scheduleAlignmentTimeout(CheckpointBarrier barrier) {
+        if (alignmentTimeouts.putIfAbsent(barrier.id(), barrier) == null) {
+            long elapsed = wallClockMillis.getAsLong() - barrier.timestamp();
+            checkpointPort.scheduleTimeout(barrier.id(), Math.max(0, barrier.options().alignedCheckpointTimeout() - elapsed));
         }
     }
 
@@ -491,8 +503,9 @@ final class SubtaskRunner {
         if (closed) {
             return;
         }
-        if (barrierHandler != null) {
-            carryOut(barrierHandler.onAlignmentTimeout(checkpointId));
+        CheckpointBarrier timedOut = alignmentTimeouts.remove(checkpointId);
+        if (barrierHandler != null && timedOut != null) {
+            carryOut(barrierHandler.onAlignmentTimeout(timedOut));
         }
         if (inFlight.checkpointId() == checkpointId && !inFlight.barrier().options().isUnaligned()) {
             CheckpointBarrier unaligned = new CheckpointBarrier(checkpointId, inFlight.barrier().timestamp(),
@@ -573,7 +586,7 @@ final class SubtaskRunner {
             } else if (action instanceof BarrierAction.PersistInFlightInput persist) {
                 startPersistingInput(persist);
             } else if (action instanceof BarrierAction.ScheduleAlignmentTimeout timeout) {
-                checkpointPort.scheduleTimeout(timeout.checkpointId(), timeout.delayMillis());
+                scheduleAlignmentTimeout(timeout.barrier());
             } else if (action instanceof BarrierAction.StopPersistingInput stop) {
                 inFlight.stopPersisting(stop.channel());
             } else if (action instanceof BarrierAction.InFlightInputComplete complete) {

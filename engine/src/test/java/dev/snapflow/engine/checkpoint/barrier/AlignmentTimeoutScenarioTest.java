@@ -96,4 +96,19 @@ class AlignmentTimeoutScenarioTest {
                 assertThat(trigger.barrier().options().alignment()).isEqualTo(AlignmentType.ALIGNED));
         assertThat(s.scheduledTimeouts).isEmpty();
     }
+
+    @Test
+    @DisplayName("B12: a barrier delivered but still queued behind data is announced, and its timeout starts the checkpoint unaligned")
+    void when_the_timeout_of_a_barrier_still_queued_behind_data_fires_then_the_checkpoint_starts_unaligned() {
+        BarrierScenario s = BarrierScenario.timeoutable(2, 10);
+
+        s.advance(20).fireTimeout(1);
+        assertThat(s.triggered).containsExactly(1L);
+        assertThat(s.triggers.get(0).barrier().options().alignment()).isEqualTo(AlignmentType.UNALIGNED);
+
+        s.offer("d0 B1@0 d1 B1@1 d0");
+        assertThat(s.persisted).containsExactly("d0#1", "d1#3");
+        assertThat(s.inputComplete).containsExactly(1L);
+        assertThat(s.blocked()).isEmpty();
+    }
 }

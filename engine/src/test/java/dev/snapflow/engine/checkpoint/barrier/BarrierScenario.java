@@ -63,7 +63,7 @@ final class BarrierScenario {
 
     /** The timer of checkpoint {@code checkpointId} fires. */
     BarrierScenario fireTimeout(long checkpointId) {
-        apply(handler.onAlignmentTimeout(checkpointId));
+        apply(handler.onAlignmentTimeout(new CheckpointBarrier(checkpointId, 0, barrierOptions)));
         return this;
     }
 
