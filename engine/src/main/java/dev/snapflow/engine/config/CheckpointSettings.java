@@ -171,13 +171,11 @@ public final class CheckpointSettings {
     }
 
     public CheckpointSettings withDirectory(Path value) {
-        return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, Optional.of(value), keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
+        return with(d -> d.directory = Optional.of(value));
     }
 
     public CheckpointSettings inMemory() {
-        return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, Optional.empty(), keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
+        return with(d -> d.directory = Optional.empty());
     }
 
     /** How keyed state is copied in the synchronous part of a snapshot. */
@@ -186,53 +184,43 @@ public final class CheckpointSettings {
     }
 
     public CheckpointSettings withKeyedStateSnapshot(KeyedStateSnapshot value) {
-        return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory, value, unaligned, alignedCheckpointTimeout);
+        return with(d -> d.keyedStateSnapshot = value);
     }
 
     public CheckpointSettings withInterval(Duration value) {
-        return new CheckpointSettings(Optional.of(value), mode, timeout, minPause, maxConcurrent, tolerableFailures,
-                retained, checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
+        return with(d -> d.interval = Optional.of(value));
     }
 
     public CheckpointSettings withoutInterval() {
-        return new CheckpointSettings(Optional.empty(), mode, timeout, minPause, maxConcurrent, tolerableFailures,
-                retained, checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
+        return with(d -> d.interval = Optional.empty());
     }
 
     public CheckpointSettings withMode(Mode value) {
-        return new CheckpointSettings(interval, value, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
+        return with(d -> d.mode = value);
     }
 
     public CheckpointSettings withTimeout(Duration value) {
-        return new CheckpointSettings(interval, mode, value, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
+        return with(d -> d.timeout = value);
     }
 
     public CheckpointSettings withMinPause(Duration value) {
-        return new CheckpointSettings(interval, mode, timeout, value, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
+        return with(d -> d.minPause = value);
     }
 
     public CheckpointSettings withMaxConcurrent(int value) {
-        return new CheckpointSettings(interval, mode, timeout, minPause, value, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
+        return with(d -> d.maxConcurrent = value);
     }
 
     public CheckpointSettings withTolerableFailures(int value) {
-        return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, value, retained,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
+        return with(d -> d.tolerableFailures = value);
     }
 
     public CheckpointSettings withRetained(int value) {
-        return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, value,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
+        return with(d -> d.retained = value);
     }
 
     public CheckpointSettings withCheckpointsAfterInputsEnd(boolean value) {
-        return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained, value,
-                directory, keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
+        return with(d -> d.checkpointsAfterInputsEnd = value);
     }
 
     /**
@@ -245,8 +233,7 @@ public final class CheckpointSettings {
     }
 
     public CheckpointSettings withUnaligned(boolean value) {
-        return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, value, alignedCheckpointTimeout);
+        return with(d -> d.unaligned = value);
     }
 
     /**
@@ -260,8 +247,49 @@ public final class CheckpointSettings {
     }
 
     public CheckpointSettings withAlignedCheckpointTimeout(Duration value) {
-        return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned, value);
+        return with(d -> d.alignedCheckpointTimeout = value);
+    }
+
+    /** The settings' values, mutable, so that each {@code with...} changes one and the constructor checks them all anew. */
+    private static final class Draft {
+        Optional<Duration> interval;
+        Mode mode;
+        Duration timeout;
+        Duration minPause;
+        int maxConcurrent;
+        int tolerableFailures;
+        int retained;
+        boolean checkpointsAfterInputsEnd;
+        Optional<Path> directory;
+        KeyedStateSnapshot keyedStateSnapshot;
+        boolean unaligned;
+        Duration alignedCheckpointTimeout;
+
+        Draft(CheckpointSettings settings) {
+            interval = settings.interval;
+            mode = settings.mode;
+            timeout = settings.timeout;
+            minPause = settings.minPause;
+            maxConcurrent = settings.maxConcurrent;
+            tolerableFailures = settings.tolerableFailures;
+            retained = settings.retained;
+            checkpointsAfterInputsEnd = settings.checkpointsAfterInputsEnd;
+            directory = settings.directory;
+            keyedStateSnapshot = settings.keyedStateSnapshot;
+            unaligned = settings.unaligned;
+            alignedCheckpointTimeout = settings.alignedCheckpointTimeout;
+        }
+
+        CheckpointSettings build() {
+            return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
+                    checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
+        }
+    }
+
+    private CheckpointSettings with(java.util.function.Consumer<Draft> change) {
+        Draft draft = new Draft(this);
+        change.accept(draft);
+        return draft.build();
     }
 
     @Override

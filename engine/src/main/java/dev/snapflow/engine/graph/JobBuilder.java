@@ -3,6 +3,7 @@ package dev.snapflow.engine.graph;
 import dev.snapflow.engine.api.KeySelector;
 import dev.snapflow.engine.api.Source;
 import dev.snapflow.engine.state.KeyGroupRangeAssignment;
+import dev.snapflow.engine.state.SubtaskState;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -123,7 +124,7 @@ public final class JobBuilder {
             if (uid.isBlank()) {
                 throw new IllegalArgumentException("Operator '" + draft.name + "': its uid must not be blank");
             }
-            if (uid.equals("inflight") || uid.startsWith("inflight/")) {
+            if ((uid + "/").startsWith(SubtaskState.IN_FLIGHT_PREFIX)) {
                 throw new IllegalArgumentException("Operator '" + draft.name + "': its uid '" + uid
                         + "' is reserved for checkpoints' in-flight data; give the operator another uid or name");
             }

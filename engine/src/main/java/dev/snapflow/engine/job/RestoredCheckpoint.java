@@ -33,8 +33,6 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
 
     private static final String KEYED = "/keyed";
     private static final String OPERATOR = "/operator";
-    /** State parts holding a channel's in-flight data (see the subtask's in-flight recorder). */
-    private static final String IN_FLIGHT = "inflight/";
 
     public RestoredCheckpoint {
         states = Map.copyOf(states);
@@ -80,9 +78,9 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
         Map<Integer, Integer> oldParallelism = new HashMap<>();
         old.keySet().forEach(id -> oldParallelism.merge(id.chainId(), 1, Integer::sum));
         Map<String, Integer> oldChainOfOperator = new HashMap<>();
-        old.forEach((id, state) -> state.operators().stream().filter(part -> !part.startsWith(IN_FLIGHT))
+        old.forEach((id, state) -> state.operators().stream().filter(part -> !part.startsWith(SubtaskState.IN_FLIGHT_PREFIX))
                 .forEach(part -> oldChainOfOperator.put(operatorOf(part), id.chainId())));
-        boolean hasInFlight = old.values().stream().anyMatch(state -> state.operators().stream().anyMatch(part -> part.startsWith(IN_FLIGHT)));
+        boolean hasInFlight = old.values().stream().anyMatch(SubtaskState::hasInFlightData);
         if (hasInFlight) {
             requireSameLayout(checkpointId, oldParallelism, plan);
         }
@@ -107,7 +105,7 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
             }
         }
         if (hasInFlight) {
-            old.forEach((id, state) -> state.operators().stream().filter(part -> part.startsWith(IN_FLIGHT))
+            old.forEach((id, state) -> state.operators().stream().filter(part -> part.startsWith(SubtaskState.IN_FLIGHT_PREFIX))
                     .forEach(part -> assigned.get(id).put(part, List.of(state.operatorState(part).orElseThrow()))));
         }
         Map<SubtaskId, RestoredState> states = new HashMap<>();

@@ -11,6 +11,12 @@ import java.util.TreeMap;
  */
 public final class SubtaskState {
 
+    /**
+     * Parts whose names start with this hold a channel's in-flight data of an unaligned
+     * checkpoint, not an operator's state; no operator uid may take it.
+     */
+    public static final String IN_FLIGHT_PREFIX = "inflight/";
+
     private static final SubtaskState EMPTY = new SubtaskState(new TreeMap<>());
 
     private final Map<String, byte[]> operatorStates;
@@ -58,10 +64,14 @@ public final class SubtaskState {
         out.write(bytes, 0, bytes.length);
     }
 
-    /** The bytes of the parts whose names start with {@code prefix}. */
-    public long partsStartingWith(String prefix) {
-        return operatorStates.entrySet().stream().filter(part -> part.getKey().startsWith(prefix))
+    /** The bytes of in-flight data in this state (see {@link #IN_FLIGHT_PREFIX}). */
+    public long inFlightBytes() {
+        return operatorStates.entrySet().stream().filter(part -> part.getKey().startsWith(IN_FLIGHT_PREFIX))
                 .mapToLong(part -> part.getValue().length).sum();
+    }
+
+    public boolean hasInFlightData() {
+        return operatorStates.keySet().stream().anyMatch(part -> part.startsWith(IN_FLIGHT_PREFIX));
     }
 
     public long sizeBytes() {

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  */
 public final class FileSystemCheckpointStorage implements CheckpointStorage {
 
-    static final String METADATA = SnapshotDirectory.METADATA;
+    static final String METADATA = SnapshotDirectory.METADATA_FILE;
     static final String METADATA_CHECKSUM = SnapshotDirectory.METADATA_CHECKSUM;
     private static final Pattern CHECKPOINT_DIRECTORY = Pattern.compile("chk-(\\d+)");
     private static final Logger LOG = LoggerFactory.getLogger(FileSystemCheckpointStorage.class);

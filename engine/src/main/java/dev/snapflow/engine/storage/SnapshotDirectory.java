@@ -39,7 +39,6 @@ public final class SnapshotDirectory {
 
     /** The name of the file whose presence makes a snapshot complete. */
     public static final String METADATA_FILE = "_metadata";
-    static final String METADATA = METADATA_FILE;
     static final String METADATA_CHECKSUM = "_metadata.crc32c";
     private static final int FORMAT_VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -65,7 +64,7 @@ public final class SnapshotDirectory {
 
     /** True if {@code directory} holds a complete snapshot (its metadata exists). */
     public static boolean isComplete(Path directory) {
-        return Files.isRegularFile(directory.resolve(METADATA));
+        return Files.isRegularFile(directory.resolve(METADATA_FILE));
     }
 
     private static String stateFileName(SubtaskId subtask) {
@@ -123,7 +122,7 @@ public final class SnapshotDirectory {
                 metadata.triggerTimeMillis(), metadata.completionMillis(), states));
         writeAtomically(directory.resolve(METADATA_CHECKSUM),
                 Long.toHexString(SubtaskStateFormat.crc32c(bytes)).getBytes(StandardCharsets.US_ASCII));
-        writeAtomically(directory.resolve(METADATA), bytes); // the commit point
+        writeAtomically(directory.resolve(METADATA_FILE), bytes); // the commit point
     }
 
     /**
@@ -132,7 +131,7 @@ public final class SnapshotDirectory {
      * @throws IOException naming the file, if the metadata is damaged
      */
     public Optional<CheckpointMetadata> readMetadata() throws IOException {
-        Path file = directory.resolve(METADATA);
+        Path file = directory.resolve(METADATA_FILE);
         if (!Files.exists(file)) {
             return Optional.empty();
         }
@@ -174,7 +173,7 @@ public final class SnapshotDirectory {
      */
     public Snapshot readIntact() throws IOException {
         CheckpointMetadata metadata = readMetadata().orElseThrow(() ->
-                new IOException("There is no complete snapshot in " + directory + ": it has no " + METADATA + " file"));
+                new IOException("There is no complete snapshot in " + directory + ": it has no " + METADATA_FILE + " file"));
         Map<SubtaskId, SubtaskState> states = new HashMap<>();
         for (Map.Entry<SubtaskId, StateHandle> entry : metadata.states().entrySet()) {
             states.put(entry.getKey(), readState(entry.getValue()));

@@ -1,44 +1,16 @@
 package dev.snapflow.samples.resume;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import dev.snapflow.samples.TestDirectories;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import dev.snapflow.samples.SampleTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Smoke test: the job fails once, restarts from its checkpoint, and its counts equal a sequential count. */
-class RecoverFromFailureTest {
-
-    private static ActorTestKit testKit;
-
-    /** The jobs' last checkpoint writes and deletions may still be under way when a run returns. */
-    @TempDir(cleanup = CleanupMode.NEVER)
-    Path directory;
-
-    @AfterEach
-    void deleteDirectory() {
-        TestDirectories.deleteTree(directory);
-    }
-
-    @BeforeAll
-    static void startTestKit() {
-        testKit = ActorTestKit.create();
-    }
-
-    @AfterAll
-    static void stopTestKit() {
-        testKit.shutdownTestKit();
-    }
+class RecoverFromFailureTest extends SampleTest {
 
     @Test
     void when_the_job_fails_half_way_then_it_recovers_and_the_counts_equal_a_sequential_count() throws Exception {

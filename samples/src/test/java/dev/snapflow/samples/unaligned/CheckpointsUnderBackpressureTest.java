@@ -1,41 +1,13 @@
 package dev.snapflow.samples.unaligned;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import dev.snapflow.samples.TestDirectories;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import dev.snapflow.samples.SampleTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class CheckpointsUnderBackpressureTest {
-
-    private static ActorTestKit testKit;
-
-    /** The jobs' last checkpoint writes and deletions may still be under way when a run returns. */
-    @TempDir(cleanup = CleanupMode.NEVER)
-    Path directory;
-
-    @AfterEach
-    void deleteDirectory() {
-        TestDirectories.deleteTree(directory);
-    }
-
-    @BeforeAll
-    static void startTestKit() {
-        testKit = ActorTestKit.create();
-    }
-
-    @AfterAll
-    static void stopTestKit() {
-        testKit.shutdownTestKit();
-    }
+class CheckpointsUnderBackpressureTest extends SampleTest {
 
     @Test
     void when_the_sample_runs_small_then_every_mode_reports_and_the_result_line_is_computed() throws Exception {

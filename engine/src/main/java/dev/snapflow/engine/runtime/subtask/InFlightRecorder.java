@@ -1,6 +1,7 @@
 package dev.snapflow.engine.runtime.subtask;
 
 import dev.snapflow.engine.runtime.channel.RecordBatch;
+import dev.snapflow.engine.state.SubtaskState;
 import dev.snapflow.serialization.event.CheckpointBarrier;
 
 import java.util.ArrayList;
@@ -28,9 +29,9 @@ import java.util.concurrent.Callable;
 final class InFlightRecorder {
 
     /** Part name prefix of one input channel's in-flight data in a subtask's state. */
-    static final String INPUT_PREFIX = "inflight/in/";
+    static final String INPUT_PREFIX = SubtaskState.IN_FLIGHT_PREFIX + "in/";
     /** Part name prefix of one output channel's in-flight data: then {@code <edge>/<target>}. */
-    static final String OUTPUT_PREFIX = "inflight/out/";
+    static final String OUTPUT_PREFIX = SubtaskState.IN_FLIGHT_PREFIX + "out/";
 
     /** A completed unaligned snapshot, ready to be serialized and written. */
     record Completed(CheckpointBarrier barrier, Map<String, Callable<byte[]>> operatorParts,

@@ -211,7 +211,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
             getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
                 try {
                     SubtaskState snapshot = state.call();
-                    inFlightBytes[0] = snapshot.partsStartingWith("inflight/");
+                    inFlightBytes[0] = snapshot.inFlightBytes();
                     if (!location.isDefault()) {
                         // A savepoint: its own directory, named in the barrier.
                         return new SnapshotDirectory(Path.of(new String(location.referenceBytes(), StandardCharsets.UTF_8)))

@@ -14,6 +14,7 @@ import dev.snapflow.engine.checkpoint.barrier.BarrierAction;
 import dev.snapflow.engine.checkpoint.barrier.BarrierTracker;
 import dev.snapflow.engine.checkpoint.barrier.CheckpointBarrierHandler;
 import dev.snapflow.engine.config.CheckpointSettings;
+import dev.snapflow.engine.state.RestoredState;
 import dev.snapflow.engine.state.SubtaskState;
 import dev.snapflow.serialization.event.CancelCheckpointMarker;
 import dev.snapflow.serialization.event.CheckpointBarrier;
@@ -23,8 +24,13 @@ import dev.snapflow.serialization.event.EndOfPartitionEvent;
 import dev.snapflow.serialization.event.StopMode;
 import dev.snapflow.serialization.event.Event;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
@@ -92,7 +98,7 @@ final class SubtaskRunner {
     /** The unaligned checkpoint being taken, if any, and its in-flight data. */
     private final InFlightRecorder inFlight = new InFlightRecorder();
     /** Aligned checkpoints that may turn unaligned whose input-side timeout is scheduled, by id. */
-    private final Map<Long, CheckpointBarrier> alignmentTimeouts = new java.util.HashMap<>();
+    private final Map<Long, CheckpointBarrier> alignmentTimeouts = new HashMap<>();
     private final InFlightCodec inFlightCodec;
     /** The newest checkpoint this subtask snapshotted or gave up; older barriers are out of order. */
     private long lastCheckpointId = -1;
@@ -169,7 +175,7 @@ final class SubtaskRunner {
      * Restores the operators from a checkpoint's state, if any, opens them, replays the
      * checkpoint's in-flight data, and grants every input channel its first credits (C1).
      */
-    void start(java.util.Optional<dev.snapflow.engine.state.RestoredState> restored) {
+    void start(Optional<RestoredState> restored) {
         restored.ifPresent(chain::restore);
         chain.open(restored.isPresent());
         if (restored.isPresent()) {
@@ -187,9 +193,9 @@ final class SubtaskRunner {
      * the channel delivers, and each output channel's restored in-flight output is sent ahead of
      * new records; every channel then carries EndOfChannelStateEvent, and live data follows.
      */
-    private void replayInFlight(dev.snapflow.engine.state.RestoredState restored) {
+    private void replayInFlight(RestoredState restored) {
         for (String part : restored.partNames()) {
-            if (!part.startsWith("inflight/")) {
+            if (!part.startsWith(SubtaskState.IN_FLIGHT_PREFIX)) {
                 continue;
             }
             byte[] bytes = restored.single(part).orElseThrow();
@@ -227,7 +233,7 @@ final class SubtaskRunner {
     }
 
     private List<RecordBatch> batches(List<Object> records, boolean recovered) {
-        List<RecordBatch> batches = new java.util.ArrayList<>();
+        List<RecordBatch> batches = new ArrayList<>();
         for (int from = 0; from < records.size(); from += sourceReadSize) {
             Object[] batch = records.subList(from, Math.min(records.size(), from + sourceReadSize)).toArray();
             batches.add(new RecordBatch(batch, batch.length, recovered));
@@ -437,7 +443,7 @@ final class SubtaskRunner {
         OperatorSnapshot snapshot = snapshotOperators(barrier);
         Map<String, Callable<byte[]>> parts = snapshot.parts();
         long syncNanos = snapshot.syncNanos();
-        Map<Integer, List<List<RecordBatch>>> parked = new java.util.HashMap<>();
+        Map<Integer, List<List<RecordBatch>>> parked = new HashMap<>();
         if (!inputEnded) {
             for (RecordWriter writer : writers) {
                 parked.put(writer.edgeId(), writer.emitPriorityBarrier(barrier));
@@ -477,9 +483,9 @@ final class SubtaskRunner {
         OperatorSnapshot snapshot = snapshotOperators(barrier);
         Map<String, Callable<byte[]>> parts = snapshot.parts();
         long syncNanos = snapshot.syncNanos();
-        Map<Integer, List<List<RecordBatch>>> nothingYet = new java.util.HashMap<>();
+        Map<Integer, List<List<RecordBatch>>> nothingYet = new HashMap<>();
         for (RecordWriter writer : writers) {
-            List<List<RecordBatch>> empty = new java.util.ArrayList<>();
+            List<List<RecordBatch>> empty = new ArrayList<>();
             for (int target = 0; target < writer.channels(); target++) {
                 empty.add(List.of());
             }
@@ -536,15 +542,15 @@ final class SubtaskRunner {
      */
     private void startPersistingInput(BarrierAction.PersistInFlightInput persist) {
         long checkpointId = persist.checkpointId();
-        List<List<RecordBatch>> queued = new java.util.ArrayList<>(gate.numberOfChannels());
-        java.util.BitSet barrierQueued = new java.util.BitSet();
+        List<List<RecordBatch>> queued = new ArrayList<>(gate.numberOfChannels());
+        BitSet barrierQueued = new BitSet();
         Map<Integer, EventItem> queuedBarriers = new TreeMap<>();
-        List<Integer> queuedEnds = new java.util.ArrayList<>();
+        List<Integer> queuedEnds = new ArrayList<>();
         for (int channel = 0; channel < gate.numberOfChannels(); channel++) {
-            List<RecordBatch> data = new java.util.ArrayList<>();
+            List<RecordBatch> data = new ArrayList<>();
             if (persist.queuedChannels().contains(channel)) {
                 if (currentBatch != null && currentChannel == channel && cursor < currentBatch.size()) {
-                    Object[] rest = java.util.Arrays.copyOfRange(currentBatch.records(), cursor, currentBatch.size());
+                    Object[] rest = Arrays.copyOfRange(currentBatch.records(), cursor, currentBatch.size());
                     data.add(new RecordBatch(rest, rest.length));
                 }
                 for (ChannelItem item : gate.queued(channel)) {
