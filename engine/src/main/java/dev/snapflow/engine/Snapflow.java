@@ -18,6 +18,7 @@ import dev.snapflow.engine.job.JobOutcome;
 import dev.snapflow.engine.job.MetricsRegistry;
 import dev.snapflow.engine.job.RestoredCheckpoint;
 import dev.snapflow.engine.storage.SnapshotDirectory;
+import dev.snapflow.serialization.record.JacksonCompatibility;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -129,6 +130,7 @@ public final class Snapflow {
     private static JobHandle submit(ActorSystem<?> system, ExecutionPlan plan, String jobId, RuntimeSettings settings,
                                     CheckpointSettings checkpointSettings, CheckpointStorage storage,
                                     Optional<RestoredCheckpoint> restore) {
+        JacksonCompatibility.requireRecordSupport();
         JobGraph job = plan.graph();
         CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
         CompletableFuture<Done> terminated = new CompletableFuture<>();

@@ -7,6 +7,7 @@ import dev.snapflow.engine.api.KeyedProcessFunction;
 import dev.snapflow.engine.api.StateDescriptor;
 import dev.snapflow.engine.api.ValueState;
 import dev.snapflow.engine.state.HeapKeyedStateBackend;
+import dev.snapflow.serialization.record.ValueCodec;
 import dev.snapflow.serialization.record.RecordSerializers;
 import dev.snapflow.engine.checkpoint.stats.CheckpointStats;
 import dev.snapflow.engine.config.CheckpointSettings;
@@ -192,7 +193,7 @@ class CheckpointConsistencyTest {
                 emitted += state.operatorState("numbers").map(bytes -> ByteBuffer.wrap(bytes).getLong()).orElse(0L);
                 Optional<byte[]> keyed = state.operatorState(COUNT + "/keyed");
                 if (keyed.isPresent()) {
-                    counted += HeapKeyedStateBackend.read(keyed.get(), Map.of("count", COUNT_STATE)).get("count")
+                    counted += HeapKeyedStateBackend.read(keyed.get(), Map.of("count", COUNT_STATE), ValueCodec.builtInTypesOnly()).get("count")
                             .values().stream().mapToLong(v -> (Long) v).sum();
                 }
             }

@@ -1,7 +1,5 @@
 package dev.snapflow.engine.state;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import dev.snapflow.engine.api.KeyedStateStore;
 import dev.snapflow.engine.api.ListState;
 import dev.snapflow.engine.api.MapState;
@@ -11,7 +9,7 @@ import dev.snapflow.engine.api.ValueState;
 import dev.snapflow.serialization.io.ByteArrayDataOutput;
 import dev.snapflow.serialization.io.ByteBufferDataInput;
 import dev.snapflow.serialization.record.RecordSerializer;
-import dev.snapflow.serialization.record.RecordSerializers;
+import dev.snapflow.serialization.record.ValueCodec;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,15 +30,19 @@ import java.util.concurrent.Callable;
  * goes on changing the live maps, and can be restored into any subtask that owns a range of those
  * key groups. A key outside this subtask's range (a routing bug) fails the snapshot.
  *
- * <p>Snapshot format (big-endian): format version; max parallelism; the key type (a tag, and a
- * class name for keys serialized by Jackson); the number of states; per state its name, kind and
- * the number of non-empty key groups; per key group its number and entry count; per entry the
- * key and the value, each length-prefixed. Actor-confined to one subtask.
+ * <p>Keys may be of any type {@code keyBy} accepts: each key is written with its type by a
+ * {@link ValueCodec}, so it reads back equal, with the same hash, whatever the first key of the
+ * snapshot was. The first key of each class a subtask sees is checked to do so
+ * ({@link #setCurrentKey}), so that a key type that would lose its state on restore fails at once.
+ *
+ * <p>Snapshot format (big-endian): format version; max parallelism; the number of states; per
+ * state its name, kind and the number of non-empty key groups; per key group its number and entry
+ * count; per entry the key (a {@link ValueCodec} value; the key group's keys are one codec stream)
+ * and the value, length-prefixed. Actor-confined to one subtask.
  */
 public final class HeapKeyedStateBackend implements KeyedStateStore {
 
-    private static final int FORMAT_VERSION = 1;
-    private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
+    private static final int FORMAT_VERSION = 2;
 
     private enum Kind { VALUE, LIST, MAP, REDUCING }
 
@@ -87,6 +89,11 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
 
     private final int maxParallelism;
     private final KeyGroupRange range;
+    private final ValueCodec keyCodec;
+    /** The class of the last key checked by {@link #setCurrentKey}; null before the first key. */
+    private Class<?> lastCheckedKeyClass;
+    /** Every key class checked so far, for jobs whose keys alternate between classes. */
+    private final java.util.Set<Class<?>> checkedKeyClasses = new java.util.HashSet<>();
     private final Map<String, Table> tables = new LinkedHashMap<>();
     private final boolean copyOnSnapshot;
     /**
@@ -104,27 +111,51 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
      */
     private volatile int lastSnapshotBytes = 1024;
 
-    public HeapKeyedStateBackend(int maxParallelism, KeyGroupRange range) {
-        this(maxParallelism, range, false);
+    public HeapKeyedStateBackend(int maxParallelism, KeyGroupRange range, ValueCodec keyCodec) {
+        this(maxParallelism, range, keyCodec, false);
     }
 
     /**
+     * @param keyCodec       writes and reads the keys
      * @param copyOnSnapshot whether {@link #snapshotInTwoPhases()} copies the maps and serializes
      *                       later (when the values are immutable), or serializes at once
      */
-    public HeapKeyedStateBackend(int maxParallelism, KeyGroupRange range, boolean copyOnSnapshot) {
+    public HeapKeyedStateBackend(int maxParallelism, KeyGroupRange range, ValueCodec keyCodec, boolean copyOnSnapshot) {
         KeyGroupRangeAssignment.checkMaxParallelism(maxParallelism);
         if (range.endKeyGroup() >= maxParallelism) {
             throw new IllegalArgumentException(range + " is outside max parallelism " + maxParallelism);
         }
         this.maxParallelism = maxParallelism;
         this.range = range;
+        this.keyCodec = java.util.Objects.requireNonNull(keyCodec, "keyCodec");
         this.copyOnSnapshot = copyOnSnapshot;
     }
 
-    /** Scopes every state to {@code key} until the next call. */
+    /**
+     * Scopes every state to {@code key} until the next call.
+     *
+     * @throws IllegalArgumentException if keys of this class would not find their state again
+     *                                  after a restore, naming the class and the fix
+     */
     public void setCurrentKey(Object key) {
+        if (key.getClass() != lastCheckedKeyClass) {
+            checkKey(key);
+        }
         currentKey = key;
+    }
+
+    private void checkKey(Object key) {
+        Class<?> type = key.getClass();
+        if (checkedKeyClasses.add(type)) {
+            try {
+                KeyHashing.checkKeyType(type);
+                keyCodec.checkRoundTrip(key, "key");
+            } catch (IllegalArgumentException e) {
+                checkedKeyClasses.remove(type);
+                throw e;
+            }
+        }
+        lastCheckedKeyClass = type;
     }
 
     private HashMap<Object, Object> currentTable(Table table) {
@@ -313,7 +344,6 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
             throw new IOException("Keyed state was written with max parallelism " + snapshotMaxParallelism
                     + ", the operator now has " + maxParallelism + "; the max parallelism cannot change across a restore");
         }
-        RecordSerializer<Object> keySerializer = keySerializer(in.readUTF());
         for (int states = in.readInt(); states > 0; states--) {
             String name = in.readUTF();
             int kindCode = in.readUnsignedByte();
@@ -328,8 +358,9 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
             for (int keyGroups = in.readInt(); keyGroups > 0; keyGroups--) {
                 int keyGroup = in.readInt();
                 boolean mine = range.contains(keyGroup);
+                ValueCodec.Reader keys = keyCodec.reader(in, "a key of keyed state '" + name + "'");
                 for (int count = in.readInt(); count > 0; count--) {
-                    Object key = readFramed(in, keySerializer);
+                    Object key = keys.read();
                     int start = in.buffer().position();
                     skipValue(in, kind);
                     if (mine) {
@@ -397,25 +428,20 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
     }
 
     private byte[] serialize(List<Table> tables, Map<String, Restored> pending) throws IOException {
-        Object sampleKey = sampleKey(tables);
-        if (sampleKey == null) {
-            sampleKey = pending.values().stream().flatMap(r -> r.values().keySet().stream()).findFirst().orElse(null);
-        }
         ByteArrayDataOutput out = new ByteArrayDataOutput(lastSnapshotBytes + lastSnapshotBytes / 8);
         out.writeInt(FORMAT_VERSION);
         out.writeInt(maxParallelism);
-        RecordSerializer<Object> keySerializer = writeKeyType(out, sampleKey);
         out.writeInt(tables.size() + pending.size());
         for (Table table : tables) {
             out.writeUTF(table.descriptor.name());
             out.writeByte(table.kind.ordinal());
-            writeByKeyGroup(out, table.descriptor.name(), table.entries, keySerializer,
+            writeByKeyGroup(out, table.descriptor.name(), table.entries,
                     (value, target) -> writeValue(target, table, value));
         }
         for (Map.Entry<String, Restored> state : pending.entrySet()) {
             out.writeUTF(state.getKey());
             out.writeByte(state.getValue().kind().ordinal());
-            writeByKeyGroup(out, state.getKey(), state.getValue().values(), keySerializer,
+            writeByKeyGroup(out, state.getKey(), state.getValue().values(),
                     (value, target) -> target.write((byte[]) value));
         }
         lastSnapshotBytes = out.position();
@@ -432,7 +458,7 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
     }
 
     private void writeByKeyGroup(ByteArrayDataOutput out, String stateName, Map<?, ?> entries,
-                                 RecordSerializer<Object> keySerializer, ValueWriter valueWriter) throws IOException {
+                                 ValueWriter valueWriter) throws IOException {
         int size = entries.size();
         Object[] keys = new Object[size];
         Object[] values = new Object[size];
@@ -470,43 +496,17 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
             }
             out.writeInt(keyGroup);
             out.writeInt(counts[keyGroup]);
+            ValueCodec.Writer keyWriter = keyCodec.writer(out);
             for (int position = starts[keyGroup]; position < starts[keyGroup] + counts[keyGroup]; position++) {
                 int entry = order[position];
-                writeFramed(out, keySerializer, keys[entry]);
+                try {
+                    keyWriter.write(keys[entry]);
+                } catch (IOException e) {
+                    throw new IOException("Key " + keys[entry] + " of state '" + stateName + "' cannot be written: " + e.getMessage(), e);
+                }
                 valueWriter.write(values[entry], out);
             }
         }
-    }
-
-    private static Object sampleKey(List<Table> tables) {
-        for (Table table : tables) {
-            if (!table.entries.isEmpty()) {
-                return table.entries.keySet().iterator().next();
-            }
-        }
-        return null;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static RecordSerializer<Object> writeKeyType(ByteArrayDataOutput out, Object sampleKey) throws IOException {
-        if (sampleKey == null || sampleKey instanceof Long) {
-            out.writeUTF("long");
-            return (RecordSerializer<Object>) (RecordSerializer<?>) RecordSerializers.longs();
-        }
-        if (sampleKey instanceof Integer) {
-            out.writeUTF("int");
-            return (RecordSerializer<Object>) (RecordSerializer<?>) RecordSerializers.ints();
-        }
-        if (sampleKey instanceof String) {
-            out.writeUTF("string");
-            return (RecordSerializer<Object>) (RecordSerializer<?>) RecordSerializers.strings();
-        }
-        if (sampleKey instanceof Double) {
-            out.writeUTF("double");
-            return (RecordSerializer<Object>) (RecordSerializer<?>) RecordSerializers.doubles();
-        }
-        out.writeUTF("jackson:" + sampleKey.getClass().getName());
-        return (RecordSerializer<Object>) RecordSerializers.jackson(sampleKey.getClass(), CBOR);
     }
 
     @SuppressWarnings("unchecked")
@@ -547,16 +547,14 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
      * the given descriptors (by state name). For restore and for checking what a checkpoint holds.
      */
     @SuppressWarnings("unchecked")
-    public static Map<String, Map<Object, Object>> read(byte[] snapshot, Map<String, StateDescriptor<?>> descriptors)
-            throws IOException {
+    public static Map<String, Map<Object, Object>> read(byte[] snapshot, Map<String, StateDescriptor<?>> descriptors,
+                                                         ValueCodec keyCodec) throws IOException {
         ByteBufferDataInput in = new ByteBufferDataInput(ByteBuffer.wrap(snapshot));
         int version = in.readInt();
         if (version != FORMAT_VERSION) {
             throw new IOException("Unsupported keyed state format version " + version);
         }
         in.readInt(); // max parallelism: needed to rescale, not to read
-        String keyType = in.readUTF();
-        RecordSerializer<Object> keySerializer = keySerializer(keyType);
         Map<String, Map<Object, Object>> result = new LinkedHashMap<>();
         for (int states = in.readInt(); states > 0; states--) {
             String name = in.readUTF();
@@ -568,35 +566,15 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
             Map<Object, Object> entries = new HashMap<>();
             for (int keyGroups = in.readInt(); keyGroups > 0; keyGroups--) {
                 in.readInt();
+                ValueCodec.Reader keys = keyCodec.reader(in, "a key of keyed state '" + name + "'");
                 for (int count = in.readInt(); count > 0; count--) {
-                    Object key = readFramed(in, keySerializer);
+                    Object key = keys.read();
                     entries.put(key, readValue(in, kind, descriptor));
                 }
             }
             result.put(name, entries);
         }
         return result;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static RecordSerializer<Object> keySerializer(String keyType) throws IOException {
-        return switch (keyType) {
-            case "long" -> (RecordSerializer<Object>) (RecordSerializer<?>) RecordSerializers.longs();
-            case "int" -> (RecordSerializer<Object>) (RecordSerializer<?>) RecordSerializers.ints();
-            case "string" -> (RecordSerializer<Object>) (RecordSerializer<?>) RecordSerializers.strings();
-            case "double" -> (RecordSerializer<Object>) (RecordSerializer<?>) RecordSerializers.doubles();
-            default -> {
-                if (!keyType.startsWith("jackson:")) {
-                    throw new IOException("Unknown key type '" + keyType + "' in keyed state");
-                }
-                try {
-                    Class<?> type = Class.forName(keyType.substring("jackson:".length()));
-                    yield (RecordSerializer<Object>) RecordSerializers.jackson(type, CBOR);
-                } catch (ClassNotFoundException e) {
-                    throw new IOException("Key class of keyed state not found: " + keyType, e);
-                }
-            }
-        };
     }
 
     @SuppressWarnings("unchecked")

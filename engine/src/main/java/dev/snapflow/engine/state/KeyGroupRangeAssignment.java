@@ -19,10 +19,15 @@ public final class KeyGroupRangeAssignment {
     private KeyGroupRangeAssignment() {
     }
 
-    /** The key group of {@code key}: a MurmurHash3 finalization of its hash code, modulo max parallelism. */
+    /**
+     * The key group of {@code key}: a MurmurHash3 finalization of its {@linkplain KeyHashing#hash
+     * stable hash}, modulo max parallelism.
+     *
+     * @throws IllegalArgumentException for keys that cannot hash the same in every JVM
+     */
     public static int keyGroupFor(Object key, int maxParallelism) {
         Objects.requireNonNull(key, "Keys must not be null");
-        return keyGroupForHash(key.hashCode(), maxParallelism);
+        return keyGroupForHash(KeyHashing.hash(key), maxParallelism);
     }
 
     /** The key group of a key with hash code {@code keyHash}. */

@@ -233,13 +233,13 @@ abstract class ChainedOperator implements Collector<Object> {
         private Object currentKey;
 
         Process(RuntimeContext context, ProcessFunction<Object, Object> function, KeySelector<Object, Object> keySelector,
-                boolean copyKeyedStateOnSnapshot) {
+                KeyedStateOptions keyedStateOptions) {
             super(context);
             this.function = function;
             this.keySelector = keySelector;
             this.keyedState = keySelector == null ? null : new HeapKeyedStateBackend(context.maxParallelism(),
                     KeyGroupRangeAssignment.rangeForSubtask(context.maxParallelism(), context.parallelism(), context.subtaskIndex()),
-                    copyKeyedStateOnSnapshot);
+                    keyedStateOptions.keyCodec(), keyedStateOptions.copyOnSnapshot());
         }
 
         @Override

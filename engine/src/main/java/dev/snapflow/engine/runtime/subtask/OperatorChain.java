@@ -48,12 +48,12 @@ final class OperatorChain {
      * made or shared as the API promises, sources and sinks are opened for their share.
      *
      * @param writerForEdge the record writer of a network edge, by edge id
-     * @param copyKeyedStateOnSnapshot whether keyed state snapshots copy now and serialize later
+     * @param keyedState               how keyed operators keep and snapshot their state
      * @throws UserFunctionException if a user factory, source or sink fails to create
      */
     @SuppressWarnings("unchecked")
     static OperatorChain create(ExecutionPlan plan, ExecutionPlan.Chain chain, int subtaskIndex,
-                                IntFunction<RecordWriter> writerForEdge, boolean copyKeyedStateOnSnapshot) {
+                                IntFunction<RecordWriter> writerForEdge, KeyedStateOptions keyedState) {
         ChainedOperator[] byId = new ChainedOperator[plan.graph().operators().size()];
         List<ChainedOperator> operators = new ArrayList<>();
         Optional<SourceReader<Object>> source = Optional.empty();
@@ -66,7 +66,7 @@ final class OperatorChain {
                 if (node.spec() instanceof OperatorSpec.SourceSpec spec) {
                     source = Optional.of((SourceReader<Object>) spec.source().createReader(subtaskIndex, node.parallelism()));
                 } else {
-                    ChainedOperator operator = operator(node.spec(), context, keySelector, copyKeyedStateOnSnapshot);
+                    ChainedOperator operator = operator(node.spec(), context, keySelector, keyedState);
                     byId[id] = operator;
                     operators.add(operator);
                 }
@@ -99,7 +99,7 @@ final class OperatorChain {
 
     @SuppressWarnings("unchecked")
     private static ChainedOperator operator(OperatorSpec spec, RuntimeContext context, KeySelector<Object, Object> keySelector,
-                                            boolean copyKeyedStateOnSnapshot) throws Exception {
+                                            KeyedStateOptions keyedState) throws Exception {
         if (spec instanceof OperatorSpec.MapSpec map) {
             return new ChainedOperator.Map(context, (MapFunction<Object, Object>) map.function());
         }
@@ -111,7 +111,7 @@ final class OperatorChain {
         }
         if (spec instanceof OperatorSpec.ProcessSpec process) {
             ProcessFunction<Object, Object> function = (ProcessFunction<Object, Object>) process.functionFactory().get();
-            ChainedOperator operator = new ChainedOperator.Process(context, function, keySelector, copyKeyedStateOnSnapshot);
+            ChainedOperator operator = new ChainedOperator.Process(context, function, keySelector, keyedState);
             operator.setUserObject(function);
             return operator;
         }
@@ -122,7 +122,7 @@ final class OperatorChain {
             KeyedProcessFunction<Object, Object, Object> function =
                     (KeyedProcessFunction<Object, Object, Object>) keyed.functionFactory().get();
             ChainedOperator operator = new ChainedOperator.Process(context, ChainedOperator.Process.keyed(function), keySelector,
-                    copyKeyedStateOnSnapshot);
+                    keyedState);
             operator.setUserObject(function);
             return operator;
         }

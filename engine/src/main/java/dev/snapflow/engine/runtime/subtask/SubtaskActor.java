@@ -28,6 +28,7 @@ import dev.snapflow.serialization.event.CheckpointBarrier;
 
 import dev.snapflow.engine.storage.SnapshotDirectory;
 import dev.snapflow.serialization.event.CheckpointStorageLocationReference;
+import dev.snapflow.serialization.record.ValueCodec;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -175,14 +176,15 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
                 connect.inputs().get(channel).tell(new ChannelProtocol.GrantCredit(credits));
         SubtaskActor actor = new SubtaskActor(context, id, headName, writersByEdge, environment, connect.coordinator(), timers);
         try {
+            ValueCodec codec = ValueCodec.create(context.getSystem());
             OperatorChain operators = OperatorChain.create(plan, chain, id.subtaskIndex(), edgeId -> writersByEdge[edgeId],
-                    environment.checkpointSettings().keyedStateSnapshot() == CheckpointSettings.KeyedStateSnapshot.COPY);
+                    new KeyedStateOptions(codec,
+                            environment.checkpointSettings().keyedStateSnapshot() == CheckpointSettings.KeyedStateSnapshot.COPY));
             actor.runner = new SubtaskRunner(operators, writers, connect.inputs().size(),
                     settings.creditsPerChannel(), settings.floatingCreditsPerGate(), creditPort, pressure,
                     environment.metrics(), System::nanoTime, settings.recordsPerTurn(), settings.bufferRecords(),
                     environment.checkpointSettings(), actor.new CheckpointWriter(), System::currentTimeMillis,
-                    new InFlightCodec(akka.serialization.SerializationExtension.get(
-                            akka.actor.typed.javadsl.Adapter.toClassic(context.getSystem()))));
+                    new InFlightCodec(codec));
             actor.runner.start(connect.restoredState());
         } catch (UserFunctionException e) {
             environment.job().tell(new SubtaskProtocol.SubtaskFailed(id, e.operatorName(), e.getCause()));
