@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor.Command> {
 
     sealed interface Command permits ToCoordinator, ListAttemptActors, WrappedSubtaskEvent, WrappedCoordinatorEvent,
-            FinalCheckpointEnded {
+            FinalCheckpointEnded, RetryFinalCheckpoint {
     }
 
     /** A checkpoint or savepoint request for the attempt's coordinator; kept until the coordinator exists. */
@@ -64,6 +64,15 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
 
     private record FinalCheckpointEnded(CheckpointCoordinatorActor.CheckpointResult result) implements Command {
     }
+
+    private enum RetryFinalCheckpoint implements Command { INSTANCE }
+
+    /**
+     * How long the attempt waits before it asks again for a final checkpoint that was not taken:
+     * failures that count end the job through the coordinator's tolerance (K8); this keeps any
+     * other refusal from turning into a busy loop.
+     */
+    private static final java.time.Duration FINAL_CHECKPOINT_RETRY_DELAY = java.time.Duration.ofMillis(10);
 
     private final int attempt;
     private final ActorRef<JobMasterActor.Command> master;
@@ -164,6 +173,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
                 .onMessage(ToCoordinator.class, this::onToCoordinator)
                 .onMessage(WrappedCoordinatorEvent.class, this::onCoordinatorEvent)
                 .onMessage(FinalCheckpointEnded.class, this::onFinalCheckpointEnded)
+                .onMessageEquals(RetryFinalCheckpoint.INSTANCE, this::onRetryFinalCheckpoint)
                 .onSignal(Terminated.class, this::onChildTerminated)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
@@ -258,6 +268,13 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
         if (ended.result() instanceof CheckpointCoordinatorActor.CheckpointNotTaken notTaken && !awaitingCommit.isEmpty()) {
             getContext().getLog().info("The final checkpoint of job {} was not taken ({}); trying again",
                     plan.graph().name(), notTaken.reason());
+            getContext().scheduleOnce(FINAL_CHECKPOINT_RETRY_DELAY, getContext().getSelf(), RetryFinalCheckpoint.INSTANCE);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onRetryFinalCheckpoint() {
+        if (!awaitingCommit.isEmpty()) {
             requestFinalCheckpoint();
         }
         return this;

@@ -10,6 +10,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import dev.snapflow.engine.checkpoint.CheckpointFailureReason;
+import dev.snapflow.engine.checkpoint.RepeatedWarnings;
 import dev.snapflow.engine.checkpoint.stats.CheckpointStats;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.graph.SubtaskId;
@@ -150,6 +151,8 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     private final ActorRef<CheckpointProtocol.CoordinatorEvent> job;
     private final TimerScheduler<Command> timers;
     private final Executor blockingIo;
+    /** A checkpoint that cannot be written fails the same way every time: say so once per ten seconds. */
+    private final RepeatedWarnings warnings = new RepeatedWarnings(java.util.concurrent.TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     /** The highest id this job ever triggered, shared with later attempts so that they never reuse one. */
     private final java.util.concurrent.atomic.AtomicLong highestTriggeredId;
     /** Completed when, after the coordinator stopped, its last metadata write and retention are done. */
@@ -331,7 +334,8 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     private Behavior<Command> onDecline(DeclineCheckpoint decline) {
         getContext().getLog().info("Checkpoint {} of job {} declined by {}: {} ({})", decline.checkpointId(), jobName,
                 subtaskNames.get(decline.subtask()), decline.reason(), decline.message());
-        return carryOut(coordinator.decline(decline.checkpointId(), decline.subtask(), decline.reason()));
+        return carryOut(coordinator.decline(decline.checkpointId(), decline.subtask(), decline.reason()),
+                Optional.of("declined by " + subtaskNames.get(decline.subtask()) + ": " + decline.message()));
     }
 
     private Behavior<Command> onExpire(Expire expire) {
@@ -339,8 +343,13 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
         return carryOut(coordinator.expire(expire.checkpointId()));
     }
 
-    @SuppressWarnings("unchecked")
     private Behavior<Command> carryOut(CheckpointCoordinator.Outcome outcome) {
+        return carryOut(outcome, Optional.empty());
+    }
+
+    /** @param detail why a checkpoint that this outcome aborts failed, for the statistics and the job's failure */
+    @SuppressWarnings("unchecked")
+    private Behavior<Command> carryOut(CheckpointCoordinator.Outcome outcome, Optional<String> detail) {
         if (outcome instanceof CheckpointCoordinator.Outcome.ReadyToFinalize<?> ready) {
             CompletedCheckpoint<StateHandle> checkpoint = (CompletedCheckpoint<StateHandle>) ready.checkpoint();
             timers.cancel(new Expire(checkpoint.id()));
@@ -366,7 +375,7 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
             getContext().pipeToSelf(lastFinalization.thenApply(written -> checkpoint), (ok, failure) -> failure == null
                     ? new MetadataWritten(checkpoint) : new MetadataFailed(checkpoint, failure));
         } else if (outcome instanceof CheckpointCoordinator.Outcome.Aborted aborted) {
-            return abort(aborted, Optional.empty());
+            return abort(aborted, detail);
         } else if (outcome instanceof CheckpointCoordinator.Outcome.Ignored ignored
                 && !finalizing.contains(ignored.checkpointId()) && !savepoints.containsKey(ignored.checkpointId())
                 && coordinator.retained().stream().noneMatch(c -> c.id() == ignored.checkpointId())) {
@@ -403,10 +412,12 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
 
     private Behavior<Command> onMetadataFailed(MetadataFailed failed) {
         finalizing.remove(failed.checkpoint().id());
-        getContext().getLog().warn("Writing the metadata of checkpoint {} of job {} failed", failed.checkpoint().id(), jobName,
-                failed.cause());
+        Throwable cause = RepeatedWarnings.unwrap(failed.cause());
+        warnings.shouldLog(RepeatedWarnings.keyOf(cause)).ifPresent(suppressed -> getContext().getLog().warn(
+                "Writing the metadata of checkpoint {} of job {} failed{}", failed.checkpoint().id(), jobName,
+                suppressed == 0 ? "" : " (and " + suppressed + " times before in the same way)", cause));
         CheckpointCoordinator.Outcome outcome = coordinator.onFinalizeFailed(failed.checkpoint());
-        return abort((CheckpointCoordinator.Outcome.Aborted) outcome, Optional.of(String.valueOf(failed.cause())));
+        return abort((CheckpointCoordinator.Outcome.Aborted) outcome, Optional.of("writing its metadata failed: " + cause));
     }
 
     private Behavior<Command> abort(CheckpointCoordinator.Outcome.Aborted aborted, Optional<String> detail) {
@@ -427,8 +438,9 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
         }
         reply(id, new CheckpointNotTaken(reason));
         if (aborted.failJob()) {
-            job.tell(new CheckpointProtocol.FailJob(id, aborted.reason(), "Exceeded the tolerable checkpoint failure count ("
-                    + settings.tolerableFailures() + "); last failure: checkpoint " + id + " " + reason));
+            job.tell(new CheckpointProtocol.FailJob(id, aborted.reason(), "Checkpoint " + id + " failed (" + reason + "), one more"
+                    + " than the " + settings.tolerableFailures() + " failed checkpoints in a row the job tolerates"
+                    + " (snapflow.checkpoint.tolerable-failed-checkpoints)"));
         }
         serveQueuedRequests();
         return this;

@@ -12,6 +12,7 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.StashBuffer;
 import akka.actor.typed.javadsl.TimerScheduler;
 import dev.snapflow.engine.checkpoint.CheckpointFailureReason;
+import dev.snapflow.engine.checkpoint.RepeatedWarnings;
 import dev.snapflow.engine.checkpoint.coordinator.CheckpointCoordinatorActor;
 import dev.snapflow.engine.checkpoint.coordinator.CheckpointProtocol;
 import dev.snapflow.engine.checkpoint.coordinator.SubtaskCheckpointMetrics;
@@ -115,6 +116,8 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     private final ActorRef<CheckpointCoordinatorActor.Command> coordinator;
     private final TimerScheduler<Command> timers;
     private final Executor blockingIo;
+    /** A state that cannot be written fails every checkpoint the same way: say so once per ten seconds. */
+    private final RepeatedWarnings warnings = new RepeatedWarnings(java.util.concurrent.TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     private boolean continueScheduled;
     private boolean failed;
     /** Finished, with output that a checkpoint still has to commit before the job may end. */
@@ -315,10 +318,12 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     }
 
     private Behavior<Command> onSnapshotFailed(SnapshotFailed snapshotFailed) {
-        getContext().getLog().warn("Writing checkpoint {} of {} failed", snapshotFailed.checkpointId(), headName,
-                snapshotFailed.cause());
+        Throwable cause = RepeatedWarnings.unwrap(snapshotFailed.cause());
+        warnings.shouldLog(RepeatedWarnings.keyOf(cause)).ifPresent(suppressed -> getContext().getLog().warn(
+                "Writing checkpoint {} of {} failed{}", snapshotFailed.checkpointId(), headName,
+                suppressed == 0 ? "" : " (and " + suppressed + " times before in the same way)", cause));
         coordinator.tell(new CheckpointCoordinatorActor.DeclineCheckpoint(id, snapshotFailed.checkpointId(),
-                CheckpointFailureReason.CHECKPOINT_ASYNC_EXCEPTION, String.valueOf(snapshotFailed.cause())));
+                CheckpointFailureReason.CHECKPOINT_ASYNC_EXCEPTION, headName + " could not write its state: " + cause));
         return this;
     }
 

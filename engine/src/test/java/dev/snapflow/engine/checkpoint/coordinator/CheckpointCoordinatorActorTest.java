@@ -154,7 +154,7 @@ class CheckpointCoordinatorActorTest {
         coordinator.tell(new CheckpointCoordinatorActor.DeclineCheckpoint(SINK, id, CheckpointFailureReason.CHECKPOINT_DECLINED, "test"));
 
         assertThat(((CheckpointProtocol.CheckpointFinished) job.receiveMessage()).stats().failureReason())
-                .hasValue("CHECKPOINT_DECLINED");
+                .hasValue("CHECKPOINT_DECLINED: declined by sink (1/1): test");
         sink.expectMessage(new CheckpointProtocol.NotifyCheckpointAborted(id));
         long next = expectTrigger();
         acknowledgeBoth(coordinator, next);
@@ -174,7 +174,8 @@ class CheckpointCoordinatorActorTest {
 
         CheckpointProtocol.FailJob failJob = job.expectMessageClass(CheckpointProtocol.FailJob.class);
         assertThat(failJob.checkpointId()).isEqualTo(2);
-        assertThat(failJob.message()).startsWith("Exceeded the tolerable checkpoint failure count (1)");
+        assertThat(failJob.message()).startsWith("Checkpoint 2 failed (CHECKPOINT_DECLINED: declined by ")
+                .contains(": no), one more than the 1 failed checkpoints in a row the job tolerates");
     }
 
     @Test
