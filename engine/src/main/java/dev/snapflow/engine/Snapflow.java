@@ -123,7 +123,7 @@ public final class Snapflow {
                     + e.getMessage(), e);
         }
         String jobId = actorName(job.name()) + "-" + UUID.randomUUID();
-        return submit(system, plan, jobId, settings, checkpointSettings, storageFor(job, jobId, checkpointSettings),
+        return submit(system, restored.plan(), jobId, settings, checkpointSettings, storageFor(job, jobId, checkpointSettings),
                 Optional.of(restored));
     }
 

@@ -7,6 +7,7 @@ import dev.snapflow.engine.config.RestoreSettings;
 import dev.snapflow.engine.config.RuntimeSettings;
 import dev.snapflow.engine.connectors.FileSink;
 import dev.snapflow.engine.connectors.Sinks;
+import dev.snapflow.engine.graph.DataStream;
 import dev.snapflow.engine.graph.JobBuilder;
 import dev.snapflow.engine.graph.JobGraph;
 import org.junit.jupiter.api.AfterAll;
@@ -64,11 +65,19 @@ class SavepointTest {
 
     /** One source subtask (its position cannot be split), a keyed running sum and the file sink at {@code parallelism}. */
     private JobGraph runningSums(int parallelism) {
+        return runningSums(parallelism, 0);
+    }
+
+    /** @param maxParallelism of the sum operator; 0 leaves it to the default for the parallelism */
+    private JobGraph runningSums(int parallelism, int maxParallelism) {
         JobBuilder job = JobBuilder.create("sums");
-        job.source("numbers", new GatedSequence(VALUES, ALLOWED)).parallelism(1)
+        DataStream<String> sums = job.source("numbers", new GatedSequence(VALUES, ALLOWED)).parallelism(1)
                 .keyBy(value -> value % KEYS)
-                .process("sum", () -> new RunningSum(new AtomicInteger())).parallelism(parallelism)
-                .sink("files", FileSink.lines(work.resolve("output"))).parallelism(parallelism);
+                .process("sum", () -> new RunningSum(new AtomicInteger())).parallelism(parallelism);
+        if (maxParallelism > 0) {
+            sums.maxParallelism(maxParallelism);
+        }
+        sums.sink("files", FileSink.lines(work.resolve("output"))).parallelism(parallelism);
         return job.build();
     }
 
@@ -102,7 +111,8 @@ class SavepointTest {
     }
 
     @ParameterizedTest(name = "parallelism {0} -> {1}")
-    @CsvSource({"2, 2", "1, 3", "4, 2"})
+    // 85 -> 86 crosses the default max parallelism from 128 to 256: the restored one is adopted.
+    @CsvSource({"2, 2", "1, 3", "4, 2", "2, 86", "86, 3"})
     void a_job_stopped_with_a_savepoint_resumes_from_it_at_any_parallelism_with_the_output_of_an_uninterrupted_run(
             int before, int after) throws Exception {
         ALLOWED.set(VALUES / 3);
@@ -121,6 +131,22 @@ class SavepointTest {
         second.result().toCompletableFuture().get(60, TimeUnit.SECONDS);
 
         assertThat(committedSorted()).isEqualTo(expectedSorted());
+    }
+
+    @Test
+    void a_max_parallelism_set_to_another_than_the_state_was_written_with_is_refused_at_submit_naming_the_operator()
+            throws Exception {
+        Path savepoint = sumsStoppedWithSavepointAfter(VALUES / 4);
+
+        assertThatThrownBy(() -> Snapflow.submitFromCheckpoint(testKit.system(), runningSums(2, 256), savepoint, runtime(),
+                checkpoints("second")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Operator 'sum' has max parallelism 256, but its keyed state was written with max"
+                        + " parallelism 128");
+        assertThatThrownBy(() -> Snapflow.submitFromCheckpoint(testKit.system(), runningSums(200), savepoint, runtime(),
+                checkpoints("second")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Operator 'sum' has parallelism 200, more than the max parallelism 128");
     }
 
     @Test

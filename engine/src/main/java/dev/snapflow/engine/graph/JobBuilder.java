@@ -163,7 +163,8 @@ public final class JobBuilder {
             throw new IllegalArgumentException(operator + "parallelism " + draft.parallelism
                     + " exceeds its max parallelism " + maxParallelism);
         }
-        return new OperatorNode(draft.id, draft.name, uid, draft.parallelism, maxParallelism, draft.chainable, draft.spec,
+        return new OperatorNode(draft.id, draft.name, uid, draft.parallelism, maxParallelism, draft.maxParallelism != -1,
+                draft.chainable, draft.spec,
                 Optional.ofNullable(draft.input).map(input -> edge(draft, input, operator)));
     }
 

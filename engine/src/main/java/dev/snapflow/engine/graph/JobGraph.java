@@ -40,6 +40,41 @@ public final class JobGraph {
         return operators.get(id);
     }
 
+    /**
+     * This job with the max parallelism of some operators replaced, as a restore does for keyed
+     * state written with another max parallelism (Flink does the same): an operator whose max
+     * parallelism the user left to the default adopts the state's, one whose max parallelism the
+     * user set must match it.
+     *
+     * @param byUid the max parallelism of the restored keyed state, by operator uid; uids the job
+     *              does not have are ignored
+     * @throws IllegalArgumentException naming the operator, if the user set another max
+     *                                  parallelism or the parallelism exceeds the adopted one
+     */
+    public JobGraph withRestoredMaxParallelism(java.util.Map<String, Integer> byUid) {
+        List<OperatorNode> adopted = new ArrayList<>(operators.size());
+        for (OperatorNode node : operators) {
+            Integer restored = byUid.get(node.uid());
+            if (restored == null || restored == node.maxParallelism()) {
+                adopted.add(node);
+                continue;
+            }
+            String operator = "Operator '" + node.name() + "'";
+            if (node.maxParallelismSet()) {
+                throw new IllegalArgumentException(operator + " has max parallelism " + node.maxParallelism() + ", but its keyed"
+                        + " state was written with max parallelism " + restored + ", which cannot change: set "
+                        + restored + ", or leave it unset to adopt the state's");
+            }
+            if (node.parallelism() > restored) {
+                throw new IllegalArgumentException(operator + " has parallelism " + node.parallelism() + ", more than the max"
+                        + " parallelism " + restored + " its keyed state was written with (the number of key groups, which cannot"
+                        + " change)");
+            }
+            adopted.add(node.withMaxParallelism(restored));
+        }
+        return new JobGraph(name, adopted);
+    }
+
     /** The operators that consume operator {@code id}'s output, in creation order. */
     public List<OperatorNode> downstreamOf(int id) {
         return downstream.get(id).stream().map(operators::get).toList();

@@ -12,6 +12,9 @@ import java.util.Optional;
  *                       within the job, the name unless the user set one
  * @param parallelism    number of subtasks, {@code 1 <= parallelism <= maxParallelism}
  * @param maxParallelism number of key groups, {@code 1..32768}
+ * @param maxParallelismSet true if the user set the max parallelism; false if it is the default
+ *                       for the parallelism, which a restore replaces by the one the state was
+ *                       written with
  * @param chainable      false if the user asked to start a new chain at this operator
  * @param spec           what the operator does
  * @param input          the input edge; empty exactly for sources
@@ -22,6 +25,7 @@ public record OperatorNode(
         String uid,
         int parallelism,
         int maxParallelism,
+        boolean maxParallelismSet,
         boolean chainable,
         OperatorSpec spec,
         Optional<StreamEdge> input) {
@@ -31,6 +35,11 @@ public record OperatorNode(
         Objects.requireNonNull(uid, "uid");
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(input, "input");
+    }
+
+    /** This operator with another max parallelism, as a restore adopts it from the state. */
+    OperatorNode withMaxParallelism(int value) {
+        return new OperatorNode(id, name, uid, parallelism, value, maxParallelismSet, chainable, spec, input);
     }
 
     public boolean isSource() {

@@ -3,6 +3,7 @@ package dev.snapflow.engine.job;
 import dev.snapflow.engine.graph.ExecutionPlan;
 import dev.snapflow.engine.graph.OperatorNode;
 import dev.snapflow.engine.graph.SubtaskId;
+import dev.snapflow.engine.state.HeapKeyedStateBackend;
 import dev.snapflow.engine.state.OperatorStateBackend;
 import dev.snapflow.engine.state.RestoredState;
 import dev.snapflow.engine.state.SubtaskState;
@@ -26,10 +27,15 @@ import java.util.Optional;
  * and operator lists are split or unioned. Source positions and a function's own bytes cannot be split: those operators must keep
  * their parallelism.
  *
+ * <p>Keyed state keeps the max parallelism (number of key groups) it was written with: an operator
+ * whose max parallelism the job leaves to the default adopts it, as in Flink, so {@link #plan()}
+ * may differ from the plan given; one that sets another is refused.
+ *
  * @param checkpointId the restored checkpoint; the job's next checkpoint gets the next id
  * @param states       what each subtask of the new job starts from
+ * @param plan         the plan the states are assigned to: the given one, with restored max parallelism adopted
  */
-public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState> states) {
+public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState> states, ExecutionPlan plan) {
 
     private static final String KEYED = "/keyed";
     private static final String OPERATOR = "/operator";
@@ -73,8 +79,10 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
     }
 
     /** Assigns the old subtasks' states to the new plan's subtasks; see the class description. */
-    static RestoredCheckpoint assign(long checkpointId, Map<SubtaskId, SubtaskState> old, ExecutionPlan plan,
+    static RestoredCheckpoint assign(long checkpointId, Map<SubtaskId, SubtaskState> old, ExecutionPlan requested,
                                      boolean allowNonRestoredState) throws IOException {
+        Map<String, Integer> keyedMaxParallelism = keyedMaxParallelism(checkpointId, old);
+        ExecutionPlan plan = ExecutionPlan.of(requested.graph().withRestoredMaxParallelism(keyedMaxParallelism));
         Map<Integer, Integer> oldParallelism = new HashMap<>();
         old.keySet().forEach(id -> oldParallelism.merge(id.chainId(), 1, Integer::sum));
         Map<String, Integer> oldChainOfOperator = new HashMap<>();
@@ -110,7 +118,27 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
         }
         Map<SubtaskId, RestoredState> states = new HashMap<>();
         assigned.forEach((id, parts) -> states.put(id, new RestoredState(parts)));
-        return new RestoredCheckpoint(checkpointId, states);
+        return new RestoredCheckpoint(checkpointId, states, plan);
+    }
+
+    /** The max parallelism each operator's keyed state was written with, by operator uid. */
+    private static Map<String, Integer> keyedMaxParallelism(long checkpointId, Map<SubtaskId, SubtaskState> old)
+            throws IOException {
+        Map<String, Integer> byUid = new HashMap<>();
+        for (SubtaskState state : old.values()) {
+            for (String part : state.operators()) {
+                if (part.endsWith(KEYED)) {
+                    byte[] bytes = state.operatorState(part).orElseThrow();
+                    int maxParallelism = HeapKeyedStateBackend.maxParallelismOf(bytes);
+                    Integer other = byUid.putIfAbsent(operatorOf(part), maxParallelism);
+                    if (other != null && other != maxParallelism) {
+                        throw new IOException("Checkpoint " + checkpointId + " holds keyed state of operator '" + operatorOf(part)
+                                + "' with max parallelism " + other + " and " + maxParallelism + ": it is damaged");
+                    }
+                }
+            }
+        }
+        return byUid;
     }
 
     /**

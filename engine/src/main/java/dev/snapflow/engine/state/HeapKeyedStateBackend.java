@@ -386,6 +386,24 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
         }
     }
 
+    /**
+     * The max parallelism a snapshot was written with, read from its header.
+     *
+     * @throws IOException if the bytes are not a keyed state snapshot of this format
+     */
+    public static int maxParallelismOf(byte[] snapshot) throws IOException {
+        ByteBufferDataInput in = new ByteBufferDataInput(ByteBuffer.wrap(snapshot));
+        int version = in.readInt();
+        if (version != FORMAT_VERSION) {
+            throw new IOException("Unsupported keyed state format version " + version);
+        }
+        int maxParallelism = in.readInt();
+        if (maxParallelism < 1 || maxParallelism > KeyGroupRangeAssignment.UPPER_BOUND_MAX_PARALLELISM) {
+            throw new IOException("Keyed state claims max parallelism " + maxParallelism + ": it is damaged");
+        }
+        return maxParallelism;
+    }
+
     /** True if no state holds any entry. */
     public boolean isEmpty() {
         for (Table table : tables.values()) {
