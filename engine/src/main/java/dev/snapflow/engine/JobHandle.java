@@ -4,6 +4,7 @@ import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
+import akka.japi.function.Function;
 import dev.snapflow.engine.checkpoint.coordinator.CheckpointCoordinatorActor;
 import dev.snapflow.engine.checkpoint.stats.CheckpointStats;
 import dev.snapflow.engine.job.JobMasterActor;
@@ -117,8 +118,8 @@ public final class JobHandle {
      * Completes with its statistics once it completed; fails if it could not start or failed.
      */
     public CompletionStage<CheckpointStats> triggerCheckpoint(Duration timeout) {
-        CompletionStage<CheckpointCoordinatorActor.CheckpointResult> reply = AskPattern.ask(jobMaster,
-                JobMasterActor.TriggerCheckpoint::new, timeout, system.scheduler());
+        CompletionStage<CheckpointCoordinatorActor.CheckpointResult> reply = askWhileRunning("Checkpoint",
+                JobMasterActor.TriggerCheckpoint::new, timeout);
         return reply.thenCompose(result -> result instanceof CheckpointCoordinatorActor.CheckpointSucceeded succeeded
                 ? CompletableFuture.completedFuture(succeeded.stats())
                 : CompletableFuture.failedFuture(new IllegalStateException("Checkpoint of job '" + jobName + "' not taken: "
@@ -149,14 +150,46 @@ public final class JobHandle {
     }
 
     private CompletionStage<Path> savepoint(Path targetDirectory, SavepointType.PostAction postAction, Duration timeout) {
-        CompletionStage<CheckpointCoordinatorActor.SavepointResult> reply = AskPattern.ask(jobMaster,
+        CompletionStage<CheckpointCoordinatorActor.SavepointResult> reply = askWhileRunning("Savepoint",
                 replyTo -> new JobMasterActor.TriggerSavepoint(
                         new CheckpointCoordinatorActor.RequestSavepoint(targetDirectory, postAction, replyTo)),
-                timeout, system.scheduler());
+                timeout);
         return reply.thenCompose(result -> result instanceof CheckpointCoordinatorActor.SavepointCompleted completed
                 ? CompletableFuture.completedFuture(completed.directory())
                 : CompletableFuture.failedFuture(new IllegalStateException("Savepoint of job '" + jobName + "' not taken: "
                 + ((CheckpointCoordinatorActor.SavepointFailed) result).reason())));
+    }
+
+    /**
+     * Asks the job master, or fails at once, saying so, if the job has ended: its actors are gone
+     * and an ask would only time out. A job that ends while the ask is on its way fails it the same way.
+     */
+    private <R> CompletionStage<R> askWhileRunning(String what, Function<ActorRef<R>, JobMasterActor.Command> request,
+                                                   Duration timeout) {
+        if (result.isDone()) {
+            return CompletableFuture.failedFuture(ended(what));
+        }
+        return AskPattern.ask(jobMaster, request, timeout, system.scheduler())
+                .handle((reply, failure) -> {
+                    if (failure == null) {
+                        return CompletableFuture.completedFuture(reply);
+                    }
+                    return CompletableFuture.<R>failedFuture(result.isDone() ? ended(what) : failure);
+                })
+                .thenCompose(future -> future);
+    }
+
+    private IllegalStateException ended(String what) {
+        String how;
+        if (!result.isCompletedExceptionally()) {
+            how = "finished";
+        } else {
+            Throwable failure = result.handle((ok, error) -> error).join();
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            how = cause instanceof CancellationException ? "was cancelled" : "failed (" + cause.getMessage() + ")";
+        }
+        return new IllegalStateException(what + " of job '" + jobName + "' not taken: the job has already ended: it " + how);
     }
 
     /** The job's guardian actor, for tests that watch the job's actors. */

@@ -85,12 +85,19 @@ public final class FileSink {
      * transaction with no lines has no file.
      */
     static final class Part {
+        /**
+         * The directory the part was written into, absolute: kept in the checkpoint, so that a job
+         * resumed with another output directory still commits the parts it restored where they
+         * are (as Flink's file sink keeps full paths).
+         */
+        final Path directory;
         final String name;
         long lines;
         BufferedWriter out;
         FileChannel channel;
 
-        Part(String name, long lines) {
+        Part(Path directory, String name, long lines) {
+            this.directory = directory;
             this.name = name;
             this.lines = lines;
         }
@@ -98,20 +105,32 @@ public final class FileSink {
 
     static final class LineWriter<T> extends TwoPhaseCommitSinkWriter<T, Part> {
 
+        /** A part in a checkpoint: its directory (absolute), its file name, its line count. */
         private static final RecordSerializer<Part> PARTS = new RecordSerializer<>() {
             @Override
             public void serialize(Part part, ByteArrayDataOutput out) throws IOException {
+                out.writeUtf8(part.directory.toString());
                 out.writeUtf8(part.name);
                 out.writeLong(part.lines);
             }
 
             @Override
             public Part deserialize(ByteBufferDataInput in) throws IOException {
+                String directory = in.readUtf8("part file directory");
+                Path path;
+                try {
+                    path = Path.of(directory);
+                } catch (java.nio.file.InvalidPathException e) {
+                    throw new IOException("Not a directory of a file sink: '" + directory + "'", e);
+                }
+                if (!path.isAbsolute()) {
+                    throw new IOException("Not a directory of a file sink: '" + directory + "' is not absolute");
+                }
                 String name = in.readUtf8("part file name");
                 if (!name.startsWith("part-") || name.contains("/") || name.contains("\\")) {
                     throw new IOException("Not a part file name of a file sink: '" + name + "'");
                 }
-                return new Part(name, in.readLong());
+                return new Part(path, name, in.readLong());
             }
         };
 
@@ -121,14 +140,14 @@ public final class FileSink {
         private long nextPart;
 
         LineWriter(Path directory, Function<? super T, String> format, int subtaskIndex) {
-            this.directory = directory;
+            this.directory = directory.toAbsolutePath();
             this.format = format;
             this.prefix = "part-" + subtaskIndex + "-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         }
 
         @Override
         protected Part beginTransaction() {
-            return new Part(prefix + nextPart++, 0);
+            return new Part(directory, prefix + nextPart++, 0);
         }
 
         @Override
@@ -162,9 +181,9 @@ public final class FileSink {
                 return;
             }
             try {
-                move(pending(part), directory.resolve(part.name));
+                move(pending(part), part.directory.resolve(part.name));
             } catch (NoSuchFileException e) {
-                if (!Files.exists(directory.resolve(part.name))) {
+                if (!Files.exists(part.directory.resolve(part.name))) {
                     throw new IOException("Part file " + part.name + " of a completed checkpoint is neither pending ("
                             + pending(part) + ") nor committed: it was deleted", e);
                 }
@@ -188,12 +207,12 @@ public final class FileSink {
             return PARTS;
         }
 
-        private Path inProgress(Part part) {
-            return directory.resolve("." + part.name + ".inprogress");
+        private static Path inProgress(Part part) {
+            return part.directory.resolve("." + part.name + ".inprogress");
         }
 
-        private Path pending(Part part) {
-            return directory.resolve("." + part.name + ".pending");
+        private static Path pending(Part part) {
+            return part.directory.resolve("." + part.name + ".pending");
         }
 
         private static void move(Path from, Path to) throws IOException {

@@ -15,6 +15,7 @@ import dev.snapflow.engine.checkpoint.coordinator.CheckpointProtocol;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RuntimeSettings;
 import dev.snapflow.engine.storage.CheckpointStorage;
+import dev.snapflow.engine.storage.TrackingExecutor;
 import dev.snapflow.engine.graph.ExecutionPlan;
 import dev.snapflow.engine.graph.OperatorNode;
 import dev.snapflow.engine.runtime.channel.ChannelActor;
@@ -78,6 +79,10 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
     private final ActorRef<JobMasterActor.Command> master;
     private final AtomicLong highestCheckpointId;
     private final CompletableFuture<Void> checkpointsSettled;
+    /** The subtasks' state writes, which may outlive them: the attempt is settled once none is left. */
+    private final TrackingExecutor subtaskIo;
+    /** Completed by the coordinator once it stopped and its own writes and deletions are done. */
+    private final CompletableFuture<Void> coordinatorSettled = new CompletableFuture<>();
     private final ExecutionPlan plan;
     private final RuntimeSettings settings;
     private final CheckpointSettings checkpointSettings;
@@ -107,6 +112,8 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
         this.master = master;
         this.highestCheckpointId = highestCheckpointId;
         this.checkpointsSettled = checkpointsSettled;
+        this.subtaskIo = new TrackingExecutor(context.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
+        coordinatorSettled.thenCompose(done -> subtaskIo.whenIdle()).thenRun(() -> checkpointsSettled.complete(null));
         this.restore = restore;
         this.plan = plan;
         this.settings = settings;
@@ -157,7 +164,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
                 metrics.add(subtaskMetrics);
                 ActorRef<SubtaskActor.Command> ref = getContext().spawn(
                         SubtaskActor.create(plan, id, new SubtaskActor.Environment(settings, checkpointSettings, storage,
-                                subtaskMetrics, events)),
+                                subtaskMetrics, events, subtaskIo)),
                         "subtask-" + chain.id() + "-" + i, props);
                 getContext().watch(ref);
                 subtasks.put(id, ref);
@@ -303,7 +310,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
         ActorRef<CheckpointProtocol.CoordinatorEvent> events =
                 getContext().messageAdapter(CheckpointProtocol.CoordinatorEvent.class, WrappedCoordinatorEvent::new);
         coordinator = getContext().spawn(CheckpointCoordinatorActor.create(plan.graph().name(), checkpointSettings,
-                checkpointRefs, sources, names, storage, events, highestCheckpointId, checkpointsSettled),
+                checkpointRefs, sources, names, storage, events, highestCheckpointId, coordinatorSettled),
                 "checkpoint-coordinator");
         getContext().watch(coordinator);
         earlyRequests.forEach(coordinator::tell);
@@ -346,7 +353,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
 
     private Behavior<Command> onPostStop() {
         if (coordinator == null) {
-            checkpointsSettled.complete(null);
+            coordinatorSettled.complete(null);
         }
         if (!ended) {
             ended = true;

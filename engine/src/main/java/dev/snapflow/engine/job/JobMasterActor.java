@@ -249,7 +249,8 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
     private Behavior<Command> onPostStop() {
         outcome.complete(new JobOutcome.Failed(plan.graph().name(), 0, 1,
                 new IllegalStateException("The job stopped before it finished (was its actor system terminated?)")));
-        terminated.complete(Done.getInstance());
+        // Terminated means settled: no checkpoint file of the job is still being written or deleted.
+        currentSettled.whenComplete((ok, failure) -> terminated.complete(Done.getInstance()));
         return this;
     }
 }

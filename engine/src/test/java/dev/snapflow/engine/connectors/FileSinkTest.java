@@ -22,6 +22,11 @@ class FileSinkTest {
     Path directory;
 
     private TwoPhaseCommitSinkWriter<String, ?> writer(int subtask, OperatorStateBackend state, boolean restored) throws Exception {
+        return writer(directory, subtask, state, restored);
+    }
+
+    private static TwoPhaseCommitSinkWriter<String, ?> writer(Path directory, int subtask, OperatorStateBackend state,
+                                                              boolean restored) throws Exception {
         @SuppressWarnings("unchecked")
         TwoPhaseCommitSinkWriter<String, ?> writer = (TwoPhaseCommitSinkWriter<String, ?>) FileSink.<String>lines(directory)
                 .createWriter(new RuntimeContext("files", "files", subtask, 2, 128));
@@ -86,6 +91,26 @@ class FileSinkTest {
 
         assertThat(FileSink.committedLines(directory)).containsExactly("a", "b");
         assertThat(fileNames()).noneMatch(name -> name.startsWith(".")); // the open transaction's file was deleted
+    }
+
+    @Test
+    void a_job_resumed_with_another_output_directory_commits_the_restored_parts_where_they_were_written() throws Exception {
+        OperatorStateBackend state = new OperatorStateBackend();
+        TwoPhaseCommitSinkWriter<String, ?> first = writer(0, state, false);
+        writeAll(first, "a", "b");
+        first.prepareSnapshot(4);
+        byte[] checkpoint4 = state.snapshot();
+
+        OperatorStateBackend restoredState = new OperatorStateBackend();
+        restoredState.restore(checkpoint4);
+        Path elsewhere = directory.resolve("elsewhere");
+        TwoPhaseCommitSinkWriter<String, ?> resumed = writer(elsewhere, 0, restoredState, true);
+        writeAll(resumed, "c");
+        resumed.prepareSnapshot(5);
+        resumed.notifyCheckpointComplete(5);
+
+        assertThat(FileSink.committedLines(directory)).containsExactly("a", "b");
+        assertThat(FileSink.committedLines(elsewhere)).containsExactly("c");
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.snapflow.engine.storage.SnapshotDirectory;
+import dev.snapflow.engine.storage.TrackingExecutor;
 import dev.snapflow.serialization.event.CheckpointStorageLocationReference;
 import dev.snapflow.serialization.event.SavepointFormatType;
 import dev.snapflow.serialization.event.SavepointType;
@@ -43,7 +44,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -150,7 +150,8 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     private final CheckpointStorage storage;
     private final ActorRef<CheckpointProtocol.CoordinatorEvent> job;
     private final TimerScheduler<Command> timers;
-    private final Executor blockingIo;
+    /** Every write and deletion of the coordinator runs here, so that {@code settled} can wait for them all. */
+    private final TrackingExecutor blockingIo;
     /** A checkpoint that cannot be written fails the same way every time: say so once per ten seconds. */
     private final RepeatedWarnings warnings = new RepeatedWarnings(java.util.concurrent.TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     /** The highest id this job ever triggered, shared with later attempts so that they never reuse one. */
@@ -193,7 +194,7 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
         this.job = job;
         this.coordinator = new CheckpointCoordinator<>(settings, subtasks.keySet(), sources, System::currentTimeMillis,
                 firstCheckpointId);
-        this.blockingIo = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+        this.blockingIo = new TrackingExecutor(context.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
     }
 
     /**
@@ -471,7 +472,8 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
                 LOG.warn("Could not apply checkpoint retention of job {}: {}", jobName, e.toString());
             }
             return null;
-        }, blockingIo).whenComplete((ok, failure) -> settled.complete(null));
+        }, blockingIo).handle((ok, failure) -> null).thenCompose(done -> blockingIo.whenIdle())
+                .whenComplete((ok, failure) -> settled.complete(null));
         return this;
     }
 

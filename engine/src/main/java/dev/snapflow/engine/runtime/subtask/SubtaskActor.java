@@ -3,7 +3,6 @@ package dev.snapflow.engine.runtime.subtask;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
@@ -25,6 +24,7 @@ import dev.snapflow.engine.runtime.channel.ChannelProtocol;
 import dev.snapflow.engine.state.SubtaskState;
 import dev.snapflow.engine.storage.CheckpointStorage;
 import dev.snapflow.engine.storage.StateHandle;
+import dev.snapflow.engine.storage.TrackingExecutor;
 import dev.snapflow.serialization.event.CheckpointBarrier;
 
 import dev.snapflow.engine.storage.SnapshotDirectory;
@@ -104,7 +104,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
 
     /** What a subtask needs besides its place in the plan. */
     public record Environment(RuntimeSettings settings, CheckpointSettings checkpointSettings, CheckpointStorage storage,
-                              SubtaskMetrics metrics, ActorRef<SubtaskProtocol.SubtaskEvent> job)
+                              SubtaskMetrics metrics, ActorRef<SubtaskProtocol.SubtaskEvent> job, TrackingExecutor storageIo)
             implements NoSerializationVerificationNeeded {
     }
 
@@ -133,7 +133,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
         this.environment = environment;
         this.coordinator = coordinator;
         this.timers = timers;
-        this.blockingIo = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+        this.blockingIo = environment.storageIo();
     }
 
     public static Behavior<Command> create(ExecutionPlan plan, SubtaskId id, Environment environment) {
