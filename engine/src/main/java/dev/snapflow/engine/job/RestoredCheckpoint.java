@@ -39,6 +39,7 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
 
     private static final String KEYED = "/keyed";
     private static final String OPERATOR = "/operator";
+    private static final String FINISHED = "/finished";
 
     public RestoredCheckpoint {
         states = Map.copyOf(states);
@@ -164,6 +165,13 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
         List<Optional<byte[]>> raw = parts(old, oldChain, oldParallelism, uid);
         List<Optional<byte[]>> keyed = parts(old, oldChain, oldParallelism, uid + KEYED);
         List<Optional<byte[]>> operator = parts(old, oldChain, oldParallelism, uid + OPERATOR);
+        List<Optional<byte[]>> finished = parts(old, oldChain, oldParallelism, uid + FINISHED);
+        long finishedSubtasks = finished.stream().filter(Optional::isPresent).count();
+        if (oldParallelism != newParallelism && finishedSubtasks > 0 && finishedSubtasks < oldParallelism) {
+            throw new IllegalArgumentException("Operator '" + node.name() + "' had finished in " + finishedSubtasks + " of its "
+                    + oldParallelism + " subtasks in checkpoint " + checkpointId + "; a partly finished operator restores only at"
+                    + " the parallelism it had (" + oldParallelism + "), not at " + newParallelism);
+        }
         if (oldParallelism != newParallelism && raw.stream().anyMatch(Optional::isPresent)) {
             throw new IllegalArgumentException("Operator '" + node.name() + "' ran with parallelism " + oldParallelism
                     + " in checkpoint " + checkpointId + " and has " + newParallelism + " now, but its state (a source position"
@@ -178,7 +186,11 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
                 raw.get(index).ifPresent(bytes -> parts.put(uid, List.of(bytes)));
                 keyed.get(index).ifPresent(bytes -> parts.put(uid + KEYED, List.of(bytes)));
                 operator.get(index).ifPresent(bytes -> parts.put(uid + OPERATOR, List.of(bytes)));
+                finished.get(index).ifPresent(bytes -> parts.put(uid + FINISHED, List.of(bytes)));
             } else {
+                if (finishedSubtasks == oldParallelism) {
+                    parts.put(uid + FINISHED, List.of(new byte[0]));
+                }
                 if (!allKeyed.isEmpty()) {
                     parts.put(uid + KEYED, allKeyed);
                 }
@@ -200,6 +212,7 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
     }
 
     private static String operatorOf(String part) {
-        return part.endsWith(KEYED) || part.endsWith(OPERATOR) ? part.substring(0, part.lastIndexOf('/')) : part;
+        return part.endsWith(KEYED) || part.endsWith(OPERATOR) || part.endsWith(FINISHED)
+                ? part.substring(0, part.lastIndexOf('/')) : part;
     }
 }

@@ -229,14 +229,40 @@ final class OperatorChain {
     static final String OPERATOR_STATE_SUFFIX = "/operator";
 
     /**
+     * Appended to an operator's uid for an empty entry saying that the operator had finished (its
+     * input ended and {@code finish} ran) when the checkpoint was taken: a subtask whose operators
+     * all carry it is deployed as finished on restore, as Flink does, so that nothing it emitted
+     * before, in {@code finish} above all, is emitted again.
+     */
+    static final String FINISHED_SUFFIX = "/finished";
+
+    /** The uids of the chain's operators, the source's first. */
+    private List<String> uids() {
+        List<String> uids = new ArrayList<>();
+        source.ifPresent(reader -> uids.add(sourceUid));
+        operators.forEach(operator -> uids.add(operator.uid()));
+        return uids;
+    }
+
+    /** True if {@code state} says every operator of this chain had finished (see {@link #FINISHED_SUFFIX}). */
+    boolean finishedIn(dev.snapflow.engine.state.RestoredState state) {
+        return uids().stream().allMatch(uid -> !state.snapshots(uid + FINISHED_SUFFIX).isEmpty());
+    }
+
+    /**
      * The chain's state for a checkpoint, each part to be completed by calling it (keyed state may
      * still need serializing; everything else is ready): the source's position (8 bytes, big-endian) under the
      * source's uid, each checkpointed function's snapshot under its operator's uid, and each
-     * operator's keyed state under its uid plus {@value #KEYED_STATE_SUFFIX}, and its operator list
-     * state under its uid plus {@value #OPERATOR_STATE_SUFFIX}.
+     * operator's keyed state under its uid plus {@value #KEYED_STATE_SUFFIX}, its operator list
+     * state under its uid plus {@value #OPERATOR_STATE_SUFFIX}, and when {@code finished}, the
+     * marker {@value #FINISHED_SUFFIX} of every operator.
      */
-    java.util.Map<String, java.util.concurrent.Callable<byte[]>> snapshot(long checkpointId) {
+    java.util.Map<String, java.util.concurrent.Callable<byte[]>> snapshot(long checkpointId, boolean finished) {
         java.util.Map<String, java.util.concurrent.Callable<byte[]>> states = new java.util.TreeMap<>();
+        if (finished) {
+            byte[] none = new byte[0];
+            uids().forEach(uid -> states.put(uid + FINISHED_SUFFIX, () -> none));
+        }
         source.ifPresent(reader -> {
             byte[] position = java.nio.ByteBuffer.allocate(Long.BYTES).putLong(reader.position()).array();
             states.put(sourceUid, () -> position);

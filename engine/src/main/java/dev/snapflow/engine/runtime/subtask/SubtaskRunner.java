@@ -125,6 +125,11 @@ final class SubtaskRunner {
     private long suspendedForSavepoint = -1;
     /** Set when an input announced that the job stops without draining: operators are not finished then. */
     private boolean stopWithoutDraining;
+    /**
+     * Set when the restored checkpoint says this subtask had finished: it reads nothing, does not
+     * finish its operators again, and only ends its output (Flink's finished-on-restore tasks).
+     */
+    private boolean finishedOnRestore;
     private long recordsIn;
     private long backpressuredNanos;
     /** When the current blocked period started, or -1 while not blocked. */
@@ -177,8 +182,11 @@ final class SubtaskRunner {
      */
     void start(Optional<RestoredState> restored) {
         restored.ifPresent(chain::restore);
+        // Operators of a finished subtask are restored and opened too: a sink commits what its
+        // checkpoint held pending, and the state goes into the checkpoints still to come.
         chain.open(restored.isPresent());
         if (restored.isPresent()) {
+            finishedOnRestore = chain.finishedIn(restored.get());
             replayInFlight(restored.get());
         }
         if (credits != null) {
@@ -460,7 +468,7 @@ final class SubtaskRunner {
 
     private OperatorSnapshot snapshotOperators(CheckpointBarrier barrier) {
         long start = nanoClock.getAsLong();
-        Map<String, Callable<byte[]>> parts = chain.snapshot(barrier.id());
+        Map<String, Callable<byte[]>> parts = chain.snapshot(barrier.id(), finishedOnRestore || (inputEnded && !stopWithoutDraining));
         return new OperatorSnapshot(parts, nanoClock.getAsLong() - start);
     }
 
@@ -651,6 +659,10 @@ final class SubtaskRunner {
             if (source != null && suspendedForSavepoint >= 0) {
                 return Step.IDLE;
             }
+            if (source != null && finishedOnRestore) {
+                endInput();
+                continue;
+            }
             if (source != null) {
                 long before = recordsIn;
                 ReadStatus status = read(Math.min(budget, sourceReadSize));
@@ -754,7 +766,7 @@ final class SubtaskRunner {
             for (RecordWriter writer : writers) {
                 writer.emitEvent(new EndOfData(StopMode.NO_DRAIN));
             }
-        } else {
+        } else if (!finishedOnRestore) {
             chain.finish();
         }
         for (RecordWriter writer : writers) {
