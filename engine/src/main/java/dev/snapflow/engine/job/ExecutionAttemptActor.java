@@ -16,9 +16,11 @@ import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RuntimeSettings;
 import dev.snapflow.engine.storage.CheckpointStorage;
 import dev.snapflow.engine.storage.TrackingExecutor;
+import dev.snapflow.serialization.record.ValueCodec;
 import dev.snapflow.engine.graph.ExecutionPlan;
 import dev.snapflow.engine.graph.OperatorNode;
 import dev.snapflow.engine.runtime.channel.ChannelActor;
+import dev.snapflow.engine.runtime.channel.InFlightCodec;
 import dev.snapflow.engine.runtime.channel.ChannelMetrics;
 import dev.snapflow.engine.runtime.channel.ChannelProtocol;
 import dev.snapflow.engine.runtime.subtask.SubtaskActor;
@@ -222,6 +224,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
      */
     private void connect() {
         spawnCoordinator();
+        InFlightCodec inFlightCodec = new InFlightCodec(ValueCodec.create(getContext().getSystem()));
         Map<SubtaskId, List<ActorRef<ChannelProtocol.ChannelCommand>>> inputs = new HashMap<>();
         Map<SubtaskId, Map<Integer, List<ActorRef<ChannelProtocol.ChannelCommand>>>> outputs = new HashMap<>();
         for (ExecutionPlan.NetworkEdge edge : plan.networkEdges()) {
@@ -242,7 +245,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
                     ActorRef<ChannelProtocol.ChannelCommand> channel = getContext().spawn(
                             ChannelActor.create(settings.channelCapacity(), new ChannelActor.Endpoints(
                                     started.get(consumerId).consumerRef(), consumerChannel,
-                                    started.get(producerId).producerRef(), edge.id(), target), channelMetrics),
+                                    started.get(producerId).producerRef(), edge.id(), target), channelMetrics, inFlightCodec),
                             "channel-" + edge.id() + "-" + producer + "-" + consumer);
                     getContext().watch(channel);
                     channels.add(channel);

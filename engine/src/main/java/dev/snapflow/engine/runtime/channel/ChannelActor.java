@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import dev.snapflow.serialization.event.CheckpointBarrier;
 
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -26,22 +27,28 @@ public final class ChannelActor extends AbstractBehavior<ChannelProtocol.Channel
             int producerTargetIndex) {
     }
 
+    private static final byte[] NOTHING = new byte[0];
+
     private final ChannelQueue queue;
     private final Endpoints endpoints;
+    private final InFlightCodec codec;
     private final ChannelMetrics metrics;
     /** The newest checkpoint whose barrier this channel delivered; a later priority copy of it is stale. */
     private long lastDeliveredBarrierId = -1;
 
     private ChannelActor(ActorContext<ChannelProtocol.ChannelCommand> context, ChannelQueue queue, Endpoints endpoints,
-                         ChannelMetrics metrics) {
+                         ChannelMetrics metrics, InFlightCodec codec) {
         super(context);
         this.queue = queue;
         this.endpoints = endpoints;
+        this.codec = codec;
         this.metrics = metrics;
     }
 
-    public static Behavior<ChannelProtocol.ChannelCommand> create(int capacity, Endpoints endpoints, ChannelMetrics metrics) {
-        return Behaviors.setup(context -> new ChannelActor(context, new ChannelQueue(capacity), endpoints, metrics));
+    /** @param codec serializes the batches an unaligned barrier overtakes here, for the checkpoint */
+    public static Behavior<ChannelProtocol.ChannelCommand> create(int capacity, Endpoints endpoints, ChannelMetrics metrics,
+                                                                  InFlightCodec codec) {
+        return Behaviors.setup(context -> new ChannelActor(context, new ChannelQueue(capacity), endpoints, metrics, codec));
     }
 
     @Override
@@ -59,9 +66,15 @@ public final class ChannelActor extends AbstractBehavior<ChannelProtocol.Channel
                 return this; // a timed-out barrier's priority copy, but the barrier itself got through first
             }
             // Rule C8: the overtaken batches are still delivered, and are the barrier's checkpoint's in-flight output.
+            // They are serialized now, while this channel is their only holder: once delivered, the consumer may change them.
             List<RecordBatch> overtaken = queue.enqueuePriority(event);
-            endpoints.producer().tell(new ChannelProtocol.InFlightCaptured(endpoints.producerEdgeId(),
-                    endpoints.producerTargetIndex(), barrier.id(), overtaken));
+            try {
+                endpoints.producer().tell(new ChannelProtocol.InFlightCaptured(endpoints.producerEdgeId(),
+                        endpoints.producerTargetIndex(), barrier.id(), codec.encode(overtaken)));
+            } catch (IOException e) {
+                endpoints.producer().tell(new ChannelProtocol.InFlightCaptureFailed(endpoints.producerEdgeId(),
+                        endpoints.producerTargetIndex(), barrier.id(), e.getMessage()));
+            }
         } else if (queue.enqueue(push.item())) {
             endpoints.consumer().tell(new ChannelProtocol.ChannelBecameNonEmpty(endpoints.consumerChannelIndex(), queue.queuedData()));
         }
@@ -85,7 +98,7 @@ public final class ChannelActor extends AbstractBehavior<ChannelProtocol.Channel
                     if (!event.priority() && barrier.options().isTimeoutable()) {
                         // Rule C8: it got through in order, overtaking nothing.
                         endpoints.producer().tell(new ChannelProtocol.InFlightCaptured(endpoints.producerEdgeId(),
-                                endpoints.producerTargetIndex(), barrier.id(), List.of()));
+                                endpoints.producerTargetIndex(), barrier.id(), NOTHING));
                     }
                 }
             }

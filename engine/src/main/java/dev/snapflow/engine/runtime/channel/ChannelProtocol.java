@@ -70,7 +70,7 @@ public final class ChannelProtocol {
     }
 
     /** What a channel tells its producer. */
-    public sealed interface ProducerMessage extends DeadLetterSuppression permits BuffersReleased, InFlightCaptured {
+    public sealed interface ProducerMessage extends DeadLetterSuppression permits BuffersReleased, InFlightCaptured, InFlightCaptureFailed {
     }
 
     /**
@@ -88,10 +88,18 @@ public final class ChannelProtocol {
      * data batches (oldest first, still to be delivered): they are the channel's in-flight output
      * for that checkpoint (C8).
      */
-    public record InFlightCaptured(int edgeId, int targetIndex, long checkpointId, List<RecordBatch> batches)
+    public record InFlightCaptured(int edgeId, int targetIndex, long checkpointId, byte[] overtaken)
             implements ProducerMessage, NoSerializationVerificationNeeded {
         public InFlightCaptured {
-            batches = List.copyOf(batches);
+            java.util.Objects.requireNonNull(overtaken, "overtaken");
         }
+    }
+
+    /**
+     * Channel → producer: the data batches an unaligned barrier overtook could not be serialized
+     * into the checkpoint; the producer fails with {@code reason}, which names the record type.
+     */
+    public record InFlightCaptureFailed(int edgeId, int targetIndex, long checkpointId, String reason)
+            implements ProducerMessage, NoSerializationVerificationNeeded {
     }
 }

@@ -1,9 +1,12 @@
 package dev.snapflow.engine.runtime.subtask;
 
+import dev.snapflow.engine.runtime.channel.InFlightCodec;
 import dev.snapflow.engine.runtime.channel.RecordBatch;
 import dev.snapflow.engine.state.SubtaskState;
 import dev.snapflow.serialization.event.CheckpointBarrier;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -23,8 +26,9 @@ import java.util.concurrent.Callable;
  *   <li>Output, per output channel: the data the barrier overtook in the channel's queue (reported
  *   by the channel) followed by the data it overtook while parked here, in channel order.</li>
  * </ul>
- * Batches are kept by reference (a sent batch is never written again), so recording costs no copy;
- * they are serialized in the asynchronous part of the snapshot. Actor-confined.
+ * Batches are serialized as they are recorded ({@link InFlightCodec}): once delivered, a record is
+ * its consumer's, who may change it, so the checkpoint must not hold it by reference. A record
+ * that cannot be serialized fails the subtask with an error naming its type. Actor-confined.
  */
 final class InFlightRecorder {
 
@@ -35,7 +39,29 @@ final class InFlightRecorder {
 
     /** A completed unaligned snapshot, ready to be serialized and written. */
     record Completed(CheckpointBarrier barrier, Map<String, Callable<byte[]>> operatorParts,
-                     Map<String, List<RecordBatch>> inFlight, long alignmentNanos, long startDelayMillis, long syncNanos) {
+                     Map<String, byte[]> inFlight, long alignmentNanos, long startDelayMillis, long syncNanos) {
+    }
+
+    private final InFlightCodec codec;
+
+    InFlightRecorder(InFlightCodec codec) {
+        this.codec = codec;
+    }
+
+    private byte[] encode(RecordBatch batch) {
+        try {
+            return codec.encode(batch);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    private List<byte[]> encode(List<RecordBatch> batches) {
+        List<byte[]> chunks = new ArrayList<>(batches.size());
+        for (RecordBatch batch : batches) {
+            chunks.add(encode(batch));
+        }
+        return chunks;
     }
 
     private CheckpointBarrier barrier;
@@ -43,12 +69,13 @@ final class InFlightRecorder {
     private long alignmentNanos;
     private long startDelayMillis;
     private long syncNanos;
-    private List<List<RecordBatch>> input;
+    /** Per input channel, the chunks of its in-flight data. */
+    private List<List<byte[]>> input;
     private final BitSet persisting = new BitSet();
     private boolean inputComplete;
     /** By {@code <edge>/<target>}: what the channel reported, then what was parked here. */
-    private final Map<String, List<RecordBatch>> channelOvertaken = new LinkedHashMap<>();
-    private final Map<String, List<RecordBatch>> parkedOvertaken = new LinkedHashMap<>();
+    private final Map<String, byte[]> channelOvertaken = new LinkedHashMap<>();
+    private final Map<String, List<byte[]>> parkedOvertaken = new LinkedHashMap<>();
     private int outputsExpected;
 
     /** True while an unaligned checkpoint is being recorded. */
@@ -90,7 +117,7 @@ final class InFlightRecorder {
         outputsExpected = 0;
         parkedByEdge.forEach((edge, byTarget) -> {
             for (int target = 0; target < byTarget.size(); target++) {
-                parkedOvertaken.put(edge + "/" + target, new ArrayList<>(byTarget.get(target)));
+                parkedOvertaken.put(edge + "/" + target, new ArrayList<>(encode(byTarget.get(target))));
                 outputsExpected++;
             }
         });
@@ -105,7 +132,7 @@ final class InFlightRecorder {
             return;
         }
         for (int channel = 0; channel < queued.size(); channel++) {
-            input.get(channel).addAll(queued.get(channel));
+            input.get(channel).addAll(encode(queued.get(channel)));
         }
         channelsUntilBarrier.forEach(persisting::set);
     }
@@ -116,7 +143,7 @@ final class InFlightRecorder {
 
     /** A data batch arrived on a channel whose barrier has not: it is in flight. */
     void persist(int channel, RecordBatch batch) {
-        input.get(channel).add(batch);
+        input.get(channel).add(encode(batch));
     }
 
     void stopPersisting(int channel) {
@@ -130,10 +157,10 @@ final class InFlightRecorder {
         }
     }
 
-    /** An output channel reported what the barrier of {@code checkpointId} overtook in its queue. */
-    void outputCaptured(int edgeId, int target, long checkpointId, List<RecordBatch> batches) {
+    /** An output channel reported what the barrier of {@code checkpointId} overtook in its queue, serialized. */
+    void outputCaptured(int edgeId, int target, long checkpointId, byte[] overtaken) {
         if (checkpointId == checkpointId()) {
-            channelOvertaken.put(edgeId + "/" + target, batches);
+            channelOvertaken.put(edgeId + "/" + target, overtaken);
         }
     }
 
@@ -144,7 +171,7 @@ final class InFlightRecorder {
 
     /** A timed-out barrier left the writer's parked data of {@code <edge>/<target>}: what was in front of it. */
     void addParkedOvertaken(String output, List<RecordBatch> batches) {
-        parkedOvertaken.get(output).addAll(batches);
+        parkedOvertaken.get(output).addAll(encode(batches));
     }
 
     /** Gives up the checkpoint being recorded if it is {@code checkpointId}. */
@@ -159,17 +186,19 @@ final class InFlightRecorder {
         if (barrier == null || !inputComplete || channelOvertaken.size() < outputsExpected) {
             return Optional.empty();
         }
-        Map<String, List<RecordBatch>> inFlight = new LinkedHashMap<>();
+        Map<String, byte[]> inFlight = new LinkedHashMap<>();
         for (int channel = 0; channel < input.size(); channel++) {
             if (!input.get(channel).isEmpty()) {
-                inFlight.put(INPUT_PREFIX + channel, input.get(channel));
+                inFlight.put(INPUT_PREFIX + channel, InFlightCodec.join(input.get(channel)));
             }
         }
         parkedOvertaken.forEach((key, parked) -> {
-            List<RecordBatch> output = new ArrayList<>(channelOvertaken.get(key));
+            List<byte[]> output = new ArrayList<>();
+            output.add(channelOvertaken.get(key));
             output.addAll(parked);
-            if (!output.isEmpty()) {
-                inFlight.put(OUTPUT_PREFIX + key, output);
+            byte[] joined = InFlightCodec.join(output);
+            if (joined.length > 0) {
+                inFlight.put(OUTPUT_PREFIX + key, joined);
             }
         });
         Completed completed = new Completed(barrier, operatorParts, inFlight, alignmentNanos, startDelayMillis, syncNanos);

@@ -21,6 +21,7 @@ import dev.snapflow.engine.graph.ExecutionPlan;
 import dev.snapflow.engine.graph.Partitioning;
 import dev.snapflow.engine.graph.SubtaskId;
 import dev.snapflow.engine.runtime.channel.ChannelProtocol;
+import dev.snapflow.engine.runtime.channel.InFlightCodec;
 import dev.snapflow.engine.state.SubtaskState;
 import dev.snapflow.engine.storage.CheckpointStorage;
 import dev.snapflow.engine.storage.StateHandle;
@@ -283,7 +284,9 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
             runNow();
         } else if (wrapped.message() instanceof ChannelProtocol.InFlightCaptured captured && !failed) {
             guarded(() -> runner.onOutputCaptured(captured.edgeId(), captured.targetIndex(), captured.checkpointId(),
-                    captured.batches()));
+                    captured.overtaken()));
+        } else if (wrapped.message() instanceof ChannelProtocol.InFlightCaptureFailed captureFailed && !failed) {
+            fail(headName, new IllegalStateException(captureFailed.reason()));
         }
         return this;
     }

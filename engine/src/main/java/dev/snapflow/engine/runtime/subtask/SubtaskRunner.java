@@ -5,6 +5,7 @@ import dev.snapflow.engine.api.ReadStatus;
 import dev.snapflow.engine.api.SourceReader;
 import dev.snapflow.engine.runtime.channel.ChannelItem;
 import dev.snapflow.engine.runtime.channel.EventItem;
+import dev.snapflow.engine.runtime.channel.InFlightCodec;
 import dev.snapflow.engine.runtime.channel.RecordBatch;
 import dev.snapflow.engine.runtime.gate.CreditBalance;
 import dev.snapflow.engine.runtime.gate.InputGate;
@@ -96,7 +97,7 @@ final class SubtaskRunner {
     private final CheckpointPort checkpointPort;
     private final LongSupplier wallClockMillis;
     /** The unaligned checkpoint being taken, if any, and its in-flight data. */
-    private final InFlightRecorder inFlight = new InFlightRecorder();
+    private final InFlightRecorder inFlight;
     /** Aligned checkpoints that may turn unaligned whose input-side timeout is scheduled, by id. */
     private final Map<Long, CheckpointBarrier> alignmentTimeouts = new HashMap<>();
     private final InFlightCodec inFlightCodec;
@@ -144,6 +145,7 @@ final class SubtaskRunner {
                   CheckpointSettings checkpointSettings, CheckpointPort checkpointPort, LongSupplier wallClockMillis,
                   InFlightCodec inFlightCodec) {
         this.inFlightCodec = inFlightCodec;
+        this.inFlight = new InFlightRecorder(inFlightCodec);
         this.chain = chain;
         this.writers = List.copyOf(writers);
         this.source = chain.source().orElse(null);
@@ -316,8 +318,8 @@ final class SubtaskRunner {
     }
 
     /** An output channel reported what an unaligned barrier overtook in its queue. */
-    void onOutputCaptured(int edgeId, int target, long checkpointId, List<RecordBatch> batches) {
-        inFlight.outputCaptured(edgeId, target, checkpointId, batches);
+    void onOutputCaptured(int edgeId, int target, long checkpointId, byte[] overtaken) {
+        inFlight.outputCaptured(edgeId, target, checkpointId, overtaken);
         completeUnaligned();
     }
 
@@ -428,15 +430,13 @@ final class SubtaskRunner {
     }
 
     /** The subtask's state, completed off the subtask's thread: operator parts (keyed state may still serialize), then in-flight data. */
-    private Callable<SubtaskState> stateOf(Map<String, Callable<byte[]>> operatorParts, Map<String, List<RecordBatch>> inFlightData) {
+    private Callable<SubtaskState> stateOf(Map<String, Callable<byte[]>> operatorParts, Map<String, byte[]> inFlightData) {
         return () -> {
             Map<String, byte[]> bytes = new TreeMap<>();
             for (Map.Entry<String, Callable<byte[]>> part : operatorParts.entrySet()) {
                 bytes.put(part.getKey(), part.getValue().call());
             }
-            for (Map.Entry<String, List<RecordBatch>> data : inFlightData.entrySet()) {
-                bytes.put(data.getKey(), inFlightCodec.encode(data.getValue()));
-            }
+            bytes.putAll(inFlightData);
             return SubtaskState.adopt(bytes);
         };
     }

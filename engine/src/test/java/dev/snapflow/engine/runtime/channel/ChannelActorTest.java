@@ -41,7 +41,8 @@ class ChannelActorTest {
         producer = testKit.createTestProbe();
         metrics = new ChannelMetrics("test", CAPACITY);
         return testKit.spawn(ChannelActor.create(CAPACITY,
-                new ChannelActor.Endpoints(consumer.getRef(), 5, producer.getRef(), 7, 1), metrics));
+                new ChannelActor.Endpoints(consumer.getRef(), 5, producer.getRef(), 7, 1), metrics,
+                new InFlightCodec(dev.snapflow.serialization.record.ValueCodec.create(testKit.system()))));
     }
 
     private static RecordBatch batch(Object... records) {

@@ -1,8 +1,7 @@
-package dev.snapflow.engine.runtime.subtask;
+package dev.snapflow.engine.runtime.channel;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.util.ByteString;
-import dev.snapflow.engine.runtime.channel.RecordBatch;
 import dev.snapflow.serialization.record.Tuple2;
 import dev.snapflow.serialization.record.Tuple3;
 import dev.snapflow.serialization.record.ValueCodec;
