@@ -222,6 +222,52 @@ class UnalignedCheckpointTest {
         assertThat(committed).isEqualTo(expected);
     }
 
+    /** Two slow keyed pipelines, declared in the given order; pipeline "b" sums values a million higher. */
+    private JobGraph twoPipelines(long values, AtomicLong allowed, String... order) {
+        JobBuilder job = JobBuilder.create("two-pipelines");
+        for (String name : order) {
+            long offset = name.equals("a") ? 0 : 1_000_000;
+            job.source(name + "-numbers", new GatedSequence(values, allowed)).parallelism(1)
+                    .map(name + "-shift", value -> value + offset)
+                    .keyBy(value -> value % KEYS)
+                    .process(name + "-sum", () -> new RunningSum(new AtomicInteger(), 100_000)).parallelism(2)
+                    .sink(name + "-files", FileSink.lines(work.resolve("output-" + name))).parallelism(2);
+        }
+        return job.build();
+    }
+
+    @Test
+    void an_unaligned_checkpoint_restores_its_in_flight_data_into_the_same_channels_when_pipelines_are_declared_in_another_order()
+            throws Exception {
+        long values = 30_000;
+        AtomicLong allowed = new AtomicLong(Long.MAX_VALUE);
+        JobHandle first = Snapflow.submit(testKit.system(), twoPipelines(values, allowed, "a", "b"),
+                RuntimeSettings.create(testKit.system()), checkpoints(true));
+        awaitFullChannels(first);
+        CheckpointStats checkpoint = first.triggerCheckpoint(Duration.ofSeconds(20)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(checkpoint.persistedInFlightBytes()).isPositive();
+        first.cancel().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        JobHandle second = Snapflow.submitFromCheckpoint(testKit.system(), twoPipelines(values, allowed, "b", "a"),
+                work.resolve("checkpoints").resolve(first.jobId()), RuntimeSettings.create(testKit.system()),
+                checkpoints(true).withDirectory(work.resolve("second")));
+        second.result().toCompletableFuture().get(60, TimeUnit.SECONDS);
+
+        for (String pipeline : List.of("a", "b")) {
+            long offset = pipeline.equals("a") ? 0 : 1_000_000;
+            List<String> expected = new ArrayList<>();
+            java.util.Map<Long, Long> sums = new java.util.HashMap<>();
+            for (long value = 0; value < values; value++) {
+                long shifted = value + offset;
+                expected.add(shifted % KEYS + "," + sums.merge(shifted % KEYS, shifted, Long::sum));
+            }
+            Collections.sort(expected);
+            List<String> committed = new ArrayList<>(FileSink.committedLines(work.resolve("output-" + pipeline)));
+            Collections.sort(committed);
+            assertThat(committed).as("pipeline " + pipeline).isEqualTo(expected);
+        }
+    }
+
     @Test
     void an_unaligned_checkpoint_with_in_flight_data_is_refused_at_another_parallelism_naming_the_way_out() throws Exception {
         AtomicLong allowed = new AtomicLong(Long.MAX_VALUE);

@@ -4,6 +4,7 @@ import dev.snapflow.engine.graph.ExecutionPlan;
 import dev.snapflow.engine.graph.OperatorNode;
 import dev.snapflow.engine.graph.SubtaskId;
 import dev.snapflow.engine.state.HeapKeyedStateBackend;
+import dev.snapflow.engine.state.InFlightPart;
 import dev.snapflow.engine.state.OperatorStateBackend;
 import dev.snapflow.engine.state.RestoredState;
 import dev.snapflow.engine.state.SubtaskState;
@@ -89,10 +90,6 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
         Map<String, Integer> oldChainOfOperator = new HashMap<>();
         old.forEach((id, state) -> state.operators().stream().filter(part -> !part.startsWith(SubtaskState.IN_FLIGHT_PREFIX))
                 .forEach(part -> oldChainOfOperator.put(operatorOf(part), id.chainId())));
-        boolean hasInFlight = old.values().stream().anyMatch(SubtaskState::hasInFlightData);
-        if (hasInFlight) {
-            requireSameLayout(checkpointId, oldParallelism, plan);
-        }
         for (String operator : oldChainOfOperator.keySet()) {
             if (!allowNonRestoredState && plan.graph().operators().stream().noneMatch(node -> node.uid().equals(operator))) {
                 throw new IllegalArgumentException("Checkpoint " + checkpointId + " has state for operator '" + operator
@@ -113,9 +110,14 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
                 }
             }
         }
-        if (hasInFlight) {
-            old.forEach((id, state) -> state.operators().stream().filter(part -> part.startsWith(SubtaskState.IN_FLIGHT_PREFIX))
-                    .forEach(part -> assigned.get(id).put(part, List.of(state.operatorState(part).orElseThrow()))));
+        for (Map.Entry<SubtaskId, SubtaskState> entry : old.entrySet()) {
+            for (String part : entry.getValue().operators()) {
+                Optional<InFlightPart> channel = InFlightPart.parse(part);
+                if (channel.isPresent()) {
+                    SubtaskId owner = new SubtaskId(chainOwning(checkpointId, channel.get(), plan), entry.getKey().subtaskIndex());
+                    assigned.get(owner).put(part, List.of(entry.getValue().operatorState(part).orElseThrow()));
+                }
+            }
         }
         Map<SubtaskId, RestoredState> states = new HashMap<>();
         assigned.forEach((id, parts) -> states.put(id, new RestoredState(parts)));
@@ -143,18 +145,33 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
     }
 
     /**
-     * In-flight data belongs to channels between particular subtasks, so an unaligned checkpoint
-     * that holds some restores only into the same chains at the same parallelism (Flink can split
-     * it by partitioner; Snapflow refuses rather than guess).
+     * In-flight data belongs to a channel between two particular subtasks, so it restores only
+     * into a job with the same network edge (the same producing operator and consuming chain head,
+     * by uid) at the same parallelism at both ends (Flink can split it by partitioner; Snapflow
+     * refuses rather than guess); it is found by that identity, whatever order the job declares
+     * its pipelines in.
+     *
+     * @return the new plan's chain that holds the channel's end this part belongs to
      */
-    private static void requireSameLayout(long checkpointId, Map<Integer, Integer> oldParallelism, ExecutionPlan plan) {
-        Map<Integer, Integer> newParallelism = new HashMap<>();
-        plan.chains().forEach(chain -> newParallelism.put(chain.id(), chain.parallelism()));
-        if (!newParallelism.equals(oldParallelism)) {
-            throw new IllegalArgumentException("Checkpoint " + checkpointId + " is an unaligned checkpoint with in-flight data,"
-                    + " which restores only at the parallelism it was taken with (subtasks per chain then " + oldParallelism
-                    + ", now " + newParallelism + "); to rescale, restore from a savepoint, which is always aligned");
+    private static int chainOwning(long checkpointId, InFlightPart channel, ExecutionPlan plan) {
+        for (ExecutionPlan.NetworkEdge edge : plan.networkEdges()) {
+            String producer = plan.graph().operator(edge.producerOperatorId()).uid();
+            String consumer = plan.graph().operator(plan.chains().get(edge.consumerChain()).headId()).uid();
+            if (producer.equals(channel.producerUid()) && consumer.equals(channel.consumerUid())) {
+                if (edge.producerParallelism() != channel.producerParallelism()
+                        || edge.consumerParallelism() != channel.consumerParallelism()) {
+                    throw new IllegalArgumentException("Checkpoint " + checkpointId + " is an unaligned checkpoint with in-flight"
+                            + " data on edge " + channel.edge() + ", which restores only at the parallelism it was taken with ("
+                            + channel.producerParallelism() + " to " + channel.consumerParallelism() + ", now "
+                            + edge.producerParallelism() + " to " + edge.consumerParallelism() + "); to rescale, restore from a"
+                            + " savepoint, which is always aligned");
+                }
+                return channel.input() ? edge.consumerChain() : edge.producerChain();
+            }
         }
+        throw new IllegalArgumentException("Checkpoint " + checkpointId + " is an unaligned checkpoint with in-flight data on"
+                + " edge " + channel.edge() + ", which job '" + plan.graph().name() + "' does not have (between operators"
+                + " with those uids); restore a job with that edge, or restore from a savepoint, which holds no in-flight data");
     }
 
     private static void assignOperator(long checkpointId, OperatorNode node, ExecutionPlan.Chain chain, int oldChain,

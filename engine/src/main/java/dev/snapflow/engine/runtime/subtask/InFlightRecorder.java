@@ -2,7 +2,6 @@ package dev.snapflow.engine.runtime.subtask;
 
 import dev.snapflow.engine.runtime.channel.InFlightCodec;
 import dev.snapflow.engine.runtime.channel.RecordBatch;
-import dev.snapflow.engine.state.SubtaskState;
 import dev.snapflow.serialization.event.CheckpointBarrier;
 
 import java.io.IOException;
@@ -32,10 +31,6 @@ import java.util.concurrent.Callable;
  */
 final class InFlightRecorder {
 
-    /** Part name prefix of one input channel's in-flight data in a subtask's state. */
-    static final String INPUT_PREFIX = SubtaskState.IN_FLIGHT_PREFIX + "in/";
-    /** Part name prefix of one output channel's in-flight data: then {@code <edge>/<target>}. */
-    static final String OUTPUT_PREFIX = SubtaskState.IN_FLIGHT_PREFIX + "out/";
 
     /** A completed unaligned snapshot, ready to be serialized and written. */
     record Completed(CheckpointBarrier barrier, Map<String, Callable<byte[]>> operatorParts,
@@ -43,9 +38,12 @@ final class InFlightRecorder {
     }
 
     private final InFlightCodec codec;
+    /** Names the parts by channel identity ({@link dev.snapflow.engine.state.InFlightPart}). */
+    private final InFlightChannels channels;
 
-    InFlightRecorder(InFlightCodec codec) {
+    InFlightRecorder(InFlightCodec codec, InFlightChannels channels) {
         this.codec = codec;
+        this.channels = channels;
     }
 
     private byte[] encode(RecordBatch batch) {
@@ -189,7 +187,7 @@ final class InFlightRecorder {
         Map<String, byte[]> inFlight = new LinkedHashMap<>();
         for (int channel = 0; channel < input.size(); channel++) {
             if (!input.get(channel).isEmpty()) {
-                inFlight.put(INPUT_PREFIX + channel, InFlightCodec.join(input.get(channel)));
+                inFlight.put(channels.inputPart(channel), InFlightCodec.join(input.get(channel)));
             }
         }
         parkedOvertaken.forEach((key, parked) -> {
@@ -198,7 +196,8 @@ final class InFlightRecorder {
             output.addAll(parked);
             byte[] joined = InFlightCodec.join(output);
             if (joined.length > 0) {
-                inFlight.put(OUTPUT_PREFIX + key, joined);
+                String[] edgeAndTarget = key.split("/");
+                inFlight.put(channels.outputPart(Integer.parseInt(edgeAndTarget[0]), Integer.parseInt(edgeAndTarget[1])), joined);
             }
         });
         Completed completed = new Completed(barrier, operatorParts, inFlight, alignmentNanos, startDelayMillis, syncNanos);

@@ -188,7 +188,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
                     settings.creditsPerChannel(), settings.floatingCreditsPerGate(), creditPort, pressure,
                     environment.metrics(), System::nanoTime, settings.recordsPerTurn(), settings.bufferRecords(),
                     environment.checkpointSettings(), actor.new CheckpointWriter(), System::currentTimeMillis,
-                    new InFlightCodec(codec));
+                    new InFlightCodec(codec), new InFlightChannels(plan, chain, id.subtaskIndex()));
             actor.runner.start(connect.restoredState());
         } catch (UserFunctionException e) {
             environment.job().tell(new SubtaskProtocol.SubtaskFailed(id, e.operatorName(), e.getCause()));

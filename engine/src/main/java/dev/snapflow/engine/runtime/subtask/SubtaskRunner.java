@@ -16,6 +16,7 @@ import dev.snapflow.engine.checkpoint.barrier.BarrierTracker;
 import dev.snapflow.engine.checkpoint.barrier.CheckpointBarrierHandler;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.state.RestoredState;
+import dev.snapflow.engine.state.InFlightPart;
 import dev.snapflow.engine.state.SubtaskState;
 import dev.snapflow.serialization.event.CancelCheckpointMarker;
 import dev.snapflow.serialization.event.CheckpointBarrier;
@@ -101,6 +102,7 @@ final class SubtaskRunner {
     /** Aligned checkpoints that may turn unaligned whose input-side timeout is scheduled, by id. */
     private final Map<Long, CheckpointBarrier> alignmentTimeouts = new HashMap<>();
     private final InFlightCodec inFlightCodec;
+    private final InFlightChannels inFlightChannels;
     /** The newest checkpoint this subtask snapshotted or gave up; older barriers are out of order. */
     private long lastCheckpointId = -1;
     private boolean closed;
@@ -143,9 +145,10 @@ final class SubtaskRunner {
                   int floatingCredits, CreditPort creditPort, OutputPressure pressure, SubtaskMetrics metrics,
                   LongSupplier nanoClock, int recordsPerTurn, int sourceReadSize,
                   CheckpointSettings checkpointSettings, CheckpointPort checkpointPort, LongSupplier wallClockMillis,
-                  InFlightCodec inFlightCodec) {
+                  InFlightCodec inFlightCodec, InFlightChannels inFlightChannels) {
         this.inFlightCodec = inFlightCodec;
-        this.inFlight = new InFlightRecorder(inFlightCodec);
+        this.inFlightChannels = inFlightChannels;
+        this.inFlight = new InFlightRecorder(inFlightCodec, inFlightChannels);
         this.chain = chain;
         this.writers = List.copyOf(writers);
         this.source = chain.source().orElse(null);
@@ -210,22 +213,16 @@ final class SubtaskRunner {
             }
             byte[] bytes = restored.single(part).orElseThrow();
             try {
-                if (part.startsWith(InFlightRecorder.INPUT_PREFIX) && gate != null) {
-                    int channel = Integer.parseInt(part.substring(InFlightRecorder.INPUT_PREFIX.length()));
-                    if (channel < 0 || channel >= gate.numberOfChannels()) {
-                        throw new IllegalStateException("In-flight input " + part + " names a channel this subtask does not have");
+                InFlightPart channel = InFlightPart.parse(part).orElseThrow();
+                if (channel.input()) {
+                    if (gate == null) {
+                        throw new IllegalStateException("a source has no input channels");
                     }
-                    gate.onDelivered(channel, batches(inFlightCodec.decode(bytes, part), true));
-                } else if (part.startsWith(InFlightRecorder.OUTPUT_PREFIX)) {
-                    String[] edgeAndTarget = part.substring(InFlightRecorder.OUTPUT_PREFIX.length()).split("/");
-                    int edge = Integer.parseInt(edgeAndTarget[0]);
-                    RecordWriter writer = writers.stream().filter(w -> w.edgeId() == edge).findFirst()
-                            .orElseThrow(() -> new IllegalStateException("In-flight output " + part + " has no output edge " + edge));
-                    int target = Integer.parseInt(edgeAndTarget[1]);
-                    if (target < 0 || target >= writer.channels()) {
-                        throw new IllegalStateException("In-flight output " + part + " names a channel this subtask does not have");
-                    }
-                    writer.replay(target, batches(inFlightCodec.decode(bytes, part), false));
+                    gate.onDelivered(inFlightChannels.inputChannel(channel), batches(inFlightCodec.decode(bytes, part), true));
+                } else {
+                    InFlightChannels.Output output = inFlightChannels.output(channel);
+                    RecordWriter writer = writers.stream().filter(w -> w.edgeId() == output.edgeId()).findFirst().orElseThrow();
+                    writer.replay(output.target(), batches(inFlightCodec.decode(bytes, part), false));
                 }
             } catch (java.io.IOException | RuntimeException e) {
                 throw new IllegalStateException("The restored in-flight data " + part + " of " + chain.headName()
