@@ -387,6 +387,9 @@ final class SubtaskRunner {
     }
 
     void notifyCheckpointAborted(long checkpointId) {
+        if (!closed && checkpointId > lastCheckpointId) {
+            abortBeforeBarrier(checkpointId);
+        }
         if (!closed) {
             if (inFlight.checkpointId() == checkpointId) {
                 inFlight.abort(checkpointId); // the checkpoint is dead: stop holding its in-flight data
@@ -394,6 +397,27 @@ final class SubtaskRunner {
             chain.notifyCheckpointAborted(checkpointId);
             if (checkpointId == suspendedForSavepoint) {
                 suspendedForSavepoint = -1; // the stop failed: read on
+            }
+        }
+    }
+
+    /**
+     * Rule B13: checkpoint {@code checkpointId} was aborted before this subtask took it. It is
+     * not aligned, snapshotted or written here: an alignment in progress ends and its channels
+     * resume, and its barriers still to come count as cancellation markers (the barrier handler
+     * remembers the id; a source or finished subtask skips it as out of order). The subtasks
+     * downstream hear it with a cancellation marker, so they stop waiting for it too.
+     */
+    private void abortBeforeBarrier(long checkpointId) {
+        if (barrierHandler != null && !inputEnded) {
+            carryOut(barrierHandler.onCancellationMarker(0, checkpointId));
+        }
+        if (checkpointId > lastCheckpointId) {
+            lastCheckpointId = checkpointId;
+            if (!inputEnded) {
+                for (RecordWriter writer : writers) {
+                    writer.emitEvent(new CancelCheckpointMarker(checkpointId));
+                }
             }
         }
     }

@@ -1,0 +1,149 @@
+package dev.snapflow.engine.runtime.subtask;
+
+import dev.snapflow.engine.checkpoint.CheckpointFailureReason;
+import dev.snapflow.engine.config.CheckpointSettings;
+import dev.snapflow.engine.connectors.Sinks;
+import dev.snapflow.engine.connectors.Sources;
+import dev.snapflow.engine.graph.ExecutionPlan;
+import dev.snapflow.engine.graph.JobBuilder;
+import dev.snapflow.engine.runtime.channel.ChannelItem;
+import dev.snapflow.engine.runtime.channel.EventItem;
+import dev.snapflow.engine.runtime.channel.InFlightCodec;
+import dev.snapflow.engine.runtime.channel.RecordBatch;
+import dev.snapflow.engine.state.SubtaskState;
+import dev.snapflow.serialization.event.CancelCheckpointMarker;
+import dev.snapflow.serialization.event.CheckpointBarrier;
+import dev.snapflow.serialization.event.CheckpointOptions;
+import dev.snapflow.serialization.record.ValueCodec;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Rule B13: a checkpoint this subtask heard was aborted before its barrier arrived is not aligned,
+ * snapshotted or written; its late barriers count as cancellation markers (Flink's
+ * {@code abortedCheckpointIds}), and the subtasks downstream are told with a marker.
+ */
+class SubtaskRunnerAbortTest {
+
+    /** What the runner reported about checkpoints. */
+    private static final class RecordingCheckpointPort implements SubtaskRunner.CheckpointPort {
+        final List<Long> snapshots = new ArrayList<>();
+        final List<Long> declined = new ArrayList<>();
+
+        @Override
+        public void snapshotTaken(CheckpointBarrier barrier, Callable<SubtaskState> state, long alignmentNanos,
+                                  long startDelayMillis, long syncNanos) {
+            snapshots.add(barrier.id());
+        }
+
+        @Override
+        public void declined(long checkpointId, CheckpointFailureReason reason) {
+            declined.add(checkpointId);
+        }
+
+        @Override
+        public void scheduleTimeout(long checkpointId, long delayMillis) {
+        }
+    }
+
+    /** What a record writer pushed into its channels. */
+    private static final class RecordingChannels implements RecordWriter.ChannelPort {
+        final List<ChannelItem> pushed = new ArrayList<>();
+
+        @Override
+        public void push(int edgeId, int target, ChannelItem item) {
+            pushed.add(item);
+        }
+    }
+
+    private static final CheckpointSettings SETTINGS = CheckpointSettings.create(com.typesafe.config.ConfigFactory.load());
+
+    private final RecordingCheckpointPort checkpoints = new RecordingCheckpointPort();
+    private final RecordingChannels downstream = new RecordingChannels();
+
+    /** The middle subtask of source (2) -> rebalance -> map (1) -> rebalance -> sink (1): two input channels, one output. */
+    private SubtaskRunner middle(CheckpointSettings settings) {
+        JobBuilder job = JobBuilder.create("abort");
+        job.source("numbers", Sources.sequence(1, 10)).parallelism(2)
+                .map("double", (Long value) -> value * 2).parallelism(1)
+                .sink("out", Sinks.discard()).parallelism(1).startNewChain();
+        ExecutionPlan plan = ExecutionPlan.of(job.build());
+        ExecutionPlan.Chain chain = plan.chainOf(1);
+        ExecutionPlan.NetworkEdge output = plan.outputsOf(chain.id()).get(0);
+        OutputPressure pressure = new OutputPressure();
+        RecordWriter writer = new RecordWriter(output.id(), "double", ChannelSelector.forEdge(output, 0), 1, 16, 4, downstream,
+                pressure);
+        RecordWriter[] byEdge = new RecordWriter[plan.networkEdges().size()];
+        byEdge[output.id()] = writer;
+        OperatorChain operators = OperatorChain.create(plan, chain, 0, edge -> byEdge[edge],
+                new KeyedStateOptions(ValueCodec.builtInTypesOnly(), false));
+        SubtaskRunner runner = new SubtaskRunner(operators, List.of(writer), 2, 2, 0, (channel, credits) -> { },
+                pressure, new SubtaskMetrics("double"), System::nanoTime, 1024, 1024, settings, checkpoints,
+                System::currentTimeMillis, new InFlightCodec(ValueCodec.builtInTypesOnly()), new InFlightChannels(plan, chain, 0));
+        runner.start(Optional.empty());
+        return runner;
+    }
+
+    private static EventItem barrier(long id, CheckpointOptions options) {
+        return new EventItem(new CheckpointBarrier(id, System.currentTimeMillis(), options), false);
+    }
+
+    private static CheckpointOptions aligned() {
+        return CheckpointOptions.forCheckpointWithDefaultLocation();
+    }
+
+    private static RecordBatch batch(long... values) {
+        Object[] records = new Object[values.length];
+        for (int i = 0; i < values.length; i++) {
+            records[i] = values[i];
+        }
+        return new RecordBatch(records, records.length);
+    }
+
+    private void deliver(SubtaskRunner runner, int channel, ChannelItem... items) {
+        runner.onDelivered(channel, List.of(items), 0);
+        runner.run();
+    }
+
+    @Test
+    @DisplayName("B13: the late barriers of an aborted checkpoint are cancellation markers")
+    void rule_B13_when_a_checkpoint_was_aborted_before_its_barriers_arrived_then_they_neither_block_nor_snapshot() {
+        SubtaskRunner runner = middle(SETTINGS);
+
+        runner.notifyCheckpointAborted(3);
+        deliver(runner, 0, barrier(3, aligned()), batch(1));
+        deliver(runner, 1, batch(2), barrier(3, aligned()));
+        deliver(runner, 0, barrier(4, aligned()));
+        deliver(runner, 1, barrier(4, aligned()));
+
+        assertThat(checkpoints.snapshots).as("only the checkpoint that was not aborted is snapshotted").containsExactly(4L);
+        assertThat(downstream.pushed).filteredOn(item -> item instanceof EventItem event
+                        && event.event() instanceof CancelCheckpointMarker marker && marker.checkpointId() == 3)
+                .as("downstream hears checkpoint 3 is cancelled").hasSize(1);
+        assertThat(downstream.pushed).noneMatch(item -> item instanceof EventItem event
+                && event.event() instanceof CheckpointBarrier barrier && barrier.id() == 3);
+    }
+
+    @Test
+    @DisplayName("B13: an abort heard during alignment releases the blocked channels at once")
+    void rule_B13_when_an_abort_arrives_while_aligning_then_the_blocked_channels_are_released() {
+        SubtaskRunner runner = middle(SETTINGS);
+        deliver(runner, 0, barrier(5, aligned()), batch(1));
+
+        runner.notifyCheckpointAborted(5);
+        runner.run();
+        runner.onFlushTimeout();
+
+        assertThat(downstream.pushed).as("the record behind the barrier on the blocked channel was processed")
+                .anyMatch(item -> item instanceof RecordBatch batch && batch.size() == 1 && batch.record(0).equals(2L));
+        deliver(runner, 1, barrier(5, aligned()));
+        assertThat(checkpoints.snapshots).isEmpty();
+    }
+}
