@@ -133,6 +133,85 @@ class SavepointTest {
         assertThat(committedSorted()).isEqualTo(expectedSorted());
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean FAIL_ON_NEXT_COMPLETION = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** The running sum, failing once when told of the next completed checkpoint after being armed. */
+    static final class SumFailingOnCompletion implements dev.snapflow.engine.api.KeyedProcessFunction<Long, Long, String>,
+            dev.snapflow.engine.api.CheckpointListener {
+        private final RunningSum sum = new RunningSum(new AtomicInteger());
+
+        @Override
+        public void processElement(Long value, Context<Long> context, dev.snapflow.engine.api.Collector<String> out) {
+            sum.processElement(value, context, out);
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            if (FAIL_ON_NEXT_COMPLETION.compareAndSet(true, false)) {
+                throw new IllegalStateException("injected failure on completion of " + checkpointId);
+            }
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("K12: a failure after the stopping savepoint completed restarts from it, and the job ends stopped")
+    void rule_K12_a_failure_after_stop_with_savepoint_completed_restarts_from_the_savepoint_with_the_sources_stopped()
+            throws Exception {
+        ALLOWED.set(VALUES / 3);
+        FAIL_ON_NEXT_COMPLETION.set(false);
+        JobBuilder builder = JobBuilder.create("sums");
+        builder.source("numbers", new GatedSequence(VALUES, ALLOWED)).parallelism(1)
+                .keyBy(value -> value % KEYS)
+                .process("sum", SumFailingOnCompletion::new).parallelism(2)
+                .sink("files", FileSink.lines(work.resolve("output"))).parallelism(2);
+        JobHandle first = Snapflow.submit(testKit.system(), builder.build(),
+                runtime().withRestartStrategy(dev.snapflow.engine.config.RestartStrategy.fixedDelay(2, Duration.ofMillis(10))),
+                CheckpointSettings.create(testKit.system()).withoutInterval().withDirectory(work.resolve("first")));
+        awaitProcessed(first, VALUES / 3);
+        first.triggerCheckpoint(Duration.ofSeconds(20)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        FAIL_ON_NEXT_COMPLETION.set(true);
+        Path savepoint = first.stopWithSavepoint(work.resolve("savepoints"), Duration.ofSeconds(20))
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        first.result().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        assertThat(first.failedAttempts()).as("the failure after the savepoint completed").hasSize(1);
+        List<String> upToTheSavepoint = new ArrayList<>(RunningSum.expectedLines(VALUES / 3, KEYS));
+        Collections.sort(upToTheSavepoint);
+        assertThat(committedSorted()).as("committed once, nothing after the savepoint").isEqualTo(upToTheSavepoint);
+
+        ALLOWED.set(Long.MAX_VALUE);
+        Snapflow.submitFromCheckpoint(testKit.system(), runningSums(2), savepoint, runtime(), checkpoints("second"))
+                .result().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        assertThat(committedSorted()).isEqualTo(expectedSorted());
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("K12: no periodic checkpoint starts while the job stops with a savepoint")
+    void rule_K12_no_periodic_checkpoint_starts_while_the_job_stops_with_a_savepoint() throws Exception {
+        // Slow sums with a backlog: the stopping savepoint's barrier waits behind it for a while, and
+        // max-concurrent 2 would let periodic checkpoints start meanwhile.
+        ALLOWED.set(Long.MAX_VALUE);
+        JobBuilder builder = JobBuilder.create("sums");
+        builder.source("numbers", new GatedSequence(VALUES, ALLOWED)).parallelism(1)
+                .keyBy(value -> value % KEYS)
+                .process("sum", () -> new RunningSum(new AtomicInteger(), 20_000)).parallelism(2)
+                .sink("files", FileSink.lines(work.resolve("output"))).parallelism(2);
+        JobHandle job = Snapflow.submit(testKit.system(), builder.build(), runtime(),
+                checkpoints("first").withMaxConcurrent(2).withInterval(Duration.ofMillis(5)));
+        testKit.createTestProbe().awaitAssert(Duration.ofSeconds(20), () -> {
+            assertThat(job.metrics().channels()).anySatisfy(channel -> assertThat(channel.queuedBuffers()).isEqualTo(channel.capacity()));
+            return null;
+        });
+
+        job.stopWithSavepoint(work.resolve("savepoints"), Duration.ofSeconds(20)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        job.result().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        List<CheckpointStats> stats = job.checkpointStats();
+        long savepointId = stats.stream().filter(CheckpointStats::savepoint).mapToLong(CheckpointStats::id).max().orElseThrow();
+        assertThat(stats).as("checkpoints after the stopping savepoint's trigger").noneMatch(s -> s.id() > savepointId);
+    }
+
     @Test
     void a_max_parallelism_set_to_another_than_the_state_was_written_with_is_refused_at_submit_naming_the_operator()
             throws Exception {

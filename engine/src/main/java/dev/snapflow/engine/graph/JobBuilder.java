@@ -128,6 +128,10 @@ public final class JobBuilder {
                 throw new IllegalArgumentException("Operator '" + draft.name + "': its uid '" + uid
                         + "' is reserved for checkpoints' in-flight data; give the operator another uid or name");
             }
+            if ((uid + "/").startsWith(SubtaskState.RESERVED_PREFIX)) {
+                throw new IllegalArgumentException("Operator '" + draft.name + "': its uid '" + uid
+                        + "' is reserved for what Snapflow keeps about a subtask; give the operator another uid or name");
+            }
             if (!uids.add(uid)) {
                 throw new IllegalArgumentException("Operator uid '" + uid + "' is used more than once in job '" + jobName
                         + "' (an operator without a uid uses its name)");

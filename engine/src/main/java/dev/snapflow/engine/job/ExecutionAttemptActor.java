@@ -334,6 +334,10 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
             metrics.add(finished.stats());
             return this;
         }
+        if (wrapped.event() instanceof CheckpointProtocol.StoppedWithSavepoint stopped) {
+            master.tell(new JobMasterActor.StoppedWithSavepoint(attempt, stopped.checkpointId(), stopped.directory()));
+            return this;
+        }
         CheckpointProtocol.FailJob failJob = (CheckpointProtocol.FailJob) wrapped.event();
         return end(new JobOutcome.Failed("checkpoint-coordinator", 0, 1, new IllegalStateException(failJob.message())));
     }

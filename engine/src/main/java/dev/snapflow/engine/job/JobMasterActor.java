@@ -16,8 +16,10 @@ import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RuntimeSettings;
 import dev.snapflow.engine.graph.ExecutionPlan;
 import dev.snapflow.engine.storage.CheckpointStorage;
+import dev.snapflow.engine.storage.SnapshotDirectory;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Command> {
 
     public sealed interface Command permits Cancel, ListJobActors, TriggerCheckpoint, TriggerSavepoint, AttemptEnded,
-            AttemptSettled, StartAttempt {
+            AttemptSettled, StartAttempt, StoppedWithSavepoint {
     }
 
     /** Handle → job: take a checkpoint now; the coordinator answers {@code replyTo} when it ended. */
@@ -71,6 +73,13 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
     record AttemptEnded(int attempt, JobOutcome outcome) implements Command {
     }
 
+    /**
+     * Attempt → master: the savepoint that stops the job completed (K12); a restart before the job
+     * ended starts from it, with the sources stopped.
+     */
+    record StoppedWithSavepoint(int attempt, long checkpointId, Path directory) implements Command {
+    }
+
     /** The stopped attempt's checkpoint writes are done: the storage is stable to restore from. */
     private record AttemptSettled(int attempt) implements Command {
     }
@@ -101,6 +110,8 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
     /** The running attempt, or the failed one until it has stopped; null while waiting to restart. */
     private ActorRef<ExecutionAttemptActor.Command> current;
     private CompletableFuture<Void> currentSettled;
+    /** The completed savepoint the current attempt was stopping with, if any (K12). */
+    private Optional<StoppedWithSavepoint> stopSavepoint = Optional.empty();
     /** Set when the current attempt failed and the strategy allows another: the delay before it. */
     private Duration restartDelay;
 
@@ -153,6 +164,7 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(AttemptEnded.class, this::onAttemptEnded)
+                .onMessage(StoppedWithSavepoint.class, this::onStoppedWithSavepoint)
                 .onMessage(AttemptSettled.class, this::onAttemptSettled)
                 .onMessageEquals(StartAttempt.INSTANCE, this::onStartAttempt)
                 .onMessageEquals(Cancel.INSTANCE, this::onCancel)
@@ -209,11 +221,24 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
         return this;
     }
 
+    private Behavior<Command> onStoppedWithSavepoint(StoppedWithSavepoint stopped) {
+        if (stopped.attempt() == attempt) {
+            stopSavepoint = Optional.of(stopped);
+        }
+        return this;
+    }
+
     private Behavior<Command> onStartAttempt() {
         restartDelay = null;
         Optional<RestoredCheckpoint> restore;
         try {
             restore = RestoredCheckpoint.findLatest(storage, plan, false).or(() -> initialRestore);
+            if (stopSavepoint.isPresent() && restore.map(r -> r.checkpointId() < stopSavepoint.get().checkpointId()).orElse(true)) {
+                // Rule K12: the job had stopped with a savepoint, and its side effects are committed:
+                // it restarts from there, its sources stopped, so that it ends as it was stopping.
+                restore = Optional.of(RestoredCheckpoint.of(new SnapshotDirectory(stopSavepoint.get().directory()).readIntact(),
+                        plan, false).withSourcesStopped());
+            }
         } catch (IOException | RuntimeException e) {
             outcome.complete(new JobOutcome.Failed(plan.graph().name(), 0, 1,
                     new IllegalStateException("Cannot restart job '" + plan.graph().name() + "' from its latest checkpoint", e)));

@@ -124,6 +124,19 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
         return new RestoredCheckpoint(checkpointId, states, plan);
     }
 
+    /**
+     * This restore with every source told to stop at once, as the savepoint that stopped the job
+     * left them: they emit nothing and end their output without finishing the job (K12).
+     */
+    public RestoredCheckpoint withSourcesStopped() {
+        Map<SubtaskId, RestoredState> stopped = new HashMap<>();
+        states.forEach((id, state) -> {
+            boolean source = plan.graph().operator(plan.chains().get(id.chainId()).headId()).isSource();
+            stopped.put(id, source ? state.with(SubtaskState.STOP_SOURCE_MARKER, new byte[0]) : state);
+        });
+        return new RestoredCheckpoint(checkpointId, stopped, plan);
+    }
+
     /** The max parallelism each operator's keyed state was written with, by operator uid. */
     private static Map<String, Integer> keyedMaxParallelism(long checkpointId, Map<SubtaskId, SubtaskState> old)
             throws IOException {

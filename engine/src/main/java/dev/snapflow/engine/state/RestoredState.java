@@ -35,6 +35,13 @@ public final class RestoredState {
         return snapshots.stream().findFirst();
     }
 
+    /** This state with one more part. */
+    public RestoredState with(String name, byte[] snapshot) {
+        Map<String, List<byte[]>> more = new TreeMap<>(parts);
+        more.put(name, List.of(snapshot));
+        return new RestoredState(more);
+    }
+
     public java.util.Set<String> partNames() {
         return parts.keySet();
     }

@@ -17,6 +17,16 @@ public final class SubtaskState {
      */
     public static final String IN_FLIGHT_PREFIX = "inflight/";
 
+    /**
+     * A part that is never in a checkpoint, only in what a restarted attempt restores a source
+     * from: the job had stopped with a savepoint, so the source emits nothing and ends its output
+     * without draining (coordinator rule K12). No operator uid may take it.
+     */
+    public static final String STOP_SOURCE_MARKER = "subtask/stop-source";
+
+    /** Parts whose names start with this are Snapflow's own, about a subtask, not an operator's. */
+    public static final String RESERVED_PREFIX = "subtask/";
+
     private static final SubtaskState EMPTY = new SubtaskState(new TreeMap<>());
 
     private final Map<String, byte[]> operatorStates;

@@ -94,6 +94,11 @@ public final class CheckpointCoordinator<H> {
     private long lastCompletedId;
     /** When the last checkpoint was finalized, for min-pause; {@code Long.MIN_VALUE / 2} before any. */
     private long lastCompletionMillis = Long.MIN_VALUE / 2;
+    /**
+     * The id of the savepoint that stops the job, from its trigger on (while it is pending and
+     * after it completed); 0 while the job runs on. Reset when that savepoint is aborted.
+     */
+    private long stoppingWithSavepoint;
     /** Consecutive counted failures since the last completed checkpoint. */
     private int consecutiveFailures;
     private final Set<Long> countedFailures = new HashSet<>();
@@ -129,6 +134,10 @@ public final class CheckpointCoordinator<H> {
      * min-pause (K3); requested ones only for max-concurrent.
      */
     public TriggerDecision tryTrigger(boolean periodic) {
+        if (periodic && stoppingWithSavepoint > 0) {
+            // Rule K12: the job is stopping; a checkpoint now would only be subsumed or abandoned.
+            return new TriggerDecision.NotNow("the job is stopping with savepoint " + stoppingWithSavepoint, OptionalLong.empty());
+        }
         if (pending.size() >= settings.maxConcurrent()) {
             return new TriggerDecision.NotNow(pending.size() + " checkpoint(s) in progress, max-concurrent is "
                     + settings.maxConcurrent(), OptionalLong.empty());
@@ -149,7 +158,16 @@ public final class CheckpointCoordinator<H> {
      * @param location where subtasks write their state (the savepoint's directory)
      */
     public TriggerDecision.Trigger triggerSavepoint(SavepointType type, CheckpointStorageLocationReference location) {
-        return trigger(options(type, location));
+        TriggerDecision.Trigger trigger = trigger(options(type, location));
+        if (type.isSynchronous()) {
+            stoppingWithSavepoint = trigger.barrier().id();
+        }
+        return trigger;
+    }
+
+    /** The savepoint the job is stopping with, pending or completed (K12); empty while it runs on. */
+    public OptionalLong stoppingWithSavepoint() {
+        return stoppingWithSavepoint > 0 ? OptionalLong.of(stoppingWithSavepoint) : OptionalLong.empty();
     }
 
     private TriggerDecision.Trigger trigger(CheckpointOptions options) {
@@ -228,6 +246,9 @@ public final class CheckpointCoordinator<H> {
 
     /** Writing the checkpoint's metadata failed: a counted failure, unless it was a savepoint. */
     public Outcome onFinalizeFailed(CompletedCheckpoint<H> checkpoint) {
+        if (checkpoint.id() == stoppingWithSavepoint) {
+            stoppingWithSavepoint = 0;
+        }
         return new Outcome.Aborted(checkpoint.id(), CheckpointFailureReason.FINALIZE_CHECKPOINT_FAILURE,
                 !checkpoint.isSavepoint() && countFailure(checkpoint.id(), CheckpointFailureReason.FINALIZE_CHECKPOINT_FAILURE));
     }
@@ -269,6 +290,9 @@ public final class CheckpointCoordinator<H> {
         PendingCheckpoint<H> aborted = pending.remove(checkpointId);
         if (aborted == null) {
             return new Outcome.Ignored(checkpointId, "not pending (already completed or aborted)");
+        }
+        if (checkpointId == stoppingWithSavepoint) {
+            stoppingWithSavepoint = 0; // the stop failed: the job runs on, and so do its checkpoints
         }
         boolean savepoint = aborted.barrier().options().snapshotType().isSavepoint();
         // A failed savepoint is the user's to retry; it does not count toward failing the job.

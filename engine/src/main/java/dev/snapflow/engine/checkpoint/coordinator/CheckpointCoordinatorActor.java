@@ -394,6 +394,9 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
         record(stats);
         PendingSavepoint savepoint = savepoints.remove(checkpoint.id());
         if (savepoint != null) {
+            if (checkpoint.options().snapshotType().isSynchronous()) {
+                job.tell(new CheckpointProtocol.StoppedWithSavepoint(checkpoint.id(), savepoint.directory()));
+            }
             savepoint.replyTo().tell(new SavepointCompleted(savepoint.directory(), stats));
         }
         // As in Flink, a savepoint the job runs on after is not announced: it is the user's, and

@@ -46,7 +46,14 @@ public final class CheckpointProtocol {
     }
 
     /** What the coordinator tells the job master. */
-    public sealed interface CoordinatorEvent permits CheckpointFinished, FailJob {
+    public sealed interface CoordinatorEvent permits CheckpointFinished, FailJob, StoppedWithSavepoint {
+    }
+
+    /**
+     * The savepoint that stops the job completed (rule K12): should the job fail before it has
+     * ended, it restarts from this savepoint, with its sources stopped, not from an older checkpoint.
+     */
+    public record StoppedWithSavepoint(long checkpointId, java.nio.file.Path directory) implements CoordinatorEvent {
     }
 
     /** A checkpoint completed or failed; its statistics. */

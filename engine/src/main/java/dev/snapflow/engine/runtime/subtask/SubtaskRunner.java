@@ -133,6 +133,8 @@ final class SubtaskRunner {
      * finish its operators again, and only ends its output (Flink's finished-on-restore tasks).
      */
     private boolean finishedOnRestore;
+    /** Set on a source restored after its job had stopped with a savepoint: it ends its output at once, without draining. */
+    private boolean sourceStopped;
     private long recordsIn;
     private long backpressuredNanos;
     /** When the current blocked period started, or -1 while not blocked. */
@@ -192,6 +194,9 @@ final class SubtaskRunner {
         chain.open(restored.isPresent());
         if (restored.isPresent()) {
             finishedOnRestore = chain.finishedIn(restored.get());
+            // Rule K12: the job had stopped with a savepoint; the source stops as it did then.
+            sourceStopped = source != null && !restored.get().snapshots(SubtaskState.STOP_SOURCE_MARKER).isEmpty();
+            stopWithoutDraining |= sourceStopped;
             replayInFlight(restored.get());
         }
         if (credits != null) {
@@ -680,7 +685,7 @@ final class SubtaskRunner {
             if (source != null && suspendedForSavepoint >= 0) {
                 return Step.IDLE;
             }
-            if (source != null && finishedOnRestore) {
+            if (source != null && (finishedOnRestore || sourceStopped)) {
                 endInput();
                 continue;
             }
