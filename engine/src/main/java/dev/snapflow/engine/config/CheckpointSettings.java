@@ -77,6 +77,12 @@ public final class CheckpointSettings {
             throw new IllegalArgumentException(CONFIG_PATH + ".unaligned = on needs mode = exactly-once: at-least-once"
                     + " checkpoints never align, so there is nothing to make unaligned");
         }
+        if (unaligned && maxConcurrent > 1) {
+            // As in Flink: a newer checkpoint's priority barrier would overtake an older one's,
+            // a savepoint's above all, which is then aborted or held until it times out.
+            throw new IllegalArgumentException(CONFIG_PATH + ".unaligned = on needs max-concurrent = 1, was " + maxConcurrent
+                    + ": a newer unaligned checkpoint's barrier overtakes an older checkpoint's or a savepoint's barrier");
+        }
         this.unaligned = unaligned;
         if (alignedCheckpointTimeout == null || alignedCheckpointTimeout.isNegative()) {
             throw new IllegalArgumentException(CONFIG_PATH + ".aligned-checkpoint-timeout must be >= 0, was " + alignedCheckpointTimeout);
