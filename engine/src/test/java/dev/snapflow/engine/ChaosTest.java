@@ -43,10 +43,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * again (a user function throws, or a channel or subtask actor is killed) at points the seed
  * picks, and restarts each time. Exactly once, the final counts equal a failure-free run's; at
  * least once, nothing is lost. {@code mvn verify} runs {@value #DEFAULT_SEEDS} seeds; more with
- * {@code -Dsnapflow.chaos.seeds=200} (the engine's {@code chaos} profile runs 200). Each seed prints its plan
+ * {@code -Dsnapflow.chaos.seeds=200} (the engine's {@code chaos} profile runs 1,000). Each seed prints its plan
  * and outcome, so a failing seed can be run again alone with {@code -Dsnapflow.chaos.first-seed}.
  * A second test runs a keyed running sum into the transactional file sink and compares the
- * committed output with a failure-free run's.
+ * committed output with a failure-free run's. A third runs three pipelines in one job: two network
+ * hops with a mutable record type that its consumer changes, a short pipeline that finishes (and
+ * emits in {@code finish}) long before the faults, and a broadcast edge; every pipeline's committed
+ * output must equal a failure-free run's.
  */
 class ChaosTest {
 
@@ -272,6 +275,148 @@ class ChaosTest {
             }
         } finally {
             job.cancel();
+        }
+    }
+
+    /** A mutable record, as users write them; {@link SpoilingSum} changes it once it is done with it. */
+    public static final class Reading {
+        private long value;
+
+        public Reading() {
+        }
+
+        Reading(long value) {
+            this.value = value;
+        }
+
+        public long getValue() {
+            return value;
+        }
+
+        public void setValue(long value) {
+            this.value = value;
+        }
+    }
+
+    /** {@link RunningSum} over readings; it spoils each reading after use, as a consumer may. */
+    static final class SpoilingSum implements dev.snapflow.engine.api.KeyedProcessFunction<Long, Reading, String> {
+        private final RunningSum sum;
+
+        SpoilingSum(AtomicInteger failures) {
+            this.sum = new RunningSum(failures);
+        }
+
+        @Override
+        public void processElement(Reading reading, Context<Long> context, dev.snapflow.engine.api.Collector<String> out) {
+            long value = reading.getValue();
+            reading.setValue(-1);
+            sum.processElement(value, context, out);
+        }
+    }
+
+    /** Counts per key, emitting each count, and says so in {@code finish}: output that must not repeat after a restore. */
+    static final class CountAndFinish implements dev.snapflow.engine.api.KeyedProcessFunction<Long, Long, String> {
+        private static final dev.snapflow.engine.api.StateDescriptor.Value<Long> COUNT = new dev.snapflow.engine.api.StateDescriptor.Value<>(
+                "count", dev.snapflow.serialization.record.RecordSerializers.longs());
+        private int subtask;
+
+        @Override
+        public void open(dev.snapflow.engine.api.RuntimeContext context) {
+            subtask = context.subtaskIndex();
+        }
+
+        @Override
+        public void processElement(Long value, Context<Long> context, dev.snapflow.engine.api.Collector<String> out) {
+            dev.snapflow.engine.api.ValueState<Long> count = context.keyedState().state(COUNT);
+            long next = count.value() == null ? 1 : count.value() + 1;
+            count.update(next);
+            out.collect(context.currentKey() + "=" + next);
+        }
+
+        @Override
+        public void finish(dev.snapflow.engine.api.Collector<String> out) {
+            out.collect("finished " + subtask);
+        }
+    }
+
+    /** Tags each record with the subtask that saw it: behind a broadcast edge, every subtask sees every record. */
+    static final class TagWithSubtask implements dev.snapflow.engine.api.ProcessFunction<Long, String> {
+        private int subtask;
+
+        @Override
+        public void open(dev.snapflow.engine.api.RuntimeContext context) {
+            subtask = context.subtaskIndex();
+        }
+
+        @Override
+        public void processElement(Long value, Context context, dev.snapflow.engine.api.Collector<String> out) {
+            out.collect(subtask + ":" + value);
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}, {1}")
+    @MethodSource("runs")
+    void when_a_job_of_several_pipelines_fails_again_and_again_then_every_pipelines_committed_output_equals_a_failure_free_run(
+            long seed, Barriers barriers) throws Exception {
+        Run run = new Run(seed, barriers);
+        long values = 20_000;
+        long shortValues = 2_000;
+        Path hops = temporaryDirectory("snapflow-chaos-hops-");
+        Path finishing = temporaryDirectory("snapflow-chaos-finishing-");
+        Path broadcast = temporaryDirectory("snapflow-chaos-broadcast-");
+        JobBuilder builder = JobBuilder.create("chaos-topologies").defaultParallelism(2);
+        // Two network hops: the sum has in-flight input and output; its records are mutable and it changes them.
+        builder.source("numbers", new GatedSequence(values, run.allowed)).parallelism(1)
+                .map("readings", Reading::new)
+                .keyBy(reading -> reading.getValue() % 50)
+                .process("sum", () -> new SpoilingSum(run.failures))
+                .keyBy(line -> line.substring(0, line.indexOf(',')))
+                .map("pass", line -> line)
+                .sink("hops-files", FileSink.lines(hops));
+        // A short pipeline that has finished long before the faults.
+        builder.source("short-numbers", dev.snapflow.engine.connectors.Sources.sequence(1, shortValues))
+                .keyBy(value -> value % 7)
+                .process("short-count", CountAndFinish::new)
+                .sink("finishing-files", FileSink.lines(finishing));
+        // A broadcast edge.
+        builder.source("broadcast-numbers", new GatedSequence(values, run.allowed)).parallelism(1)
+                .broadcast()
+                .process("tag", TagWithSubtask::new)
+                .sink("broadcast-files", FileSink.lines(broadcast));
+        JobHandle job = Snapflow.submit(testKit.system(), builder.build(), run.runtime(), run.checkpoints());
+        try {
+            run.injectFaults(job, values);
+
+            job.result().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            List<String> expectedFinishing = new ArrayList<>();
+            Map<Long, Long> counts = new java.util.HashMap<>();
+            for (long value = 1; value <= shortValues; value++) {
+                expectedFinishing.add(value % 7 + "=" + counts.merge(value % 7, 1L, Long::sum));
+            }
+            expectedFinishing.add("finished 0");
+            expectedFinishing.add("finished 1");
+            List<String> expectedBroadcast = new ArrayList<>();
+            for (long value = 0; value < values; value++) {
+                expectedBroadcast.add("0:" + value);
+                expectedBroadcast.add("1:" + value);
+            }
+            System.out.println("chaos-topologies " + run.describe(job));
+            assertCommitted(run, job, hops, new ArrayList<>(RunningSum.expectedLines(values, 50)));
+            assertCommitted(run, job, finishing, expectedFinishing);
+            assertCommitted(run, job, broadcast, expectedBroadcast);
+        } finally {
+            job.cancel();
+        }
+    }
+
+    private static void assertCommitted(Run run, JobHandle job, Path output, List<String> expected) throws IOException {
+        List<String> committed = new ArrayList<>(FileSink.committedLines(output));
+        if (run.exactlyOnce) {
+            Collections.sort(committed);
+            Collections.sort(expected);
+            assertThat(committed).as(output.getFileName() + " " + run.describe(job)).isEqualTo(expected);
+        } else {
+            assertThat(new HashSet<>(committed)).as(output.getFileName() + " " + run.describe(job)).isEqualTo(new HashSet<>(expected));
         }
     }
 }
