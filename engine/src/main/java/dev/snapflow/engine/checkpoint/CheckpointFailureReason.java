@@ -26,6 +26,11 @@ public enum CheckpointFailureReason {
     CHECKPOINT_DECLINED_INPUT_END_OF_STREAM(false),
     /** The coordinator shut down. */
     CHECKPOINT_COORDINATOR_SHUTDOWN(false),
+    /**
+     * The coordinator had aborted the checkpoint before this subtask took it (rule B11): the
+     * subtask gives it up without declining, as the coordinator knows already.
+     */
+    CHECKPOINT_ABORTED_BY_COORDINATOR(false),
     /** Writing the checkpoint's metadata failed. */
     FINALIZE_CHECKPOINT_FAILURE(true);
 

@@ -105,10 +105,14 @@ public final class FileSink {
 
     static final class LineWriter<T> extends TwoPhaseCommitSinkWriter<T, Part> {
 
-        /** A part in a checkpoint: its directory (absolute), its file name, its line count. */
+        /** Marks the part layout with a directory; a negative number, which no string length of the older layout is. */
+        private static final int PART_FORMAT = -2;
+
+        /** A part in a checkpoint: a format mark, its directory (absolute), its file name, its line count. */
         private static final RecordSerializer<Part> PARTS = new RecordSerializer<>() {
             @Override
             public void serialize(Part part, ByteArrayDataOutput out) throws IOException {
+                out.writeInt(PART_FORMAT);
                 out.writeUtf8(part.directory.toString());
                 out.writeUtf8(part.name);
                 out.writeLong(part.lines);
@@ -116,6 +120,11 @@ public final class FileSink {
 
             @Override
             public Part deserialize(ByteBufferDataInput in) throws IOException {
+                int format = in.readInt();
+                if (format != PART_FORMAT) {
+                    throw new IOException("A part file of a file sink in a format this Snapflow does not read (" + format
+                            + "): it was written by an older Snapflow, which kept no directory, or is damaged");
+                }
                 String directory = in.readUtf8("part file directory");
                 Path path;
                 try {

@@ -75,7 +75,10 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
      * failures that count end the job through the coordinator's tolerance (K8); this keeps any
      * other refusal from turning into a busy loop.
      */
-    private static final java.time.Duration FINAL_CHECKPOINT_RETRY_DELAY = java.time.Duration.ofMillis(10);
+    private static final java.time.Duration FIRST_FINAL_CHECKPOINT_RETRY_DELAY = java.time.Duration.ofMillis(10);
+    private static final java.time.Duration MAX_FINAL_CHECKPOINT_RETRY_DELAY = java.time.Duration.ofSeconds(1);
+    /** Doubles with each final checkpoint not taken, up to the maximum, so refusals cannot flood anything. */
+    private java.time.Duration finalCheckpointRetryDelay = FIRST_FINAL_CHECKPOINT_RETRY_DELAY;
 
     private final int attempt;
     private final ActorRef<JobMasterActor.Command> master;
@@ -276,9 +279,11 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
 
     private Behavior<Command> onFinalCheckpointEnded(FinalCheckpointEnded ended) {
         if (ended.result() instanceof CheckpointCoordinatorActor.CheckpointNotTaken notTaken && !awaitingCommit.isEmpty()) {
-            getContext().getLog().info("The final checkpoint of job {} was not taken ({}); trying again",
-                    plan.graph().name(), notTaken.reason());
-            getContext().scheduleOnce(FINAL_CHECKPOINT_RETRY_DELAY, getContext().getSelf(), RetryFinalCheckpoint.INSTANCE);
+            getContext().getLog().info("The final checkpoint of job {} was not taken ({}); trying again in {} ms",
+                    plan.graph().name(), notTaken.reason(), finalCheckpointRetryDelay.toMillis());
+            getContext().scheduleOnce(finalCheckpointRetryDelay, getContext().getSelf(), RetryFinalCheckpoint.INSTANCE);
+            java.time.Duration doubled = finalCheckpointRetryDelay.multipliedBy(2);
+            finalCheckpointRetryDelay = doubled.compareTo(MAX_FINAL_CHECKPOINT_RETRY_DELAY) > 0 ? MAX_FINAL_CHECKPOINT_RETRY_DELAY : doubled;
         }
         return this;
     }

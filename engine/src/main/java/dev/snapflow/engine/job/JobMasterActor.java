@@ -222,7 +222,7 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
     }
 
     private Behavior<Command> onStoppedWithSavepoint(StoppedWithSavepoint stopped) {
-        if (stopped.attempt() == attempt) {
+        if (stopped.attempt() == attempt && stopSavepoint.isEmpty()) {
             stopSavepoint = Optional.of(stopped);
         }
         return this;
@@ -233,11 +233,15 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
         Optional<RestoredCheckpoint> restore;
         try {
             restore = RestoredCheckpoint.findLatest(storage, plan, false).or(() -> initialRestore);
-            if (stopSavepoint.isPresent() && restore.map(r -> r.checkpointId() < stopSavepoint.get().checkpointId()).orElse(true)) {
+            if (stopSavepoint.isPresent()) {
                 // Rule K12: the job had stopped with a savepoint, and its side effects are committed:
-                // it restarts from there, its sources stopped, so that it ends as it was stopping.
-                restore = Optional.of(RestoredCheckpoint.of(new SnapshotDirectory(stopSavepoint.get().directory()).readIntact(),
-                        plan, false).withSourcesStopped());
+                // it restarts from there (or from a later checkpoint), its sources stopped, so that
+                // it ends as it was stopping, however often it fails before it ended.
+                if (restore.map(r -> r.checkpointId() < stopSavepoint.get().checkpointId()).orElse(true)) {
+                    restore = Optional.of(RestoredCheckpoint.of(
+                            new SnapshotDirectory(stopSavepoint.get().directory()).readIntact(), plan, false));
+                }
+                restore = restore.map(RestoredCheckpoint::withSourcesStopped);
             }
         } catch (IOException | RuntimeException e) {
             outcome.complete(new JobOutcome.Failed(plan.graph().name(), 0, 1,

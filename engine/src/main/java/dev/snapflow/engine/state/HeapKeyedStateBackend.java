@@ -337,7 +337,7 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
         ByteBufferDataInput in = new ByteBufferDataInput(ByteBuffer.wrap(snapshot));
         int version = in.readInt();
         if (version != FORMAT_VERSION) {
-            throw new IOException("Unsupported keyed state format version " + version);
+            throw new IOException(unsupportedVersion(version));
         }
         int snapshotMaxParallelism = in.readInt();
         if (snapshotMaxParallelism != maxParallelism) {
@@ -386,6 +386,14 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
         }
     }
 
+    private static String unsupportedVersion(int version) {
+        return version >= 1 && version < FORMAT_VERSION
+                ? "Keyed state in format " + version + " was written by an older Snapflow, whose keys this one cannot read;"
+                + " restore it with the version that wrote it"
+                : "Unsupported keyed state format version " + version + " (this Snapflow reads " + FORMAT_VERSION + "): the file"
+                + " is damaged or from a newer Snapflow";
+    }
+
     /**
      * The max parallelism a snapshot was written with, read from its header.
      *
@@ -395,7 +403,7 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
         ByteBufferDataInput in = new ByteBufferDataInput(ByteBuffer.wrap(snapshot));
         int version = in.readInt();
         if (version != FORMAT_VERSION) {
-            throw new IOException("Unsupported keyed state format version " + version);
+            throw new IOException(unsupportedVersion(version));
         }
         int maxParallelism = in.readInt();
         if (maxParallelism < 1 || maxParallelism > KeyGroupRangeAssignment.UPPER_BOUND_MAX_PARALLELISM) {
@@ -570,7 +578,7 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
         ByteBufferDataInput in = new ByteBufferDataInput(ByteBuffer.wrap(snapshot));
         int version = in.readInt();
         if (version != FORMAT_VERSION) {
-            throw new IOException("Unsupported keyed state format version " + version);
+            throw new IOException(unsupportedVersion(version));
         }
         in.readInt(); // max parallelism: needed to rescale, not to read
         Map<String, Map<Object, Object>> result = new LinkedHashMap<>();

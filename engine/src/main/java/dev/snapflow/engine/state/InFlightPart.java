@@ -1,5 +1,8 @@
 package dev.snapflow.engine.state;
 
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,7 +13,7 @@ import java.util.Optional;
  * channel in a job that declares its pipelines in another order, and refuses one that lacks the
  * edge or changed its parallelism, instead of replaying records into the wrong operator.
  *
- * <p>Format: {@code inflight/in/<producer uid>-><consumer uid>/<producer parallelism>x<consumer
+ * <p>Format (uids percent-encoded): {@code inflight/in/<producer uid>-><consumer uid>/<producer parallelism>x<consumer
  * parallelism>/<producer subtask>} in the consumer's state, and {@code inflight/out/...
  * /<consumer subtask>} in the producer's.
  *
@@ -37,8 +40,13 @@ public record InFlightPart(boolean input, String producerUid, String consumerUid
     }
 
     public String name() {
-        return (input ? INPUT : OUTPUT) + producerUid + ARROW + consumerUid + "/" + producerParallelism + "x"
+        return (input ? INPUT : OUTPUT) + encode(producerUid) + ARROW + encode(consumerUid) + "/" + producerParallelism + "x"
                 + consumerParallelism + "/" + partnerIndex;
+    }
+
+    /** A uid may hold any character, {@code ->} and {@code /} among them: it is percent-encoded in a name. */
+    private static String encode(String uid) {
+        return URLEncoder.encode(uid, StandardCharsets.UTF_8);
     }
 
     /** The edge, as a person reads it: {@code 'source' -> 'count'}. */
@@ -71,7 +79,8 @@ public record InFlightPart(boolean input, String producerUid, String consumerUid
             String[] shape = front.substring(shapeSlash + 1).split("x");
             String edge = front.substring(0, shapeSlash);
             int arrow = edge.indexOf(ARROW);
-            return Optional.of(new InFlightPart(input, edge.substring(0, arrow), edge.substring(arrow + ARROW.length()),
+            return Optional.of(new InFlightPart(input, URLDecoder.decode(edge.substring(0, arrow), StandardCharsets.UTF_8),
+                    URLDecoder.decode(edge.substring(arrow + ARROW.length()), StandardCharsets.UTF_8),
                     Integer.parseInt(shape[0]), Integer.parseInt(shape[1]), partner));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("Malformed in-flight part name '" + name + "'", e);

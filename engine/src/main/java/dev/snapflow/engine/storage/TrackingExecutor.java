@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs storage work (state files, metadata, deletions) on another executor and knows when none is
@@ -38,7 +37,7 @@ public final class TrackingExecutor implements Executor {
                     finished();
                 }
             });
-        } catch (RejectedExecutionException e) {
+        } catch (RuntimeException e) { // rejected, or the delegate failed: the task will never run
             finished();
             throw e;
         }

@@ -12,6 +12,7 @@ import akka.serialization.Serializers;
 import akka.serialization.jackson.JacksonObjectMapperProvider;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import dev.snapflow.serialization.io.ByteArrayDataOutput;
 import dev.snapflow.serialization.io.ByteBufferDataInput;
@@ -75,6 +76,8 @@ public final class ValueCodec {
     private final Serialization serialization;
     private final ExtendedActorSystem classic;
     private final ObjectMapper mapper;
+    /** Made once: Jackson's writers are immutable and thread-safe, and making one per value costs. */
+    private final ObjectWriter jacksonWriter;
     private final ClassValue<Route> routes = new ClassValue<>() {
         @Override
         protected Route computeValue(Class<?> type) {
@@ -90,6 +93,7 @@ public final class ValueCodec {
         this.serialization = classic == null ? null : SerializationExtension.get(classic);
         this.mapper = classic == null ? null : JacksonObjectMapperProvider.get(classic)
                 .getOrCreate(RecordSerializers.JACKSON_CBOR_BINDING, Optional.of(new CBORFactory()));
+        this.jacksonWriter = mapper == null ? null : mapper.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     }
 
     /** A codec for every type, using the actor system's serialization and Jackson configuration. */
@@ -332,7 +336,7 @@ public final class ValueCodec {
 
         private byte[] writeJackson(Object value) throws IOException {
             try {
-                return mapper.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValueAsBytes(value);
+                return jacksonWriter.writeValueAsBytes(value);
             } catch (RuntimeException | IOException e) {
                 throw new IOException("a " + value.getClass().getName() + " cannot be serialized by Jackson CBOR: "
                         + e.getMessage() + ". " + FIX, e);

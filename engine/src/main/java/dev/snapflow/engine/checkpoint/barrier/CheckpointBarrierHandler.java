@@ -36,6 +36,16 @@ public interface CheckpointBarrierHandler {
         return List.of();
     }
 
+    /**
+     * The coordinator aborted {@code checkpointId}, out of band (rule B11): unlike a cancellation
+     * marker it is not ordered behind any channel's data, so it ends only that checkpoint's own
+     * alignment, or marks a future checkpoint cancelled so that its barriers are ignored, and never
+     * disturbs an older checkpoint still aligning. The default does nothing.
+     */
+    default List<BarrierAction> onCheckpointAborted(long checkpointId) {
+        return List.of();
+    }
+
     /** The channels blocked right now, for metrics and tests. */
     java.util.Set<Integer> blockedChannels();
 }

@@ -31,13 +31,13 @@ import java.util.function.LongSupplier;
  *   <li>B5: a cancellation marker aborts its checkpoint if it is newer, or current with a barrier seen;</li>
  *   <li>B6: an ended channel counts as aligned (or, with checkpoints after the end of an input
  *   disabled, aborts the pending checkpoint), and later checkpoints wait for fewer channels;</li>
- *   <li>B11: the first barrier of an unaligned checkpoint triggers it at once, with no channel
+ *   <li>B9: the first barrier of an unaligned checkpoint triggers it at once, with no channel
  *   blocked; the input still in front of the barrier on every channel is persisted until that
  *   channel's barrier arrives or it ends, and then the checkpoint's in-flight input is complete;</li>
- *   <li>B12: an aligned checkpoint with a timeout aligns as usual, but once the timeout has passed
+ *   <li>B10: an aligned checkpoint with a timeout aligns as usual, but once the timeout has passed
  *   since the coordinator triggered it (checked when a barrier or end of partition arrives, and by
  *   a timer), or when a barrier of it arrives unaligned (it overtook data upstream), it switches to
- *   unaligned: it triggers, every channel resumes, and it goes on as B11.</li>
+ *   unaligned: it triggers, every channel resumes, and it goes on as B9.</li>
  * </ul>
  * Actor-confined.
  */
@@ -106,7 +106,7 @@ public final class ExactlyOnceBarrierHandler implements CheckpointBarrierHandler
         }
         boolean overtook = barrier.options().isUnaligned();
         if (!pendingUnaligned && (overtook || isTimedOut(pendingBarrier))) {
-            switchToUnaligned(overtook ? channel : -1, overtook ? -1 : channel); // Rules B11, B12
+            switchToUnaligned(overtook ? channel : -1, overtook ? -1 : channel); // Rules B9, B10
         }
         markAligned(channel);
         if (pendingUnaligned) {
@@ -143,6 +143,20 @@ public final class ExactlyOnceBarrierHandler implements CheckpointBarrierHandler
     }
 
     @Override
+    public List<BarrierAction> onCheckpointAborted(long checkpointId) {
+        actions = new ArrayList<>(1);
+        if (checkpointId == currentCheckpointId && isPending()) {
+            abortPending(CheckpointFailureReason.CHECKPOINT_ABORTED_BY_COORDINATOR);
+        } else if (checkpointId > currentCheckpointId && !isPending()) {
+            // Rule B11: its barriers, when they come, are those of a cancelled checkpoint (B3).
+            currentCheckpointId = checkpointId;
+            lastCancelledOrCompletedId = checkpointId;
+            actions.add(new BarrierAction.AbortCheckpoint(checkpointId, CheckpointFailureReason.CHECKPOINT_ABORTED_BY_COORDINATOR));
+        }
+        return actions;
+    }
+
+    @Override
     public List<BarrierAction> onEndOfPartition(int channel) {
         actions = new ArrayList<>(2);
         openChannels--;
@@ -156,7 +170,7 @@ public final class ExactlyOnceBarrierHandler implements CheckpointBarrierHandler
         }
         if (!aligned.get(channel)) {
             if (!pendingUnaligned && isTimedOut(pendingBarrier)) {
-                switchToUnaligned(-1, channel); // Rule B12
+                switchToUnaligned(-1, channel); // Rule B10
             }
             markAligned(channel); // Rule B6: an ended channel counts as aligned
             if (pendingUnaligned) {
@@ -169,7 +183,7 @@ public final class ExactlyOnceBarrierHandler implements CheckpointBarrierHandler
     }
 
     /**
-     * The active timer of an aligned checkpoint that may turn unaligned fired (Rule B12): if it is
+     * The active timer of an aligned checkpoint that may turn unaligned fired (Rule B10): if it is
      * still aligning, it switches to unaligned now.
      */
     @Override
@@ -234,7 +248,7 @@ public final class ExactlyOnceBarrierHandler implements CheckpointBarrierHandler
                 abortPending(CheckpointFailureReason.CHECKPOINT_DECLINED_INPUT_END_OF_STREAM); // Rule B6
                 return actions;
             }
-            // Rule B11: it ends without a barrier; its data in front of the end is in flight.
+            // Rule B9: it ends without a barrier; its data in front of the end is in flight.
             markAligned(channel);
             onUnalignedBarrier(channel);
         }
@@ -257,7 +271,7 @@ public final class ExactlyOnceBarrierHandler implements CheckpointBarrierHandler
     }
 
     /**
-     * Rule B12's passive check: an aligned checkpoint that may turn unaligned has been aligning
+     * Rule B10's passive check: an aligned checkpoint that may turn unaligned has been aligning
      * longer than its timeout, measured from the coordinator's trigger time as in Flink.
      */
     private boolean isTimedOut(CheckpointBarrier barrier) {

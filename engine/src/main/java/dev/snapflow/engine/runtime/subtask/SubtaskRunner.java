@@ -265,7 +265,7 @@ final class SubtaskRunner {
             } else if (((EventItem) item).priority()) {
                 priority = true;
             } else if (((EventItem) item).event() instanceof CheckpointBarrier barrier && barrier.options().isTimeoutable()) {
-                // Announced as it arrives (B12): it may wait behind data, but its timeout runs from now on.
+                // Announced as it arrives (B10): it may wait behind data, but its timeout runs from now on.
                 scheduleAlignmentTimeout(barrier);
             }
         }
@@ -282,7 +282,7 @@ final class SubtaskRunner {
 
     /**
      * A priority event (an unaligned barrier) is handled at once, ahead of the data queued before
-     * it (B11); data arriving on a channel the current unaligned checkpoint persists is recorded.
+     * it (B9); data arriving on a channel the current unaligned checkpoint persists is recorded.
      */
     private void deliverOneByOne(int channel, List<ChannelItem> items) {
         for (ChannelItem item : items) {
@@ -407,17 +407,18 @@ final class SubtaskRunner {
     }
 
     /**
-     * Rule B13: checkpoint {@code checkpointId} was aborted before this subtask took it. It is
-     * not aligned, snapshotted or written here: an alignment in progress ends and its channels
-     * resume, and its barriers still to come count as cancellation markers (the barrier handler
-     * remembers the id; a source or finished subtask skips it as out of order). The subtasks
-     * downstream hear it with a cancellation marker, so they stop waiting for it too.
+     * Rule B11: checkpoint {@code checkpointId} was aborted before this subtask took it. It is
+     * not aligned, snapshotted or written here. A subtask that reads channels asks its barrier
+     * handler, which ends that checkpoint's alignment (its channels resume at once) or remembers
+     * it so that its barriers still to come count as cancelled; the subtasks downstream then hear
+     * of it with a cancellation marker. A source, or a subtask whose input ended, is triggered by
+     * the coordinator, whose messages arrive in order: it skips the checkpoint as out of order
+     * and tells downstream the same way.
      */
     private void abortBeforeBarrier(long checkpointId) {
         if (barrierHandler != null && !inputEnded) {
-            carryOut(barrierHandler.onCancellationMarker(0, checkpointId));
-        }
-        if (checkpointId > lastCheckpointId) {
+            carryOut(barrierHandler.onCheckpointAborted(checkpointId));
+        } else {
             lastCheckpointId = checkpointId;
             if (!inputEnded) {
                 for (RecordWriter writer : writers) {
@@ -507,7 +508,7 @@ final class SubtaskRunner {
     }
 
     /**
-     * An aligned checkpoint that may turn unaligned (rule B12): the snapshot is aligned and the
+     * An aligned checkpoint that may turn unaligned (rule B10): the snapshot is aligned and the
      * barrier goes out in order, but it is written only once every output channel reported that the
      * barrier got through, or, after the timeout, what it overtook when it was sent ahead.
      */
@@ -536,7 +537,7 @@ final class SubtaskRunner {
 
     /**
      * The timeout of an aligned checkpoint that may turn unaligned fired: the input side switches
-     * if it is still aligning (B12), and barriers of it still queued on the way out are sent ahead
+     * if it is still aligning (B10), and barriers of it still queued on the way out are sent ahead
      * of the data in front of them, which becomes in-flight output.
      */
     void onCheckpointTimeout(long checkpointId) {
@@ -635,7 +636,9 @@ final class SubtaskRunner {
             } else if (action instanceof BarrierAction.AbortCheckpoint abort) {
                 inFlight.abort(abort.checkpointId());
                 lastCheckpointId = Math.max(lastCheckpointId, abort.checkpointId());
-                checkpointPort.declined(abort.checkpointId(), abort.reason());
+                if (abort.reason() != CheckpointFailureReason.CHECKPOINT_ABORTED_BY_COORDINATOR) {
+                    checkpointPort.declined(abort.checkpointId(), abort.reason());
+                }
                 if (!inputEnded) {
                     // Downstream subtasks aligning on this checkpoint must stop waiting for it.
                     for (RecordWriter writer : writers) {

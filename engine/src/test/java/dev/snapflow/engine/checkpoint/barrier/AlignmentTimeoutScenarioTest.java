@@ -8,12 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The reference's scenario S8 and its variants for aligned checkpoints that switch to unaligned
- * after a timeout (rule B12). Barriers carry trigger time 0; each script element takes 1 ms.
+ * after a timeout (rule B10). Barriers carry trigger time 0; each script element takes 1 ms.
  */
 class AlignmentTimeoutScenarioTest {
 
     @Test
-    @DisplayName("S8 (B12): the timer switches a running alignment to unaligned")
+    @DisplayName("S8 (B10): the timer switches a running alignment to unaligned")
     void s8_when_the_timeout_fires_during_the_alignment_then_the_checkpoint_goes_unaligned() {
         BarrierScenario s = BarrierScenario.timeoutable(2, 10);
 
@@ -98,7 +98,7 @@ class AlignmentTimeoutScenarioTest {
     }
 
     @Test
-    @DisplayName("B12: a barrier delivered but still queued behind data is announced, and its timeout starts the checkpoint unaligned")
+    @DisplayName("B10: a barrier delivered but still queued behind data is announced, and its timeout starts the checkpoint unaligned")
     void when_the_timeout_of_a_barrier_still_queued_behind_data_fires_then_the_checkpoint_starts_unaligned() {
         BarrierScenario s = BarrierScenario.timeoutable(2, 10);
 

@@ -99,6 +99,11 @@ final class BarrierScenario {
     }
 
     private void step(String token) {
+        if (token.startsWith("X")) {
+            // The coordinator says the checkpoint was aborted, out of band (rule B11).
+            apply(handler.onCheckpointAborted(Long.parseLong(token.substring(1))));
+            return;
+        }
         if (token.startsWith("d")) {
             int channel = Integer.parseInt(token.substring(1));
             if (blocked.get(channel)) {

@@ -194,4 +194,25 @@ class ExactlyOnceBarrierHandlerScenarioTest {
         assertThat(actions.get(1)).isEqualTo(new BarrierAction.ResumeChannel(0));
         assertThat(CheckpointFailureReason.CHECKPOINT_DECLINED_SUBSUMED.isCounted()).isFalse();
     }
+
+    @Test
+    @DisplayName("B11: an abort from the coordinator ends only its own checkpoint, now or when its barriers come")
+    void rule_B11_when_the_coordinator_aborts_a_checkpoint_then_only_that_checkpoint_is_given_up() {
+        BarrierScenario s = BarrierScenario.aligned(3, true);
+
+        // An older checkpoint still aligning is not disturbed by a newer one's abort.
+        s.offer("B1@0 d1 X2 B1@1 B1@2");
+        assertThat(s.triggered).containsExactly(1L);
+        assertThat(s.aborted).isEmpty();
+        // A checkpoint aborted before its barriers: they block nothing and trigger nothing.
+        s.offer("X3 B3@0 d0 B3@1 d1 B3@2 d2");
+        assertThat(s.aborted).containsOnlyKeys(3L);
+        assertThat(s.blocked()).isEmpty();
+        // A checkpoint aborted while aligning: its channels resume at once.
+        s.offer("B4@0 B4@1 X4 d0 d1 B4@2");
+        assertThat(s.aborted).containsOnlyKeys(3L, 4L);
+        assertThat(s.blocked()).isEmpty();
+        s.offer("B5@0 B5@1 B5@2");
+        assertThat(s.triggered).containsExactly(1L, 5L);
+    }
 }

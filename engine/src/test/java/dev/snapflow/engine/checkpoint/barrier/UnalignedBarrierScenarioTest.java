@@ -7,11 +7,11 @@ import static dev.snapflow.engine.checkpoint.CheckpointFailureReason.CHECKPOINT_
 import static dev.snapflow.engine.checkpoint.CheckpointFailureReason.CHECKPOINT_DECLINED_SUBSUMED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The reference's scenario S7 and more for unaligned barriers (rule B11), 3 channels unless said. */
+/** The reference's scenario S7 and more for unaligned barriers (rule B9), 3 channels unless said. */
 class UnalignedBarrierScenarioTest {
 
     @Test
-    @DisplayName("S7 (B11): the input in front of each channel's barrier after the first barrier is persisted")
+    @DisplayName("S7 (B9): the input in front of each channel's barrier after the first barrier is persisted")
     void s7_when_the_first_barrier_arrives_then_the_checkpoint_triggers_and_later_input_before_each_barrier_is_persisted() {
         BarrierScenario s = BarrierScenario.unaligned(3);
 

@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Rule B13: a checkpoint this subtask heard was aborted before its barrier arrived is not aligned,
+ * Rule B11: a checkpoint this subtask heard was aborted before its barrier arrived is not aligned,
  * snapshotted or written; its late barriers count as cancellation markers (Flink's
  * {@code abortedCheckpointIds}), and the subtasks downstream are told with a marker.
  */
@@ -113,8 +113,8 @@ class SubtaskRunnerAbortTest {
     }
 
     @Test
-    @DisplayName("B13: the late barriers of an aborted checkpoint are cancellation markers")
-    void rule_B13_when_a_checkpoint_was_aborted_before_its_barriers_arrived_then_they_neither_block_nor_snapshot() {
+    @DisplayName("B11: the late barriers of an aborted checkpoint are cancellation markers")
+    void rule_B11_when_a_checkpoint_was_aborted_before_its_barriers_arrived_then_they_neither_block_nor_snapshot() {
         SubtaskRunner runner = middle(SETTINGS);
 
         runner.notifyCheckpointAborted(3);
@@ -132,8 +132,8 @@ class SubtaskRunnerAbortTest {
     }
 
     @Test
-    @DisplayName("B13: an abort heard during alignment releases the blocked channels at once")
-    void rule_B13_when_an_abort_arrives_while_aligning_then_the_blocked_channels_are_released() {
+    @DisplayName("B11: an abort heard during alignment releases the blocked channels at once")
+    void rule_B11_when_an_abort_arrives_while_aligning_then_the_blocked_channels_are_released() {
         SubtaskRunner runner = middle(SETTINGS);
         deliver(runner, 0, barrier(5, aligned()), batch(1));
 

@@ -1,0 +1,28 @@
+package dev.snapflow.engine.state;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class InFlightPartTest {
+
+    @Test
+    void when_uids_hold_arrows_and_slashes_then_the_name_reads_back_as_the_same_channel() {
+        InFlightPart part = new InFlightPart(true, "parse->enrich", "count/by key", 2, 3, 1);
+
+        assertThat(InFlightPart.parse(part.name())).contains(part);
+        assertThat(part.name()).startsWith(SubtaskState.IN_FLIGHT_PREFIX);
+    }
+
+    @Test
+    void when_a_name_is_not_in_flight_data_then_it_is_not_a_part() {
+        assertThat(InFlightPart.parse("count/keyed")).isEmpty();
+    }
+
+    @Test
+    void when_a_name_is_damaged_then_the_error_names_it() {
+        assertThatThrownBy(() -> InFlightPart.parse("inflight/in/a->b/2x/1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inflight/in/a->b/2x/1");
+    }
+}
