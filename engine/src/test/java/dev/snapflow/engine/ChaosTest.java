@@ -281,42 +281,6 @@ class ChaosTest {
         }
     }
 
-    /** A mutable record, as users write them; {@link SpoilingSum} changes it once it is done with it. */
-    public static final class Reading {
-        private long value;
-
-        public Reading() {
-        }
-
-        Reading(long value) {
-            this.value = value;
-        }
-
-        public long getValue() {
-            return value;
-        }
-
-        public void setValue(long value) {
-            this.value = value;
-        }
-    }
-
-    /** {@link RunningSum} over readings; it spoils each reading after use, as a consumer may. */
-    static final class SpoilingSum implements dev.snapflow.engine.api.KeyedProcessFunction<Long, Reading, String> {
-        private final RunningSum sum;
-
-        SpoilingSum(AtomicInteger failures) {
-            this.sum = new RunningSum(failures);
-        }
-
-        @Override
-        public void processElement(Reading reading, Context<Long> context, dev.snapflow.engine.api.Collector<String> out) {
-            long value = reading.getValue();
-            reading.setValue(-1);
-            sum.processElement(value, context, out);
-        }
-    }
-
     /** Counts per key, emitting each count, and says so in {@code finish}: output that must not repeat after a restore. */
     static final class CountAndFinish implements dev.snapflow.engine.api.KeyedProcessFunction<Long, Long, String> {
         private static final dev.snapflow.engine.api.StateDescriptor.Value<Long> COUNT = new dev.snapflow.engine.api.StateDescriptor.Value<>(
@@ -370,9 +334,9 @@ class ChaosTest {
         JobBuilder builder = JobBuilder.create("chaos-topologies").defaultParallelism(2);
         // Two network hops: the sum has in-flight input and output; its records are mutable and it changes them.
         builder.source("numbers", new GatedSequence(values, run.allowed)).parallelism(1)
-                .map("readings", Reading::new)
+                .map("readings", SpoilingSum.Reading::new)
                 .keyBy(reading -> reading.getValue() % 50)
-                .process("sum", () -> new SpoilingSum(run.failures))
+                .process("sum", () -> new SpoilingSum(run.failures, 0))
                 .keyBy(line -> line.substring(0, line.indexOf(',')))
                 .map("pass", line -> line)
                 .sink("hops-files", FileSink.lines(hops));

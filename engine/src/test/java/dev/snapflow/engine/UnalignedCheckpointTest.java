@@ -157,52 +157,15 @@ class UnalignedCheckpointTest {
         assertThat(committed).isEqualTo(expected);
     }
 
-    /** A mutable record, as users write them: a POJO with a setter. */
-    public static final class Reading {
-        private long value;
-
-        public Reading() {
-        }
-
-        Reading(long value) {
-            this.value = value;
-        }
-
-        public long getValue() {
-            return value;
-        }
-
-        public void setValue(long value) {
-            this.value = value;
-        }
-    }
-
-    /** The running sum of {@link RunningSum} over readings, which it spoils after use, as it may: they are its own now. */
-    static final class SpoilingSum implements dev.snapflow.engine.api.KeyedProcessFunction<Long, Reading, String> {
-        private final RunningSum sum;
-
-        SpoilingSum(AtomicInteger failures) {
-            this.sum = new RunningSum(failures, 100_000);
-        }
-
-        @Override
-        public void processElement(Reading reading, Context<Long> context, dev.snapflow.engine.api.Collector<String> out)
-                throws Exception {
-            long value = reading.getValue();
-            reading.setValue(-1_000_000);
-            sum.processElement(value, context, out);
-        }
-    }
-
     @Test
     void a_consumer_that_changes_records_after_receiving_them_does_not_change_a_checkpoints_in_flight_data() throws Exception {
         long values = 60_000;
         AtomicInteger failures = new AtomicInteger();
         JobBuilder builder = JobBuilder.create("spoiling-sums");
         builder.source("numbers", new GatedSequence(values, new AtomicLong(Long.MAX_VALUE))).parallelism(1)
-                .map("readings", Reading::new)
+                .map("readings", SpoilingSum.Reading::new)
                 .keyBy(reading -> reading.getValue() % KEYS)
-                .process("sum", () -> new SpoilingSum(failures)).parallelism(2)
+                .process("sum", () -> new SpoilingSum(failures, 100_000)).parallelism(2)
                 .sink("files", FileSink.lines(work.resolve("output"))).parallelism(2);
         JobHandle job = Snapflow.submit(testKit.system(), builder.build(),
                 RuntimeSettings.create(testKit.system()).withRestartStrategy(RestartStrategy.fixedDelay(1, Duration.ZERO)),

@@ -2,6 +2,7 @@ package dev.snapflow.engine.checkpoint;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 
@@ -45,6 +46,20 @@ public final class RepeatedWarnings {
             cause = cause.getCause();
         }
         return cause;
+    }
+
+    /**
+     * Whether to log {@code failure} now, keyed by {@link #keyOf}.
+     *
+     * @return empty to stay silent; otherwise what to append to the warning: nothing the first
+     *         time, the number of times it was left out since it was last logged after that
+     */
+    public Optional<String> noteFor(Throwable failure) {
+        OptionalLong suppressed = shouldLog(keyOf(failure));
+        if (suppressed.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(suppressed.getAsLong() == 0 ? "" : " (and " + suppressed.getAsLong() + " times before in the same way)");
     }
 
     /**

@@ -86,6 +86,8 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
     private final CompletableFuture<Void> checkpointsSettled;
     /** The subtasks' state writes, which may outlive them: the attempt is settled once none is left. */
     private final TrackingExecutor subtaskIo;
+    /** One per attempt: subtasks write keys and in-flight records with it, channels overtaken records. */
+    private final InFlightCodec inFlightCodec;
     /** Completed by the coordinator once it stopped and its own writes and deletions are done. */
     private final CompletableFuture<Void> coordinatorSettled = new CompletableFuture<>();
     private final ExecutionPlan plan;
@@ -117,6 +119,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
         this.master = master;
         this.highestCheckpointId = highestCheckpointId;
         this.checkpointsSettled = checkpointsSettled;
+        this.inFlightCodec = new InFlightCodec(ValueCodec.create(context.getSystem()));
         this.subtaskIo = new TrackingExecutor(context.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
         coordinatorSettled.thenCompose(done -> subtaskIo.whenIdle()).thenRun(() -> checkpointsSettled.complete(null));
         this.restore = restore;
@@ -169,7 +172,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
                 metrics.add(subtaskMetrics);
                 ActorRef<SubtaskActor.Command> ref = getContext().spawn(
                         SubtaskActor.create(plan, id, new SubtaskActor.Environment(settings, checkpointSettings, storage,
-                                subtaskMetrics, events, subtaskIo)),
+                                subtaskMetrics, events, subtaskIo, inFlightCodec)),
                         "subtask-" + chain.id() + "-" + i, props);
                 getContext().watch(ref);
                 subtasks.put(id, ref);
@@ -227,7 +230,6 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
      */
     private void connect() {
         spawnCoordinator();
-        InFlightCodec inFlightCodec = new InFlightCodec(ValueCodec.create(getContext().getSystem()));
         Map<SubtaskId, List<ActorRef<ChannelProtocol.ChannelCommand>>> inputs = new HashMap<>();
         Map<SubtaskId, Map<Integer, List<ActorRef<ChannelProtocol.ChannelCommand>>>> outputs = new HashMap<>();
         for (ExecutionPlan.NetworkEdge edge : plan.networkEdges()) {

@@ -38,9 +38,6 @@ import java.util.Optional;
  */
 public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState> states, ExecutionPlan plan) {
 
-    private static final String KEYED = "/keyed";
-    private static final String OPERATOR = "/operator";
-    private static final String FINISHED = "/finished";
 
     public RestoredCheckpoint {
         states = Map.copyOf(states);
@@ -89,7 +86,7 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
         old.keySet().forEach(id -> oldParallelism.merge(id.chainId(), 1, Integer::sum));
         Map<String, Integer> oldChainOfOperator = new HashMap<>();
         old.forEach((id, state) -> state.operators().stream().filter(part -> !part.startsWith(SubtaskState.IN_FLIGHT_PREFIX))
-                .forEach(part -> oldChainOfOperator.put(operatorOf(part), id.chainId())));
+                .forEach(part -> oldChainOfOperator.put(SubtaskState.operatorOf(part), id.chainId())));
         for (String operator : oldChainOfOperator.keySet()) {
             if (!allowNonRestoredState && plan.graph().operators().stream().noneMatch(node -> node.uid().equals(operator))) {
                 throw new IllegalArgumentException("Checkpoint " + checkpointId + " has state for operator '" + operator
@@ -143,12 +140,12 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
         Map<String, Integer> byUid = new HashMap<>();
         for (SubtaskState state : old.values()) {
             for (String part : state.operators()) {
-                if (part.endsWith(KEYED)) {
+                if (part.endsWith(SubtaskState.KEYED_SUFFIX)) {
                     byte[] bytes = state.operatorState(part).orElseThrow();
                     int maxParallelism = HeapKeyedStateBackend.maxParallelismOf(bytes);
-                    Integer other = byUid.putIfAbsent(operatorOf(part), maxParallelism);
+                    Integer other = byUid.putIfAbsent(SubtaskState.operatorOf(part), maxParallelism);
                     if (other != null && other != maxParallelism) {
-                        throw new IOException("Checkpoint " + checkpointId + " holds keyed state of operator '" + operatorOf(part)
+                        throw new IOException("Checkpoint " + checkpointId + " holds keyed state of operator '" + SubtaskState.operatorOf(part)
                                 + "' with max parallelism " + other + " and " + maxParallelism + ": it is damaged");
                     }
                 }
@@ -193,9 +190,9 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
         String uid = node.uid();
         int newParallelism = chain.parallelism();
         List<Optional<byte[]>> raw = parts(old, oldChain, oldParallelism, uid);
-        List<Optional<byte[]>> keyed = parts(old, oldChain, oldParallelism, uid + KEYED);
-        List<Optional<byte[]>> operator = parts(old, oldChain, oldParallelism, uid + OPERATOR);
-        List<Optional<byte[]>> finished = parts(old, oldChain, oldParallelism, uid + FINISHED);
+        List<Optional<byte[]>> keyed = parts(old, oldChain, oldParallelism, uid + SubtaskState.KEYED_SUFFIX);
+        List<Optional<byte[]>> operator = parts(old, oldChain, oldParallelism, uid + SubtaskState.OPERATOR_SUFFIX);
+        List<Optional<byte[]>> finished = parts(old, oldChain, oldParallelism, uid + SubtaskState.FINISHED_SUFFIX);
         long finishedSubtasks = finished.stream().filter(Optional::isPresent).count();
         if (oldParallelism != newParallelism && finishedSubtasks > 0 && finishedSubtasks < oldParallelism) {
             throw new IllegalArgumentException("Operator '" + node.name() + "' had finished in " + finishedSubtasks + " of its "
@@ -214,18 +211,18 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
             Map<String, List<byte[]>> parts = assigned.get(new SubtaskId(chain.id(), index));
             if (oldParallelism == newParallelism) {
                 raw.get(index).ifPresent(bytes -> parts.put(uid, List.of(bytes)));
-                keyed.get(index).ifPresent(bytes -> parts.put(uid + KEYED, List.of(bytes)));
-                operator.get(index).ifPresent(bytes -> parts.put(uid + OPERATOR, List.of(bytes)));
-                finished.get(index).ifPresent(bytes -> parts.put(uid + FINISHED, List.of(bytes)));
+                keyed.get(index).ifPresent(bytes -> parts.put(uid + SubtaskState.KEYED_SUFFIX, List.of(bytes)));
+                operator.get(index).ifPresent(bytes -> parts.put(uid + SubtaskState.OPERATOR_SUFFIX, List.of(bytes)));
+                finished.get(index).ifPresent(bytes -> parts.put(uid + SubtaskState.FINISHED_SUFFIX, List.of(bytes)));
             } else {
                 if (finishedSubtasks == oldParallelism) {
-                    parts.put(uid + FINISHED, List.of(new byte[0]));
+                    parts.put(uid + SubtaskState.FINISHED_SUFFIX, List.of(new byte[0]));
                 }
                 if (!allKeyed.isEmpty()) {
-                    parts.put(uid + KEYED, allKeyed);
+                    parts.put(uid + SubtaskState.KEYED_SUFFIX, allKeyed);
                 }
                 if (operator.stream().anyMatch(Optional::isPresent)) {
-                    parts.put(uid + OPERATOR, List.of(redistributed.get(index)));
+                    parts.put(uid + SubtaskState.OPERATOR_SUFFIX, List.of(redistributed.get(index)));
                 }
             }
         }
@@ -239,10 +236,5 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
             parts.add(state == null ? Optional.empty() : state.operatorState(part));
         }
         return parts;
-    }
-
-    private static String operatorOf(String part) {
-        return part.endsWith(KEYED) || part.endsWith(OPERATOR) || part.endsWith(FINISHED)
-                ? part.substring(0, part.lastIndexOf('/')) : part;
     }
 }

@@ -24,6 +24,24 @@ public final class SubtaskState {
      */
     public static final String STOP_SOURCE_MARKER = "subtask/stop-source";
 
+    /** Appended to an operator's uid for the part that holds its keyed state. */
+    public static final String KEYED_SUFFIX = "/keyed";
+
+    /** Appended to an operator's uid for the part that holds its operator list state. */
+    public static final String OPERATOR_SUFFIX = "/operator";
+
+    /**
+     * Appended to an operator's uid for an empty part saying that the operator had finished (its
+     * input ended and {@code finish} ran) when the checkpoint was taken.
+     */
+    public static final String FINISHED_SUFFIX = "/finished";
+
+    /** The operator uid a part belongs to: the part's name without one of the suffixes above. */
+    public static String operatorOf(String part) {
+        return part.endsWith(KEYED_SUFFIX) || part.endsWith(OPERATOR_SUFFIX) || part.endsWith(FINISHED_SUFFIX)
+                ? part.substring(0, part.lastIndexOf('/')) : part;
+    }
+
     /** Parts whose names start with this are Snapflow's own, about a subtask, not an operator's. */
     public static final String RESERVED_PREFIX = "subtask/";
 

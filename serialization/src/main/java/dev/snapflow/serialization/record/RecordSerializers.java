@@ -171,9 +171,13 @@ public final class RecordSerializers {
      * binding (so {@code akka.serialization.jackson} settings and modules apply).
      */
     public static <T> RecordSerializer<T> jackson(Class<T> type, ActorSystem<?> system) {
-        ObjectMapper mapper = JacksonObjectMapperProvider.get(system)
+        return new JacksonRecordSerializer<>(type, cborMapper(system.classicSystem()));
+    }
+
+    /** The object mapper of Akka's {@code jackson-cbor} binding, made once per actor system by Akka. */
+    static ObjectMapper cborMapper(akka.actor.ClassicActorSystemProvider system) {
+        return JacksonObjectMapperProvider.get(system.classicSystem())
                 .getOrCreate(JACKSON_CBOR_BINDING, Optional.of(new CBORFactory()));
-        return new JacksonRecordSerializer<>(type, mapper);
     }
 
     /** Any type, through the given Jackson object mapper (JSON, CBOR or another format). */

@@ -9,11 +9,9 @@ import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
 import akka.serialization.Serializer;
 import akka.serialization.Serializers;
-import akka.serialization.jackson.JacksonObjectMapperProvider;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import dev.snapflow.serialization.io.ByteArrayDataOutput;
 import dev.snapflow.serialization.io.ByteBufferDataInput;
 import scala.reflect.ClassTag$;
@@ -25,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -91,8 +88,7 @@ public final class ValueCodec {
     private ValueCodec(ExtendedActorSystem classic) {
         this.classic = classic;
         this.serialization = classic == null ? null : SerializationExtension.get(classic);
-        this.mapper = classic == null ? null : JacksonObjectMapperProvider.get(classic)
-                .getOrCreate(RecordSerializers.JACKSON_CBOR_BINDING, Optional.of(new CBORFactory()));
+        this.mapper = classic == null ? null : RecordSerializers.cborMapper(classic);
         this.jacksonWriter = mapper == null ? null : mapper.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     }
 

@@ -417,9 +417,8 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     private Behavior<Command> onMetadataFailed(MetadataFailed failed) {
         finalizing.remove(failed.checkpoint().id());
         Throwable cause = RepeatedWarnings.unwrap(failed.cause());
-        warnings.shouldLog(RepeatedWarnings.keyOf(cause)).ifPresent(suppressed -> getContext().getLog().warn(
-                "Writing the metadata of checkpoint {} of job {} failed{}", failed.checkpoint().id(), jobName,
-                suppressed == 0 ? "" : " (and " + suppressed + " times before in the same way)", cause));
+        warnings.noteFor(cause).ifPresent(note -> getContext().getLog().warn(
+                "Writing the metadata of checkpoint {} of job {} failed{}", failed.checkpoint().id(), jobName, note, cause));
         CheckpointCoordinator.Outcome outcome = coordinator.onFinalizeFailed(failed.checkpoint());
         return abort((CheckpointCoordinator.Outcome.Aborted) outcome, Optional.of("writing its metadata failed: " + cause));
     }

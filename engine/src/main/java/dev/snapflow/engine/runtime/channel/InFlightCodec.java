@@ -28,6 +28,11 @@ public final class InFlightCodec {
         this.codec = codec;
     }
 
+    /** The codec it writes each record with, for whatever else must write values the same way (keys). */
+    public ValueCodec valueCodec() {
+        return codec;
+    }
+
     /** One batch as a chunk. */
     public byte[] encode(RecordBatch batch) throws IOException {
         ByteArrayDataOutput out = new ByteArrayDataOutput(16 + batch.size() * 12);

@@ -10,6 +10,7 @@ import dev.snapflow.engine.api.KeyedStateStore;
 import dev.snapflow.engine.api.OperatorStateFunction;
 import dev.snapflow.engine.api.OperatorStateStore;
 import dev.snapflow.engine.api.TwoPhaseCommitSinkWriter;
+import dev.snapflow.engine.state.SubtaskState;
 import dev.snapflow.engine.state.OperatorStateBackend;
 import dev.snapflow.engine.state.RestoredState;
 import dev.snapflow.engine.state.HeapKeyedStateBackend;
@@ -66,7 +67,7 @@ abstract class ChainedOperator implements Collector<Object> {
         if (userObject instanceof CheckpointedFunction function) {
             state.single(uid()).ifPresent(bytes -> call(() -> function.restoreState(bytes)));
         }
-        state.single(uid() + OperatorChain.OPERATOR_STATE_SUFFIX).ifPresent(bytes -> call(() -> operatorState.restore(bytes)));
+        state.single(uid() + SubtaskState.OPERATOR_SUFFIX).ifPresent(bytes -> call(() -> operatorState.restore(bytes)));
     }
 
     /** Lets an {@link OperatorStateFunction} register and read its lists; called after any restore, before {@link #open}. */
@@ -258,7 +259,7 @@ abstract class ChainedOperator implements Collector<Object> {
         @Override
         void restore(RestoredState state) {
             super.restore(state);
-            for (byte[] snapshot : state.snapshots(uid() + OperatorChain.KEYED_STATE_SUFFIX)) {
+            for (byte[] snapshot : state.snapshots(uid() + SubtaskState.KEYED_SUFFIX)) {
                 if (keyedState == null) {
                     throw new UserFunctionException(name(), new IllegalStateException(
                             "The checkpoint has keyed state for operator '" + name() + "', which no longer reads a keyed stream"));

@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 final class InFlightChannels {
 
-    /** Where an output part's data goes: the writer of {@code edgeId}, its channel {@code target}. */
+    /** An output channel of this subtask: the writer of {@code edgeId}, its channel {@code target}. */
     record Output(int edgeId, int target) {
     }
 

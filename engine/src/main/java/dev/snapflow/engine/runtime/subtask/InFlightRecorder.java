@@ -31,7 +31,6 @@ import java.util.concurrent.Callable;
  */
 final class InFlightRecorder {
 
-
     /** A completed unaligned snapshot, ready to be serialized and written. */
     record Completed(CheckpointBarrier barrier, Map<String, Callable<byte[]>> operatorParts,
                      Map<String, byte[]> inFlight, long alignmentNanos, long startDelayMillis, long syncNanos) {
@@ -72,8 +71,8 @@ final class InFlightRecorder {
     private final BitSet persisting = new BitSet();
     private boolean inputComplete;
     /** By {@code <edge>/<target>}: what the channel reported, then what was parked here. */
-    private final Map<String, byte[]> channelOvertaken = new LinkedHashMap<>();
-    private final Map<String, List<byte[]>> parkedOvertaken = new LinkedHashMap<>();
+    private final Map<InFlightChannels.Output, byte[]> channelOvertaken = new LinkedHashMap<>();
+    private final Map<InFlightChannels.Output, List<byte[]>> parkedOvertaken = new LinkedHashMap<>();
     private int outputsExpected;
 
     /** True while an unaligned checkpoint is being recorded. */
@@ -115,7 +114,7 @@ final class InFlightRecorder {
         outputsExpected = 0;
         parkedByEdge.forEach((edge, byTarget) -> {
             for (int target = 0; target < byTarget.size(); target++) {
-                parkedOvertaken.put(edge + "/" + target, new ArrayList<>(encode(byTarget.get(target))));
+                parkedOvertaken.put(new InFlightChannels.Output(edge, target), new ArrayList<>(encode(byTarget.get(target))));
                 outputsExpected++;
             }
         });
@@ -158,17 +157,17 @@ final class InFlightRecorder {
     /** An output channel reported what the barrier of {@code checkpointId} overtook in its queue, serialized. */
     void outputCaptured(int edgeId, int target, long checkpointId, byte[] overtaken) {
         if (checkpointId == checkpointId()) {
-            channelOvertaken.put(edgeId + "/" + target, overtaken);
+            channelOvertaken.put(new InFlightChannels.Output(edgeId, target), overtaken);
         }
     }
 
-    /** The output channels ({@code <edge>/<target>}) that have not reported yet. */
-    List<String> unreportedOutputs() {
+    /** The output channels that have not reported yet. */
+    List<InFlightChannels.Output> unreportedOutputs() {
         return parkedOvertaken.keySet().stream().filter(key -> !channelOvertaken.containsKey(key)).toList();
     }
 
-    /** A timed-out barrier left the writer's parked data of {@code <edge>/<target>}: what was in front of it. */
-    void addParkedOvertaken(String output, List<RecordBatch> batches) {
+    /** A timed-out barrier left the writer's parked data of {@code output}: what was in front of it. */
+    void addParkedOvertaken(InFlightChannels.Output output, List<RecordBatch> batches) {
         parkedOvertaken.get(output).addAll(encode(batches));
     }
 
@@ -196,8 +195,7 @@ final class InFlightRecorder {
             output.addAll(parked);
             byte[] joined = InFlightCodec.join(output);
             if (joined.length > 0) {
-                String[] edgeAndTarget = key.split("/");
-                inFlight.put(channels.outputPart(Integer.parseInt(edgeAndTarget[0]), Integer.parseInt(edgeAndTarget[1])), joined);
+                inFlight.put(channels.outputPart(key.edgeId(), key.target()), joined);
             }
         });
         Completed completed = new Completed(barrier, operatorParts, inFlight, alignmentNanos, startDelayMillis, syncNanos);

@@ -13,6 +13,7 @@ import dev.snapflow.engine.api.SourceReader;
 import dev.snapflow.engine.graph.ExecutionPlan;
 import dev.snapflow.engine.graph.OperatorNode;
 import dev.snapflow.engine.graph.OperatorSpec;
+import dev.snapflow.engine.state.SubtaskState;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -222,20 +223,11 @@ final class OperatorChain {
         }
     }
 
-    /** Appended to an operator's uid for the entry that holds its keyed state in a subtask's state. */
-    static final String KEYED_STATE_SUFFIX = "/keyed";
-
-    /** Appended to an operator's uid for the entry that holds its operator list state. */
-    static final String OPERATOR_STATE_SUFFIX = "/operator";
-
     /**
-     * Appended to an operator's uid for an empty entry saying that the operator had finished (its
-     * input ended and {@code finish} ran) when the checkpoint was taken: a subtask whose operators
-     * all carry it is deployed as finished on restore, as Flink does, so that nothing it emitted
-     * before, in {@code finish} above all, is emitted again.
+     * A subtask whose operators all carry {@link SubtaskState#FINISHED_SUFFIX} is deployed as
+     * finished on restore, as Flink does, so that nothing it emitted before, in {@code finish}
+     * above all, is emitted again.
      */
-    static final String FINISHED_SUFFIX = "/finished";
-
     /** The uids of the chain's operators, the source's first. */
     private List<String> uids() {
         List<String> uids = new ArrayList<>();
@@ -244,24 +236,24 @@ final class OperatorChain {
         return uids;
     }
 
-    /** True if {@code state} says every operator of this chain had finished (see {@link #FINISHED_SUFFIX}). */
+    /** True if {@code state} says every operator of this chain had finished (see {@link SubtaskState#FINISHED_SUFFIX}). */
     boolean finishedIn(dev.snapflow.engine.state.RestoredState state) {
-        return uids().stream().allMatch(uid -> !state.snapshots(uid + FINISHED_SUFFIX).isEmpty());
+        return uids().stream().allMatch(uid -> !state.snapshots(uid + SubtaskState.FINISHED_SUFFIX).isEmpty());
     }
 
     /**
      * The chain's state for a checkpoint, each part to be completed by calling it (keyed state may
      * still need serializing; everything else is ready): the source's position (8 bytes, big-endian) under the
      * source's uid, each checkpointed function's snapshot under its operator's uid, and each
-     * operator's keyed state under its uid plus {@value #KEYED_STATE_SUFFIX}, its operator list
-     * state under its uid plus {@value #OPERATOR_STATE_SUFFIX}, and when {@code finished}, the
-     * marker {@value #FINISHED_SUFFIX} of every operator.
+     * operator's keyed state under its uid plus {@value SubtaskState#KEYED_SUFFIX}, its operator list
+     * state under its uid plus {@value SubtaskState#OPERATOR_SUFFIX}, and when {@code finished}, the
+     * marker {@value SubtaskState#FINISHED_SUFFIX} of every operator.
      */
     java.util.Map<String, java.util.concurrent.Callable<byte[]>> snapshot(long checkpointId, boolean finished) {
         java.util.Map<String, java.util.concurrent.Callable<byte[]>> states = new java.util.TreeMap<>();
         if (finished) {
             byte[] none = new byte[0];
-            uids().forEach(uid -> states.put(uid + FINISHED_SUFFIX, () -> none));
+            uids().forEach(uid -> states.put(uid + SubtaskState.FINISHED_SUFFIX, () -> none));
         }
         source.ifPresent(reader -> {
             byte[] position = java.nio.ByteBuffer.allocate(Long.BYTES).putLong(reader.position()).array();
@@ -269,8 +261,8 @@ final class OperatorChain {
         });
         for (ChainedOperator operator : operators) {
             operator.snapshotState(checkpointId).ifPresent(bytes -> states.put(operator.uid(), () -> bytes));
-            operator.snapshotKeyedState().ifPresent(later -> states.put(operator.uid() + KEYED_STATE_SUFFIX, later));
-            operator.snapshotOperatorState(checkpointId).ifPresent(bytes -> states.put(operator.uid() + OPERATOR_STATE_SUFFIX, () -> bytes));
+            operator.snapshotKeyedState().ifPresent(later -> states.put(operator.uid() + SubtaskState.KEYED_SUFFIX, later));
+            operator.snapshotOperatorState(checkpointId).ifPresent(bytes -> states.put(operator.uid() + SubtaskState.OPERATOR_SUFFIX, () -> bytes));
         }
         return states;
     }

@@ -30,7 +30,6 @@ import dev.snapflow.serialization.event.CheckpointBarrier;
 
 import dev.snapflow.engine.storage.SnapshotDirectory;
 import dev.snapflow.serialization.event.CheckpointStorageLocationReference;
-import dev.snapflow.serialization.record.ValueCodec;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -105,7 +104,8 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
 
     /** What a subtask needs besides its place in the plan. */
     public record Environment(RuntimeSettings settings, CheckpointSettings checkpointSettings, CheckpointStorage storage,
-                              SubtaskMetrics metrics, ActorRef<SubtaskProtocol.SubtaskEvent> job, TrackingExecutor storageIo)
+                              SubtaskMetrics metrics, ActorRef<SubtaskProtocol.SubtaskEvent> job, TrackingExecutor storageIo,
+                              InFlightCodec inFlightCodec)
             implements NoSerializationVerificationNeeded {
     }
 
@@ -180,15 +180,14 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
                 connect.inputs().get(channel).tell(new ChannelProtocol.GrantCredit(credits));
         SubtaskActor actor = new SubtaskActor(context, id, headName, writersByEdge, environment, connect.coordinator(), timers);
         try {
-            ValueCodec codec = ValueCodec.create(context.getSystem());
             OperatorChain operators = OperatorChain.create(plan, chain, id.subtaskIndex(), edgeId -> writersByEdge[edgeId],
-                    new KeyedStateOptions(codec,
+                    new KeyedStateOptions(environment.inFlightCodec().valueCodec(),
                             environment.checkpointSettings().keyedStateSnapshot() == CheckpointSettings.KeyedStateSnapshot.COPY));
             actor.runner = new SubtaskRunner(operators, writers, connect.inputs().size(),
                     settings.creditsPerChannel(), settings.floatingCreditsPerGate(), creditPort, pressure,
                     environment.metrics(), System::nanoTime, settings.recordsPerTurn(), settings.bufferRecords(),
                     environment.checkpointSettings(), actor.new CheckpointWriter(), System::currentTimeMillis,
-                    new InFlightCodec(codec), new InFlightChannels(plan, chain, id.subtaskIndex()));
+                    environment.inFlightCodec(), new InFlightChannels(plan, chain, id.subtaskIndex()));
             actor.runner.start(connect.restoredState());
         } catch (UserFunctionException e) {
             environment.job().tell(new SubtaskProtocol.SubtaskFailed(id, e.operatorName(), e.getCause()));
@@ -322,9 +321,8 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
 
     private Behavior<Command> onSnapshotFailed(SnapshotFailed snapshotFailed) {
         Throwable cause = RepeatedWarnings.unwrap(snapshotFailed.cause());
-        warnings.shouldLog(RepeatedWarnings.keyOf(cause)).ifPresent(suppressed -> getContext().getLog().warn(
-                "Writing checkpoint {} of {} failed{}", snapshotFailed.checkpointId(), headName,
-                suppressed == 0 ? "" : " (and " + suppressed + " times before in the same way)", cause));
+        warnings.noteFor(cause).ifPresent(note -> getContext().getLog().warn(
+                "Writing checkpoint {} of {} failed{}", snapshotFailed.checkpointId(), headName, note, cause));
         coordinator.tell(new CheckpointCoordinatorActor.DeclineCheckpoint(id, snapshotFailed.checkpointId(),
                 CheckpointFailureReason.CHECKPOINT_ASYNC_EXCEPTION, headName + " could not write its state: " + cause));
         return this;

@@ -551,13 +551,10 @@ final class SubtaskRunner {
         if (inFlight.checkpointId() == checkpointId && !inFlight.barrier().options().isUnaligned()) {
             CheckpointBarrier unaligned = new CheckpointBarrier(checkpointId, inFlight.barrier().timestamp(),
                     inFlight.barrier().options().toUnaligned());
-            for (String output : inFlight.unreportedOutputs()) {
-                String[] edgeAndTarget = output.split("/");
-                int edge = Integer.parseInt(edgeAndTarget[0]);
-                int target = Integer.parseInt(edgeAndTarget[1]);
+            for (InFlightChannels.Output output : inFlight.unreportedOutputs()) {
                 for (RecordWriter writer : writers) {
-                    if (writer.edgeId() == edge) {
-                        inFlight.addParkedOvertaken(output, writer.convertBarrier(target, unaligned));
+                    if (writer.edgeId() == output.edgeId()) {
+                        inFlight.addParkedOvertaken(output, writer.convertBarrier(output.target(), unaligned));
                     }
                 }
             }
