@@ -10,10 +10,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * One snapshot (a checkpoint's {@code chk-<n>} or a savepoint) in a directory of its own: one
@@ -188,16 +191,51 @@ public final class SnapshotDirectory {
         }
     }
 
-    /** Deletes the directory and everything in it. */
+    /**
+     * Deletes the directory and everything in it. A subtask whose write lands in a checkpoint being
+     * deleted deletes it too, so files may vanish or appear during the walk: a vanished one is
+     * already gone, and the walk starts again while new ones keep appearing.
+     */
     public void delete() throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
+        for (int walk = 1; ; walk++) {
+            try {
+                deleteTree();
+                return;
+            } catch (DirectoryNotEmptyException e) {
+                if (walk == MAX_DELETE_WALKS) {
+                    throw e;
+                }
             }
         }
+    }
+
+    private static final int MAX_DELETE_WALKS = 10;
+
+    private void deleteTree() throws IOException {
+        Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException failure) throws IOException {
+                if (failure instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw failure;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                if (failure != null && !(failure instanceof NoSuchFileException)) {
+                    throw failure;
+                }
+                Files.deleteIfExists(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     private static void writeAtomically(Path target, byte[] bytes) throws IOException {

@@ -149,4 +149,34 @@ class FileSystemCheckpointStorageTest extends CheckpointStorageContractTest {
         assertThatThrownBy(() -> storage.readState(first.states().get(A)))
                 .hasMessageStartingWith("State file " + file + " is not a Snapflow state file");
     }
+
+    @Test
+    void when_two_threads_delete_a_checkpoint_at_once_then_neither_fails_and_nothing_is_left() throws Exception {
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (long id = 1; id <= 100; id++) {
+                complete(id);
+                Path directory = checkpoint(id);
+                for (int file = 0; file < 20; file++) {
+                    Files.write(directory.resolve("extra-" + file + ".state"), new byte[]{1});
+                }
+                SnapshotDirectory snapshot = new SnapshotDirectory(directory);
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.Callable<Void> delete = () -> {
+                    start.await();
+                    snapshot.delete();
+                    return null;
+                };
+                java.util.concurrent.Future<Void> first = threads.submit(delete);
+                java.util.concurrent.Future<Void> second = threads.submit(delete);
+                start.countDown();
+                first.get();
+                second.get();
+
+                assertThat(directory).doesNotExist();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
 }
