@@ -51,7 +51,7 @@ public sealed interface BarrierAction {
 
     /**
      * An aligned checkpoint that may turn unaligned started here: call the handler's
-     * {@code onAlignmentTimeout(barrier)} after {@code delayMillis}.
+     * {@code onAlignmentTimeout(checkpointId)} after {@code delayMillis}.
      */
     record ScheduleAlignmentTimeout(CheckpointBarrier barrier, long delayMillis) implements BarrierAction {
         public long checkpointId() {

@@ -28,11 +28,21 @@ public interface CheckpointBarrierHandler {
     }
 
     /**
-     * The aligned-checkpoint timeout of {@code barrier}'s checkpoint passed: the timer a
-     * {@link BarrierAction.ScheduleAlignmentTimeout} asked for fired, or that of a barrier that was
-     * delivered but still waits behind data (Flink announces such a barrier to its handler).
+     * {@code barrier} was delivered on {@code channel} but may wait behind data before
+     * {@link #onBarrier} sees it (Flink's barrier announcement). The timeout of an aligned
+     * checkpoint that may turn unaligned runs from now on (rule B10): the handler asks for its
+     * timer once per checkpoint, whichever comes first, the announcement or a barrier.
      */
-    default List<BarrierAction> onAlignmentTimeout(CheckpointBarrier barrier) {
+    default List<BarrierAction> onBarrierAnnounced(int channel, CheckpointBarrier barrier) {
+        return List.of();
+    }
+
+    /**
+     * The timer a {@link BarrierAction.ScheduleAlignmentTimeout} asked for fired: if checkpoint
+     * {@code checkpointId} still aligns, or has not started here though its barrier was announced,
+     * it goes unaligned. A timer of a checkpoint that is done does nothing.
+     */
+    default List<BarrierAction> onAlignmentTimeout(long checkpointId) {
         return List.of();
     }
 

@@ -5,7 +5,9 @@ import dev.snapflow.serialization.event.CheckpointBarrier;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
@@ -66,6 +68,11 @@ public final class ExactlyOnceBarrierHandler implements CheckpointBarrierHandler
     private long alignmentStartNanos;
     private long startDelayMillis;
     private List<BarrierAction> actions;
+    /**
+     * Barriers of aligned checkpoints that may turn unaligned whose timers are scheduled, by id, until
+     * the timer fires: one timer per checkpoint, and the barrier to start it with if it fires first.
+     */
+    private final Map<Long, CheckpointBarrier> scheduledTimeouts = new HashMap<>();
 
     /**
      * @param checkpointsAfterInputsEnd true (Flink's default since 1.15): an ended channel counts as
@@ -182,16 +189,35 @@ public final class ExactlyOnceBarrierHandler implements CheckpointBarrierHandler
         return actions;
     }
 
+    @Override
+    public List<BarrierAction> onBarrierAnnounced(int channel, CheckpointBarrier barrier) {
+        actions = new ArrayList<>(1);
+        if (barrier.id() > lastCancelledOrCompletedId) {
+            scheduleTimeout(barrier);
+        }
+        return actions;
+    }
+
     /**
-     * The active timer of an aligned checkpoint that may turn unaligned fired (Rule B10): if it is
-     * still aligning, it switches to unaligned now.
+     * The timer of an aligned checkpoint that may turn unaligned fired (Rule B10): if it is still
+     * aligning, it switches to unaligned now.
      */
     @Override
-    public List<BarrierAction> onAlignmentTimeout(CheckpointBarrier barrier) {
+    public List<BarrierAction> onAlignmentTimeout(long checkpointId) {
         actions = new ArrayList<>(4);
+        CheckpointBarrier barrier = scheduledTimeouts.get(checkpointId);
+        if (barrier == null) {
+            return actions;
+        }
+        onTimeout(barrier);
+        scheduledTimeouts.remove(checkpointId); // only now: starting the checkpoint must not schedule it again
+        return actions;
+    }
+
+    private void onTimeout(CheckpointBarrier barrier) {
         long checkpointId = barrier.id();
         if (checkpointId > currentCheckpointId) {
-            // Its barrier was delivered but none reached this handler yet: the checkpoint starts
+            // Its barrier was announced but none reached this handler yet: the checkpoint starts
             // here, already unaligned, and the queued barriers are taken out of their queues.
             if (isPending()) {
                 abortPending(CheckpointFailureReason.CHECKPOINT_DECLINED_SUBSUMED);
@@ -204,7 +230,14 @@ public final class ExactlyOnceBarrierHandler implements CheckpointBarrierHandler
                 completeUnaligned();
             }
         }
-        return actions;
+    }
+
+    private void scheduleTimeout(CheckpointBarrier barrier) {
+        if (barrier.options().isTimeoutable() && scheduledTimeouts.putIfAbsent(barrier.id(), barrier) == null) {
+            long elapsed = wallClockMillis.getAsLong() - barrier.timestamp();
+            actions.add(new BarrierAction.ScheduleAlignmentTimeout(barrier,
+                    Math.max(0, barrier.options().alignedCheckpointTimeout() - elapsed)));
+        }
     }
 
     /**
@@ -289,11 +322,7 @@ public final class ExactlyOnceBarrierHandler implements CheckpointBarrierHandler
         pendingBarrier = barrier;
         aligned.clear();
         targetChannelCount = openChannels;
-        if (barrier.options().isTimeoutable()) {
-            long elapsed = wallClockMillis.getAsLong() - barrier.timestamp();
-            actions.add(new BarrierAction.ScheduleAlignmentTimeout(barrier,
-                    Math.max(0, barrier.options().alignedCheckpointTimeout() - elapsed)));
-        }
+        scheduleTimeout(barrier);
     }
 
     private void markAligned(int channel) {

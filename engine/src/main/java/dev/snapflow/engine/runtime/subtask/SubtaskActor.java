@@ -183,11 +183,12 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
             OperatorChain operators = OperatorChain.create(plan, chain, id.subtaskIndex(), edgeId -> writersByEdge[edgeId],
                     new KeyedStateOptions(environment.inFlightCodec().valueCodec(),
                             environment.checkpointSettings().keyedStateSnapshot() == CheckpointSettings.KeyedStateSnapshot.COPY));
-            actor.runner = new SubtaskRunner(operators, writers, connect.inputs().size(),
-                    settings.creditsPerChannel(), settings.floatingCreditsPerGate(), creditPort, pressure,
-                    environment.metrics(), System::nanoTime, settings.recordsPerTurn(), settings.bufferRecords(),
-                    environment.checkpointSettings(), actor.new CheckpointWriter(), System::currentTimeMillis,
-                    environment.inFlightCodec(), new InFlightChannels(plan, chain, id.subtaskIndex()));
+            SubtaskRunner.Inputs inputs = new SubtaskRunner.Inputs(connect.inputs().size(), settings.creditsPerChannel(),
+                    settings.floatingCreditsPerGate(), creditPort);
+            actor.runner = new SubtaskRunner(operators, writers, inputs, pressure, environment.metrics(),
+                    SubtaskRunner.Clocks.system(), settings.recordsPerTurn(), settings.bufferRecords(),
+                    environment.checkpointSettings(), actor.new CheckpointWriter(), environment.inFlightCodec(),
+                    new InFlightChannels(plan, chain, id.subtaskIndex()));
             actor.runner.start(connect.restoredState());
         } catch (UserFunctionException e) {
             environment.job().tell(new SubtaskProtocol.SubtaskFailed(id, e.operatorName(), e.getCause()));
@@ -205,7 +206,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     }
 
     /** Writes snapshots off the actor's thread and tells the coordinator. */
-    private final class CheckpointWriter implements SubtaskRunner.CheckpointPort {
+    private final class CheckpointWriter implements SubtaskCheckpointer.CheckpointPort {
         @Override
         public void snapshotTaken(CheckpointBarrier barrier, Callable<SubtaskState> state, long alignmentNanos,
                                   long startDelayMillis, long syncNanos) {
@@ -282,7 +283,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
             runner.onReleased(writersByEdge[released.edgeId()], released.targetIndex(), released.count());
             runNow();
         } else if (wrapped.message() instanceof ChannelProtocol.InFlightCaptured captured && !failed) {
-            guarded(() -> runner.onOutputCaptured(captured.edgeId(), captured.targetIndex(), captured.checkpointId(),
+            guarded(() -> runner.checkpointer().onOutputCaptured(captured.edgeId(), captured.targetIndex(), captured.checkpointId(),
                     captured.overtaken()));
         } else if (wrapped.message() instanceof ChannelProtocol.InFlightCaptureFailed captureFailed && !failed) {
             fail(headName, new IllegalStateException(captureFailed.reason()));
@@ -297,7 +298,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
         guarded(() -> {
             CheckpointProtocol.SubtaskCheckpointCommand command = wrapped.command();
             if (command instanceof CheckpointProtocol.TriggerCheckpoint trigger) {
-                runner.triggerCheckpoint(trigger.barrier());
+                runner.checkpointer().triggerCheckpoint(trigger.barrier());
             } else if (command instanceof CheckpointProtocol.NotifyCheckpointComplete complete) {
                 runner.notifyCheckpointComplete(complete.checkpointId());
                 if (awaitingCommit && !runner.hasUncommittedOutput()) {

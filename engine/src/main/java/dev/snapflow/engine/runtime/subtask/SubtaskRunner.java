@@ -9,14 +9,11 @@ import dev.snapflow.engine.runtime.channel.InFlightCodec;
 import dev.snapflow.engine.runtime.channel.RecordBatch;
 import dev.snapflow.engine.runtime.gate.CreditBalance;
 import dev.snapflow.engine.runtime.gate.InputGate;
-import dev.snapflow.engine.checkpoint.CheckpointFailureReason;
 import dev.snapflow.engine.checkpoint.barrier.ExactlyOnceBarrierHandler;
-import dev.snapflow.engine.checkpoint.barrier.BarrierAction;
 import dev.snapflow.engine.checkpoint.barrier.BarrierTracker;
 import dev.snapflow.engine.checkpoint.barrier.CheckpointBarrierHandler;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.state.RestoredState;
-import dev.snapflow.engine.state.InFlightPart;
 import dev.snapflow.engine.state.SubtaskState;
 import dev.snapflow.serialization.event.CancelCheckpointMarker;
 import dev.snapflow.serialization.event.CheckpointBarrier;
@@ -26,22 +23,18 @@ import dev.snapflow.serialization.event.EndOfPartitionEvent;
 import dev.snapflow.serialization.event.StopMode;
 import dev.snapflow.serialization.event.Event;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
 
 /**
- * Drives one subtask: reads records from its source or its input gate, pushes them through the
- * operator chain into the record writers, returns credits for processed batches, and ends the
- * output once the input has ended. Each {@link #run()} does a bounded amount of work and says
- * what the subtask should do next, so that the actor stays responsive. Actor-confined.
+ * The input loop of one subtask: it reads records from its source or its input gate, pushes them
+ * through the operator chain into the record writers, returns credits for processed batches, and
+ * ends the output once the input has ended. Each {@link #run()} does a bounded amount of work and
+ * says what the subtask should do next, so that the actor stays responsive. Checkpoints are its
+ * {@link SubtaskCheckpointer}'s, which sees the barriers and events the loop meets; a restored
+ * checkpoint's in-flight data is put back by an {@link InFlightReplayer}. Actor-confined.
  */
 final class SubtaskRunner {
 
@@ -65,22 +58,6 @@ final class SubtaskRunner {
         void grant(int channel, int credits);
     }
 
-    /** Where the runner's part of a checkpoint goes; the actor writes it and tells the coordinator. */
-    interface CheckpointPort {
-        /**
-         * The synchronous part of the snapshot is taken (and the barrier forwarded): complete
-         * {@code state} (it may serialize), write it and acknowledge, off the subtask's thread.
-         */
-        void snapshotTaken(CheckpointBarrier barrier, Callable<SubtaskState> state, long alignmentNanos,
-                           long startDelayMillis, long syncNanos);
-
-        /** This subtask gives up checkpoint {@code checkpointId}. */
-        void declined(long checkpointId, CheckpointFailureReason reason);
-
-        /** Call {@link SubtaskRunner#onCheckpointTimeout(long)} after {@code delayMillis}. */
-        void scheduleTimeout(long checkpointId, long delayMillis);
-    }
-
     private final OperatorChain chain;
     private final List<RecordWriter> writers;
     private final SourceReader<Object> source;
@@ -93,18 +70,8 @@ final class SubtaskRunner {
     private final int recordsPerTurn;
     private final int sourceReadSize;
     private final Collector<Object> entry;
-    /** Aligns the input channels on barriers; null for a source chain. */
-    private final CheckpointBarrierHandler barrierHandler;
-    private final CheckpointPort checkpointPort;
-    private final LongSupplier wallClockMillis;
-    /** The unaligned checkpoint being taken, if any, and its in-flight data. */
-    private final InFlightRecorder inFlight;
-    /** Aligned checkpoints that may turn unaligned whose input-side timeout is scheduled, by id. */
-    private final Map<Long, CheckpointBarrier> alignmentTimeouts = new HashMap<>();
-    private final InFlightCodec inFlightCodec;
-    private final InFlightChannels inFlightChannels;
-    /** The newest checkpoint this subtask snapshotted or gave up; older barriers are out of order. */
-    private long lastCheckpointId = -1;
+    private final SubtaskCheckpointer checkpointer;
+    private final InFlightReplayer replayer;
     private boolean closed;
 
     private RecordBatch currentBatch;
@@ -121,11 +88,6 @@ final class SubtaskRunner {
     /** The clock is read once per this many + 1 records, keeping it off the per-record path. */
     private static final int CLOCK_CHECK_MASK = 15;
     private long turnDeadlineNanos;
-    /**
-     * A source that took part in a savepoint that stops the job: the savepoint's id while it
-     * waits to hear whether it completed (then its output ends) or failed (then it reads on); -1 otherwise.
-     */
-    private long suspendedForSavepoint = -1;
     /** Set when an input announced that the job stops without draining: operators are not finished then. */
     private boolean stopWithoutDraining;
     /**
@@ -141,27 +103,39 @@ final class SubtaskRunner {
     private long blockedSince = -1;
 
     /**
-     * @param inputChannels the number of input channels; 0 for a source chain
+     * A subtask's input channels and how it grants them credits.
+     *
+     * @param channels the number of input channels; 0 for a source chain
      */
-    SubtaskRunner(OperatorChain chain, List<RecordWriter> writers, int inputChannels, int exclusiveCredits,
-                  int floatingCredits, CreditPort creditPort, OutputPressure pressure, SubtaskMetrics metrics,
-                  LongSupplier nanoClock, int recordsPerTurn, int sourceReadSize,
-                  CheckpointSettings checkpointSettings, CheckpointPort checkpointPort, LongSupplier wallClockMillis,
+    record Inputs(int channels, int exclusiveCredits, int floatingCredits, CreditPort creditPort) {
+    }
+
+    /** The clocks a subtask reads: a monotonic one for durations, the wall clock for checkpoint trigger times. */
+    record Clocks(LongSupplier nanos, LongSupplier wallMillis) {
+        static Clocks system() {
+            return new Clocks(System::nanoTime, System::currentTimeMillis);
+        }
+    }
+
+    /**
+     * @param batchSize the size of the batches the source is read in and restored in-flight data is replayed in
+     */
+    SubtaskRunner(OperatorChain chain, List<RecordWriter> writers, Inputs inputs, OutputPressure pressure,
+                  SubtaskMetrics metrics, Clocks clocks, int recordsPerTurn, int batchSize,
+                  CheckpointSettings checkpointSettings, SubtaskCheckpointer.CheckpointPort checkpointPort,
                   InFlightCodec inFlightCodec, InFlightChannels inFlightChannels) {
-        this.inFlightCodec = inFlightCodec;
-        this.inFlightChannels = inFlightChannels;
-        this.inFlight = new InFlightRecorder(inFlightCodec, inFlightChannels);
         this.chain = chain;
         this.writers = List.copyOf(writers);
         this.source = chain.source().orElse(null);
-        this.gate = inputChannels > 0 ? new InputGate<>(inputChannels) : null;
-        this.credits = inputChannels > 0 ? new CreditBalance(inputChannels, exclusiveCredits, floatingCredits) : null;
-        this.creditPort = creditPort;
+        this.gate = inputs.channels() > 0 ? new InputGate<>(inputs.channels()) : null;
+        this.credits = inputs.channels() > 0
+                ? new CreditBalance(inputs.channels(), inputs.exclusiveCredits(), inputs.floatingCredits()) : null;
+        this.creditPort = inputs.creditPort();
         this.pressure = pressure;
         this.metrics = metrics;
-        this.nanoClock = nanoClock;
+        this.nanoClock = clocks.nanos();
         this.recordsPerTurn = recordsPerTurn;
-        this.sourceReadSize = sourceReadSize;
+        this.sourceReadSize = batchSize;
         Collector<Object> chainEntry = chain.entry();
         this.entry = source == null ? chainEntry : record -> {
             recordsIn++;
@@ -170,17 +144,44 @@ final class SubtaskRunner {
         if ((source == null) == (gate == null)) {
             throw new IllegalArgumentException("A subtask reads either a source or input channels");
         }
-        this.checkpointPort = checkpointPort;
-        this.wallClockMillis = wallClockMillis;
-        if (gate == null) {
-            this.barrierHandler = null;
-        } else if (checkpointSettings.mode() == CheckpointSettings.Mode.EXACTLY_ONCE) {
-            this.barrierHandler = new ExactlyOnceBarrierHandler(inputChannels, checkpointSettings.checkpointsAfterInputsEnd(),
-                    nanoClock, wallClockMillis);
-        } else {
-            this.barrierHandler = new BarrierTracker(inputChannels, checkpointSettings.checkpointsAfterInputsEnd(),
-                    nanoClock, wallClockMillis);
+        this.checkpointer = new SubtaskCheckpointer(chain, writers, gate,
+                gate == null ? null : barrierHandler(inputs.channels(), checkpointSettings, clocks),
+                new InFlightRecorder(inFlightCodec, inFlightChannels), checkpointPort, new InputLoopView(),
+                clocks.nanos(), clocks.wallMillis());
+        this.replayer = new InFlightReplayer(inFlightCodec, inFlightChannels, batchSize, chain.headName());
+    }
+
+    private static CheckpointBarrierHandler barrierHandler(int channels, CheckpointSettings settings, Clocks clocks) {
+        return settings.mode() == CheckpointSettings.Mode.EXACTLY_ONCE
+                ? new ExactlyOnceBarrierHandler(channels, settings.checkpointsAfterInputsEnd(), clocks.nanos(), clocks.wallMillis())
+                : new BarrierTracker(channels, settings.checkpointsAfterInputsEnd(), clocks.nanos(), clocks.wallMillis());
+    }
+
+    /** What the checkpointer sees of this loop. */
+    private final class InputLoopView implements SubtaskCheckpointer.InputLoop {
+        @Override
+        public boolean inputEnded() {
+            return inputEnded;
         }
+
+        @Override
+        public boolean operatorsFinished() {
+            return finishedOnRestore || (inputEnded && !stopWithoutDraining);
+        }
+
+        @Override
+        public RecordBatch unprocessedRest(int channel) {
+            if (currentBatch == null || currentChannel != channel || cursor == currentBatch.size()) {
+                return null;
+            }
+            Object[] rest = Arrays.copyOfRange(currentBatch.records(), cursor, currentBatch.size());
+            return new RecordBatch(rest, rest.length);
+        }
+    }
+
+    /** The subtask's side of checkpoints: the actor hands it checkpoint messages. */
+    SubtaskCheckpointer checkpointer() {
+        return checkpointer;
     }
 
     /**
@@ -197,7 +198,7 @@ final class SubtaskRunner {
             // Rule K12: the job had stopped with a savepoint; the source stops as it did then.
             sourceStopped = source != null && !restored.get().snapshots(SubtaskState.STOP_SOURCE_MARKER).isEmpty();
             stopWithoutDraining |= sourceStopped;
-            replayInFlight(restored.get());
+            replayer.replay(restored.get(), gate, writers);
         }
         if (credits != null) {
             for (CreditBalance.Grant grant : credits.initialGrants()) {
@@ -206,123 +207,21 @@ final class SubtaskRunner {
         }
     }
 
-    /**
-     * Rule R11: each input channel's restored in-flight input goes to the gate ahead of anything
-     * the channel delivers, and each output channel's restored in-flight output is sent ahead of
-     * new records; every channel then carries EndOfChannelStateEvent, and live data follows.
-     */
-    private void replayInFlight(RestoredState restored) {
-        for (String part : restored.partNames()) {
-            if (!part.startsWith(SubtaskState.IN_FLIGHT_PREFIX)) {
-                continue;
-            }
-            byte[] bytes = restored.single(part).orElseThrow();
-            try {
-                InFlightPart channel = InFlightPart.parse(part).orElseThrow();
-                if (channel.input()) {
-                    if (gate == null) {
-                        throw new IllegalStateException("a source has no input channels");
-                    }
-                    gate.onDelivered(inFlightChannels.inputChannel(channel), batches(inFlightCodec.decode(bytes, part), true));
-                } else {
-                    InFlightChannels.Output output = inFlightChannels.output(channel);
-                    RecordWriter writer = writers.stream().filter(w -> w.edgeId() == output.edgeId()).findFirst().orElseThrow();
-                    writer.replay(output.target(), batches(inFlightCodec.decode(bytes, part), false));
-                }
-            } catch (java.io.IOException | RuntimeException e) {
-                throw new IllegalStateException("The restored in-flight data " + part + " of " + chain.headName()
-                        + " cannot be replayed: " + e.getMessage(), e);
-            }
-        }
-        if (gate != null) {
-            for (int channel = 0; channel < gate.numberOfChannels(); channel++) {
-                gate.onDelivered(channel, List.of(new EventItem(EndOfChannelStateEvent.INSTANCE, false)));
-            }
-        }
-        for (RecordWriter writer : writers) {
-            writer.emitEvent(EndOfChannelStateEvent.INSTANCE);
-        }
-    }
-
-    private List<RecordBatch> batches(List<Object> records, boolean recovered) {
-        List<RecordBatch> batches = new ArrayList<>();
-        for (int from = 0; from < records.size(); from += sourceReadSize) {
-            Object[] batch = records.subList(from, Math.min(records.size(), from + sourceReadSize)).toArray();
-            batches.add(new RecordBatch(batch, batch.length, recovered));
-        }
-        return batches;
-    }
-
     void onDelivered(int channel, List<ChannelItem> items, int backlog) {
         if (closed) {
             return;
         }
         int batches = 0;
-        boolean priority = false;
         for (ChannelItem item : items) {
             if (item.isData()) {
                 batches++;
-            } else if (((EventItem) item).priority()) {
-                priority = true;
-            } else if (((EventItem) item).event() instanceof CheckpointBarrier barrier && barrier.options().isTimeoutable()) {
-                // Announced as it arrives (B10): it may wait behind data, but its timeout runs from now on.
-                scheduleAlignmentTimeout(barrier);
             }
         }
-        if (priority || inFlight.isPersisting(channel)) {
-            deliverOneByOne(channel, items);
-        } else {
-            gate.onDelivered(channel, items);
-        }
+        checkpointer.onDelivered(channel, items);
         int lent = credits.onDelivered(channel, batches, backlog);
         if (lent > 0) {
             creditPort.grant(channel, lent);
         }
-    }
-
-    /**
-     * A priority event (an unaligned barrier) is handled at once, ahead of the data queued before
-     * it (B9); data arriving on a channel the current unaligned checkpoint persists is recorded.
-     */
-    private void deliverOneByOne(int channel, List<ChannelItem> items) {
-        for (ChannelItem item : items) {
-            if (item instanceof EventItem event && event.priority()) {
-                if (!(event.event() instanceof CheckpointBarrier barrier)) {
-                    throw new IllegalStateException("Unexpected priority event on input channel " + channel + ": " + event.event());
-                }
-                carryOut(barrierHandler.onBarrier(channel, barrier));
-            } else {
-                if (inFlight.isPersisting(channel)) {
-                    if (item instanceof RecordBatch batch) {
-                        inFlight.persist(channel, batch);
-                    } else if (((EventItem) item).event() instanceof EndOfPartitionEvent) {
-                        inFlight.stopPersisting(channel);
-                        carryOut(barrierHandler.onEndOfPartitionAhead(channel)); // it need not wait behind the data
-                    } else if (((EventItem) item).event() instanceof CheckpointBarrier barrier && barrier.id() >= inFlight.checkpointId()) {
-                        inFlight.stopPersisting(channel); // it came in order: what follows is after it
-                        if (barrier.id() == inFlight.checkpointId()) {
-                            // The checkpoint went unaligned: its barrier need not wait behind the data queued before it.
-                            carryOut(barrierHandler.onBarrier(channel, barrier));
-                            continue;
-                        }
-                    }
-                }
-                gate.onDelivered(channel, List.of(item));
-            }
-        }
-    }
-
-    private void scheduleAlignmentTimeout(CheckpointBarrier barrier) {
-        if (alignmentTimeouts.putIfAbsent(barrier.id(), barrier) == null) {
-            long elapsed = wallClockMillis.getAsLong() - barrier.timestamp();
-            checkpointPort.scheduleTimeout(barrier.id(), Math.max(0, barrier.options().alignedCheckpointTimeout() - elapsed));
-        }
-    }
-
-    /** An output channel reported what an unaligned barrier overtook in its queue. */
-    void onOutputCaptured(int edgeId, int target, long checkpointId, byte[] overtaken) {
-        inFlight.outputCaptured(edgeId, target, checkpointId, overtaken);
-        completeUnaligned();
     }
 
     void onBacklogAnnounced(int channel, int backlog) {
@@ -371,278 +270,22 @@ final class SubtaskRunner {
         }
     }
 
-    /**
-     * The coordinator triggered a checkpoint here (a source, or a subtask whose input has ended):
-     * snapshot now and, if the output has not ended, send the barrier downstream.
-     */
-    void triggerCheckpoint(CheckpointBarrier barrier) {
-        long startDelay = Math.max(0, wallClockMillis.getAsLong() - barrier.timestamp());
-        takeSnapshot(barrier, 0, startDelay);
-    }
-
     void notifyCheckpointComplete(long checkpointId) {
-        if (!closed) {
-            chain.notifyCheckpointComplete(checkpointId);
-            if (checkpointId == suspendedForSavepoint) {
-                suspendedForSavepoint = -1;
-                stopWithoutDraining = true;
-                endInput();
-            }
+        if (!closed && checkpointer.notifyCheckpointComplete(checkpointId)) {
+            stopWithoutDraining = true;
+            endInput();
         }
     }
 
     void notifyCheckpointAborted(long checkpointId) {
-        if (!closed && checkpointId > lastCheckpointId) {
-            abortBeforeBarrier(checkpointId);
-        }
         if (!closed) {
-            if (inFlight.checkpointId() == checkpointId) {
-                inFlight.abort(checkpointId); // the checkpoint is dead: stop holding its in-flight data
-            }
-            chain.notifyCheckpointAborted(checkpointId);
-            if (checkpointId == suspendedForSavepoint) {
-                suspendedForSavepoint = -1; // the stop failed: read on
-            }
+            checkpointer.notifyCheckpointAborted(checkpointId);
         }
     }
 
-    /**
-     * Rule B11: checkpoint {@code checkpointId} was aborted before this subtask took it. It is
-     * not aligned, snapshotted or written here. A subtask that reads channels asks its barrier
-     * handler, which ends that checkpoint's alignment (its channels resume at once) or remembers
-     * it so that its barriers still to come count as cancelled; the subtasks downstream then hear
-     * of it with a cancellation marker. A source, or a subtask whose input ended, is triggered by
-     * the coordinator, whose messages arrive in order: it skips the checkpoint as out of order
-     * and tells downstream the same way.
-     */
-    private void abortBeforeBarrier(long checkpointId) {
-        if (barrierHandler != null && !inputEnded) {
-            carryOut(barrierHandler.onCheckpointAborted(checkpointId));
-        } else {
-            lastCheckpointId = checkpointId;
-            if (!inputEnded) {
-                for (RecordWriter writer : writers) {
-                    writer.emitEvent(new CancelCheckpointMarker(checkpointId));
-                }
-            }
-        }
-    }
-
-    /** Snapshot, then forward the barrier behind every record before it (unless the output has ended). */
-    private void takeSnapshot(CheckpointBarrier barrier, long alignmentNanos, long startDelayMillis) {
-        if (barrier.id() <= lastCheckpointId) {
-            return; // out of order: a newer checkpoint was already taken or given up here
-        }
-        if (barrier.options().isUnaligned()) {
-            takeUnalignedSnapshot(barrier, alignmentNanos, startDelayMillis);
-            return;
-        }
-        if (barrier.options().isTimeoutable() && !inputEnded && !writers.isEmpty()) {
-            takeTimeoutableSnapshot(barrier, alignmentNanos, startDelayMillis);
-            return;
-        }
-        lastCheckpointId = barrier.id();
-        OperatorSnapshot snapshot = snapshotOperators(barrier);
-        if (!inputEnded) {
-            for (RecordWriter writer : writers) {
-                writer.emitEvent(barrier);
-            }
-            if (source != null && barrier.options().snapshotType().isSynchronous()) {
-                // Stop-with-savepoint: nothing may follow the barrier, so that the job resumes exactly here.
-                suspendedForSavepoint = barrier.id();
-            }
-        }
-        checkpointPort.snapshotTaken(barrier, stateOf(snapshot.parts(), Map.of()), alignmentNanos, startDelayMillis,
-                snapshot.syncNanos());
-    }
-
-    /** The subtask's state, completed off the subtask's thread: operator parts (keyed state may still serialize), then in-flight data. */
-    private Callable<SubtaskState> stateOf(Map<String, Callable<byte[]>> operatorParts, Map<String, byte[]> inFlightData) {
-        return () -> {
-            Map<String, byte[]> bytes = new TreeMap<>();
-            for (Map.Entry<String, Callable<byte[]>> part : operatorParts.entrySet()) {
-                bytes.put(part.getKey(), part.getValue().call());
-            }
-            bytes.putAll(inFlightData);
-            return SubtaskState.adopt(bytes);
-        };
-    }
-
-    /**
-     * Snapshot now, send the barrier ahead of all queued output (C7), and record the in-flight
-     * data; the snapshot is written once the input side and every output channel completed it.
-     */
-    private void takeUnalignedSnapshot(CheckpointBarrier barrier, long alignmentNanos, long startDelayMillis) {
-        subsumeRecording();
-        lastCheckpointId = barrier.id();
-        OperatorSnapshot snapshot = snapshotOperators(barrier);
-        Map<String, Callable<byte[]>> parts = snapshot.parts();
-        long syncNanos = snapshot.syncNanos();
-        Map<Integer, List<List<RecordBatch>>> parked = new HashMap<>();
-        if (!inputEnded) {
-            for (RecordWriter writer : writers) {
-                parked.put(writer.edgeId(), writer.emitPriorityBarrier(barrier));
-            }
-        }
-        inFlight.begin(barrier, parts, alignmentNanos, startDelayMillis, syncNanos,
-                gate == null || inputEnded ? 0 : gate.numberOfChannels(), parked);
-        completeUnaligned();
-    }
-
-    /** The operators' parts of a snapshot and how long taking them held the subtask up. */
-    private record OperatorSnapshot(Map<String, Callable<byte[]>> parts, long syncNanos) {
-    }
-
-    private OperatorSnapshot snapshotOperators(CheckpointBarrier barrier) {
-        long start = nanoClock.getAsLong();
-        Map<String, Callable<byte[]>> parts = chain.snapshot(barrier.id(), finishedOnRestore || (inputEnded && !stopWithoutDraining));
-        return new OperatorSnapshot(parts, nanoClock.getAsLong() - start);
-    }
-
-    /** One checkpoint records in-flight data at a time: a newer one subsumes the one still recording. */
-    private void subsumeRecording() {
-        if (inFlight.isActive()) {
-            checkpointPort.declined(inFlight.checkpointId(), CheckpointFailureReason.CHECKPOINT_DECLINED_SUBSUMED);
-            inFlight.abort(inFlight.checkpointId());
-        }
-    }
-
-    /**
-     * An aligned checkpoint that may turn unaligned (rule B10): the snapshot is aligned and the
-     * barrier goes out in order, but it is written only once every output channel reported that the
-     * barrier got through, or, after the timeout, what it overtook when it was sent ahead.
-     */
-    private void takeTimeoutableSnapshot(CheckpointBarrier barrier, long alignmentNanos, long startDelayMillis) {
-        subsumeRecording();
-        lastCheckpointId = barrier.id();
-        OperatorSnapshot snapshot = snapshotOperators(barrier);
-        Map<String, Callable<byte[]>> parts = snapshot.parts();
-        long syncNanos = snapshot.syncNanos();
-        Map<Integer, List<List<RecordBatch>>> nothingYet = new HashMap<>();
-        for (RecordWriter writer : writers) {
-            List<List<RecordBatch>> empty = new ArrayList<>();
-            for (int target = 0; target < writer.channels(); target++) {
-                empty.add(List.of());
-            }
-            nothingYet.put(writer.edgeId(), empty);
-        }
-        inFlight.begin(barrier, parts, alignmentNanos, startDelayMillis, syncNanos, 0, nothingYet);
-        for (RecordWriter writer : writers) {
-            writer.emitEvent(barrier);
-        }
-        long elapsed = wallClockMillis.getAsLong() - barrier.timestamp();
-        checkpointPort.scheduleTimeout(barrier.id(), Math.max(0, barrier.options().alignedCheckpointTimeout() - elapsed));
-        completeUnaligned();
-    }
-
-    /**
-     * The timeout of an aligned checkpoint that may turn unaligned fired: the input side switches
-     * if it is still aligning (B10), and barriers of it still queued on the way out are sent ahead
-     * of the data in front of them, which becomes in-flight output.
-     */
     void onCheckpointTimeout(long checkpointId) {
-        if (closed) {
-            return;
-        }
-        CheckpointBarrier timedOut = alignmentTimeouts.remove(checkpointId);
-        if (barrierHandler != null && timedOut != null) {
-            carryOut(barrierHandler.onAlignmentTimeout(timedOut));
-        }
-        if (inFlight.checkpointId() == checkpointId && !inFlight.barrier().options().isUnaligned()) {
-            CheckpointBarrier unaligned = new CheckpointBarrier(checkpointId, inFlight.barrier().timestamp(),
-                    inFlight.barrier().options().toUnaligned());
-            for (InFlightChannels.Output output : inFlight.unreportedOutputs()) {
-                for (RecordWriter writer : writers) {
-                    if (writer.edgeId() == output.edgeId()) {
-                        inFlight.addParkedOvertaken(output, writer.convertBarrier(output.target(), unaligned));
-                    }
-                }
-            }
-        }
-    }
-
-    private void completeUnaligned() {
-        inFlight.takeIfComplete().ifPresent(completed -> checkpointPort.snapshotTaken(completed.barrier(),
-                stateOf(completed.operatorParts(), completed.inFlight()), completed.alignmentNanos(), completed.startDelayMillis(),
-                completed.syncNanos()));
-    }
-
-    /**
-     * Starts recording the input of an unaligned checkpoint: per channel of {@code persist}'s queued
-     * channels, the data not processed yet (the rest of the current batch, then the gate's queue, up
-     * to a barrier of this checkpoint that is already queued: a channel with one is done).
-     */
-    private void startPersistingInput(BarrierAction.PersistInFlightInput persist) {
-        long checkpointId = persist.checkpointId();
-        List<List<RecordBatch>> queued = new ArrayList<>(gate.numberOfChannels());
-        BitSet barrierQueued = new BitSet();
-        Map<Integer, EventItem> queuedBarriers = new TreeMap<>();
-        List<Integer> queuedEnds = new ArrayList<>();
-        for (int channel = 0; channel < gate.numberOfChannels(); channel++) {
-            List<RecordBatch> data = new ArrayList<>();
-            if (persist.queuedChannels().contains(channel)) {
-                if (currentBatch != null && currentChannel == channel && cursor < currentBatch.size()) {
-                    Object[] rest = Arrays.copyOfRange(currentBatch.records(), cursor, currentBatch.size());
-                    data.add(new RecordBatch(rest, rest.length));
-                }
-                for (ChannelItem item : gate.queued(channel)) {
-                    if (item instanceof RecordBatch batch) {
-                        data.add(batch);
-                    } else if (((EventItem) item).event() instanceof CheckpointBarrier barrier && barrier.id() >= checkpointId) {
-                        barrierQueued.set(channel);
-                        if (barrier.id() == checkpointId) {
-                            queuedBarriers.put(channel, (EventItem) item);
-                        }
-                        break;
-                    } else if (((EventItem) item).event() instanceof EndOfPartitionEvent) {
-                        barrierQueued.set(channel);
-                        queuedEnds.add(channel);
-                        break;
-                    }
-                }
-            }
-            queued.add(data);
-        }
-        inFlight.startInput(checkpointId, queued, persist.channelsUntilBarrier());
-        barrierQueued.stream().forEach(inFlight::stopPersisting);
-        // The checkpoint went unaligned: barriers of it queued behind data are taken now, not in turn.
-        queuedBarriers.forEach((channel, item) -> {
-            gate.remove(channel, item);
-            carryOut(barrierHandler.onBarrier(channel, (CheckpointBarrier) item.event()));
-        });
-        queuedEnds.forEach(channel -> carryOut(barrierHandler.onEndOfPartitionAhead(channel)));
-    }
-
-    private void carryOut(List<BarrierAction> actions) {
-        for (BarrierAction action : actions) {
-            if (action instanceof BarrierAction.BlockChannel block) {
-                gate.block(block.channel());
-            } else if (action instanceof BarrierAction.ResumeChannel resume) {
-                gate.resume(resume.channel());
-            } else if (action instanceof BarrierAction.TriggerCheckpoint trigger) {
-                takeSnapshot(trigger.barrier(), trigger.alignmentNanos(), trigger.startDelayMillis());
-            } else if (action instanceof BarrierAction.PersistInFlightInput persist) {
-                startPersistingInput(persist);
-            } else if (action instanceof BarrierAction.ScheduleAlignmentTimeout timeout) {
-                scheduleAlignmentTimeout(timeout.barrier());
-            } else if (action instanceof BarrierAction.StopPersistingInput stop) {
-                inFlight.stopPersisting(stop.channel());
-            } else if (action instanceof BarrierAction.InFlightInputComplete complete) {
-                inFlight.inputComplete(complete.checkpointId());
-                completeUnaligned();
-            } else if (action instanceof BarrierAction.AbortCheckpoint abort) {
-                inFlight.abort(abort.checkpointId());
-                lastCheckpointId = Math.max(lastCheckpointId, abort.checkpointId());
-                if (abort.reason() != CheckpointFailureReason.CHECKPOINT_ABORTED_BY_COORDINATOR) {
-                    checkpointPort.declined(abort.checkpointId(), abort.reason());
-                }
-                if (!inputEnded) {
-                    // Downstream subtasks aligning on this checkpoint must stop waiting for it.
-                    for (RecordWriter writer : writers) {
-                        writer.emitEvent(new CancelCheckpointMarker(abort.checkpointId()));
-                    }
-                }
-            }
+        if (!closed) {
+            checkpointer.onCheckpointTimeout(checkpointId);
         }
     }
 
@@ -682,7 +325,7 @@ final class SubtaskRunner {
                 finished = true;
                 return Step.FINISHED;
             }
-            if (source != null && suspendedForSavepoint >= 0) {
+            if (source != null && checkpointer.isSuspendedForSavepoint()) {
                 return Step.IDLE;
             }
             if (source != null && (finishedOnRestore || sourceStopped)) {
@@ -765,15 +408,15 @@ final class SubtaskRunner {
     private void onEvent(int channel, EventItem item) {
         Event event = item.event();
         if (event instanceof CheckpointBarrier barrier) {
-            carryOut(barrierHandler.onBarrier(channel, barrier));
+            checkpointer.onBarrier(channel, barrier);
         } else if (event instanceof CancelCheckpointMarker marker) {
-            carryOut(barrierHandler.onCancellationMarker(channel, marker.checkpointId()));
+            checkpointer.onCancellationMarker(channel, marker.checkpointId());
         } else if (event instanceof EndOfChannelStateEvent) {
             // The channel's restored in-flight data is behind us; it is in order, so nothing waits for this.
         } else if (event instanceof EndOfData endOfData) {
             stopWithoutDraining |= endOfData.stopMode() == StopMode.NO_DRAIN;
         } else if (event instanceof EndOfPartitionEvent) {
-            carryOut(barrierHandler.onEndOfPartition(channel));
+            checkpointer.onEndOfPartition(channel);
             if (gate.markEnded(channel)) {
                 endInput();
             }

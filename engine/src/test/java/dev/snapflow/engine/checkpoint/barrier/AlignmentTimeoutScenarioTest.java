@@ -102,13 +102,26 @@ class AlignmentTimeoutScenarioTest {
     void when_the_timeout_of_a_barrier_still_queued_behind_data_fires_then_the_checkpoint_starts_unaligned() {
         BarrierScenario s = BarrierScenario.timeoutable(2, 10);
 
+        s.offer("N1@0");
+        assertThat(s.scheduledTimeouts).singleElement().satisfies(timer -> assertThat(timer).containsExactly(1, 9));
         s.advance(20).fireTimeout(1);
         assertThat(s.triggered).containsExactly(1L);
         assertThat(s.triggers.get(0).barrier().options().alignment()).isEqualTo(AlignmentType.UNALIGNED);
 
         s.offer("d0 B1@0 d1 B1@1 d0");
-        assertThat(s.persisted).containsExactly("d0#1", "d1#3");
+        assertThat(s.persisted).containsExactly("d0#2", "d1#4");
+        assertThat(s.scheduledTimeouts).as("one timer per checkpoint").hasSize(1);
         assertThat(s.inputComplete).containsExactly(1L);
         assertThat(s.blocked()).isEmpty();
+    }
+
+    @Test
+    void when_a_timer_fires_for_a_checkpoint_that_was_never_announced_here_then_nothing_happens() {
+        BarrierScenario s = BarrierScenario.timeoutable(2, 10);
+
+        s.offer("d0 B1@0 d1 B1@1").advance(20).fireTimeout(1).fireTimeout(2);
+
+        assertThat(s.triggered).containsExactly(1L);
+        assertThat(s.inputComplete).isEmpty();
     }
 }

@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * A Flink-style scenario script for a barrier handler: per-channel sequences of data ({@code d0}),
  * barriers ({@code B3@1}: checkpoint 3 on channel 1; {@code A3@1} is always aligned, {@code U3@1}
- * always unaligned), cancellation markers ({@code C3@1}) and
+ * always unaligned; {@code N3@1} announces one delivered behind data), cancellation markers ({@code C3@1}) and
  * ends of partition ({@code EoP@2}; {@code E@2}: delivered, but still behind data), separated by spaces ({@code |} separates phases and is
  * ignored). It records what the handler decided and checks that the script is realistic: a
  * blocked channel delivers nothing until it is resumed.
@@ -63,7 +63,7 @@ final class BarrierScenario {
 
     /** The timer of checkpoint {@code checkpointId} fires. */
     BarrierScenario fireTimeout(long checkpointId) {
-        apply(handler.onAlignmentTimeout(new CheckpointBarrier(checkpointId, 0, barrierOptions)));
+        apply(handler.onAlignmentTimeout(checkpointId));
         return this;
     }
 
@@ -124,6 +124,9 @@ final class BarrierScenario {
             actions = handler.onEndOfPartition(channel);
         } else if (token.startsWith("E@")) {
             actions = handler.onEndOfPartitionAhead(channel);
+        } else if (token.startsWith("N")) {
+            // Delivered, but still queued behind data: announced (B10).
+            actions = handler.onBarrierAnnounced(channel, new CheckpointBarrier(Long.parseLong(token.substring(1, at)), 0, barrierOptions));
         } else {
             long id = Long.parseLong(token.substring(1, at));
             if (token.startsWith("B")) {

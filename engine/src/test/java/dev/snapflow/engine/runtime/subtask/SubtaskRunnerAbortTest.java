@@ -1,16 +1,10 @@
 package dev.snapflow.engine.runtime.subtask;
 
-import dev.snapflow.engine.checkpoint.CheckpointFailureReason;
 import dev.snapflow.engine.config.CheckpointSettings;
-import dev.snapflow.engine.connectors.Sinks;
-import dev.snapflow.engine.connectors.Sources;
 import dev.snapflow.engine.graph.ExecutionPlan;
-import dev.snapflow.engine.graph.JobBuilder;
 import dev.snapflow.engine.runtime.channel.ChannelItem;
 import dev.snapflow.engine.runtime.channel.EventItem;
-import dev.snapflow.engine.runtime.channel.InFlightCodec;
 import dev.snapflow.engine.runtime.channel.RecordBatch;
-import dev.snapflow.engine.state.SubtaskState;
 import dev.snapflow.serialization.event.CancelCheckpointMarker;
 import dev.snapflow.serialization.event.CheckpointBarrier;
 import dev.snapflow.serialization.event.CheckpointOptions;
@@ -18,10 +12,8 @@ import dev.snapflow.serialization.record.ValueCodec;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,61 +24,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SubtaskRunnerAbortTest {
 
-    /** What the runner reported about checkpoints. */
-    private static final class RecordingCheckpointPort implements SubtaskRunner.CheckpointPort {
-        final List<Long> snapshots = new ArrayList<>();
-        final List<Long> declined = new ArrayList<>();
-
-        @Override
-        public void snapshotTaken(CheckpointBarrier barrier, Callable<SubtaskState> state, long alignmentNanos,
-                                  long startDelayMillis, long syncNanos) {
-            snapshots.add(barrier.id());
-        }
-
-        @Override
-        public void declined(long checkpointId, CheckpointFailureReason reason) {
-            declined.add(checkpointId);
-        }
-
-        @Override
-        public void scheduleTimeout(long checkpointId, long delayMillis) {
-        }
-    }
-
-    /** What a record writer pushed into its channels. */
-    private static final class RecordingChannels implements RecordWriter.ChannelPort {
-        final List<ChannelItem> pushed = new ArrayList<>();
-
-        @Override
-        public void push(int edgeId, int target, ChannelItem item) {
-            pushed.add(item);
-        }
-    }
-
     private static final CheckpointSettings SETTINGS = CheckpointSettings.create(com.typesafe.config.ConfigFactory.load());
 
-    private final RecordingCheckpointPort checkpoints = new RecordingCheckpointPort();
-    private final RecordingChannels downstream = new RecordingChannels();
+    private final SubtaskFixture fixture = new SubtaskFixture();
+    private final SubtaskFixture.RecordingCheckpointPort checkpoints = new SubtaskFixture.RecordingCheckpointPort();
+    private final SubtaskFixture.RecordingChannels downstream = fixture.downstream;
 
-    /** The middle subtask of source (2) -> rebalance -> map (1) -> rebalance -> sink (1): two input channels, one output. */
+    /** The middle subtask: two input channels, one output. */
     private SubtaskRunner middle(CheckpointSettings settings) {
-        JobBuilder job = JobBuilder.create("abort");
-        job.source("numbers", Sources.sequence(1, 10)).parallelism(2)
-                .map("double", (Long value) -> value * 2).parallelism(1)
-                .sink("out", Sinks.discard()).parallelism(1).startNewChain();
-        ExecutionPlan plan = ExecutionPlan.of(job.build());
-        ExecutionPlan.Chain chain = plan.chainOf(1);
-        ExecutionPlan.NetworkEdge output = plan.outputsOf(chain.id()).get(0);
-        OutputPressure pressure = new OutputPressure();
-        RecordWriter writer = new RecordWriter(output.id(), "double", ChannelSelector.forEdge(output, 0), 1, 16, 4, downstream,
-                pressure);
-        RecordWriter[] byEdge = new RecordWriter[plan.networkEdges().size()];
-        byEdge[output.id()] = writer;
-        OperatorChain operators = OperatorChain.create(plan, chain, 0, edge -> byEdge[edge],
+        ExecutionPlan.Chain chain = fixture.middle();
+        RecordWriter writer = fixture.writer(chain, 4);
+        RecordWriter[] byEdge = new RecordWriter[fixture.plan.networkEdges().size()];
+        byEdge[writer.edgeId()] = writer;
+        OperatorChain operators = OperatorChain.create(fixture.plan, chain, 0, edge -> byEdge[edge],
                 new KeyedStateOptions(ValueCodec.builtInTypesOnly(), false));
-        SubtaskRunner runner = new SubtaskRunner(operators, List.of(writer), 2, 2, 0, (channel, credits) -> { },
-                pressure, new SubtaskMetrics("double"), System::nanoTime, 1024, 1024, settings, checkpoints,
-                System::currentTimeMillis, new InFlightCodec(ValueCodec.builtInTypesOnly()), new InFlightChannels(plan, chain, 0));
+        SubtaskRunner runner = new SubtaskRunner(operators, List.of(writer), new SubtaskRunner.Inputs(2, 2, 0, (channel, credits) -> { }),
+                fixture.pressure, new SubtaskMetrics("double"), SubtaskRunner.Clocks.system(), 1024, 1024, settings, checkpoints,
+                SubtaskFixture.CODEC, fixture.channels(chain));
         runner.start(Optional.empty());
         return runner;
     }
@@ -123,7 +77,7 @@ class SubtaskRunnerAbortTest {
         deliver(runner, 0, barrier(4, aligned()));
         deliver(runner, 1, barrier(4, aligned()));
 
-        assertThat(checkpoints.snapshots).as("only the checkpoint that was not aborted is snapshotted").containsExactly(4L);
+        assertThat(checkpoints.snapshots).as("only the checkpoint that was not aborted is snapshotted").containsOnlyKeys(4L);
         assertThat(downstream.pushed).filteredOn(item -> item instanceof EventItem event
                         && event.event() instanceof CancelCheckpointMarker marker && marker.checkpointId() == 3)
                 .as("downstream hears checkpoint 3 is cancelled").hasSize(1);
