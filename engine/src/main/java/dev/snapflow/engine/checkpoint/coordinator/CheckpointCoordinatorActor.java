@@ -32,7 +32,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.io.UncheckedIOException;
@@ -135,10 +134,6 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     private record MetadataFailed(CompletedCheckpoint<StateHandle> checkpoint, Throwable cause) implements Command {
     }
 
-    /** A savepoint in progress: its directory and who waits for it. */
-    private record PendingSavepoint(Path directory, ActorRef<SavepointResult> replyTo) {
-    }
-
     /** For work finished off the actor's thread, where the actor's own logger must not be used. */
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinatorActor.class);
 
@@ -147,6 +142,8 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     private final CheckpointCoordinator<StateHandle> coordinator;
     private final Map<SubtaskId, ActorRef<CheckpointProtocol.SubtaskCheckpointCommand>> subtasks;
     private final Map<SubtaskId, String> subtaskNames;
+    private final CheckpointStatsTracker stats;
+    private final CheckpointCleanup<ActorRef<SavepointResult>> cleanup = new CheckpointCleanup<>();
     private final CheckpointStorage storage;
     private final ActorRef<CheckpointProtocol.CoordinatorEvent> job;
     private final TimerScheduler<Command> timers;
@@ -158,21 +155,12 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     private final java.util.concurrent.atomic.AtomicLong highestTriggeredId;
     /** Completed when, after the coordinator stopped, its last metadata write and retention are done. */
     private final CompletableFuture<Void> settled;
-    /** Trigger times of checkpoints not yet finished, for the statistics of failed ones. */
-    private final Map<Long, Long> triggerTimes = new HashMap<>();
     private final Map<Long, List<ActorRef<CheckpointResult>>> requesters = new HashMap<>();
-    private final Map<Long, PendingSavepoint> savepoints = new HashMap<>();
-    /** Checkpoints fully acknowledged whose metadata is being written: a late message must not discard them. */
-    private final Set<Long> finalizing = new HashSet<>();
     /** Requests that came while max-concurrent checkpoints were in progress; served when one ends. */
     private final List<ActorRef<CheckpointResult>> queuedRequests = new ArrayList<>();
-    /** The most recent checkpoints' statistics, oldest first, at most {@value #HISTORY}. */
-    private final java.util.ArrayDeque<CheckpointStats> history = new java.util.ArrayDeque<>();
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** How many checkpoints' statistics the coordinator keeps for {@link GetCheckpointStats}. */
-    static final int HISTORY = 1000;
     /** The latest metadata write; when the job stops, retention is enforced after it. */
     private CompletableFuture<Void> lastFinalization = CompletableFuture.completedFuture(null);
 
@@ -190,6 +178,7 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
         this.timers = timers;
         this.subtasks = Map.copyOf(subtasks);
         this.subtaskNames = Map.copyOf(subtaskNames);
+        this.stats = new CheckpointStatsTracker(subtaskNames);
         this.storage = storage;
         this.job = job;
         this.coordinator = new CheckpointCoordinator<>(settings, subtasks.keySet(), sources, System::currentTimeMillis,
@@ -303,7 +292,7 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
         CheckpointCoordinator.TriggerDecision.Trigger trigger = coordinator.triggerSavepoint(
                 new SavepointType(request.postAction(), SavepointFormatType.CANONICAL),
                 CheckpointStorageLocationReference.of(directory.toString().getBytes(StandardCharsets.UTF_8)));
-        savepoints.put(trigger.barrier().id(), new PendingSavepoint(directory, request.replyTo()));
+        cleanup.savepointTriggered(trigger.barrier().id(), directory, request.replyTo());
         getContext().getLog().info("Job {}: savepoint {} triggered into {}", jobName, trigger.barrier().id(), directory);
         carryOut(trigger);
         return this;
@@ -313,7 +302,7 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
         if (decision instanceof CheckpointCoordinator.TriggerDecision.Trigger trigger) {
             CheckpointBarrier barrier = trigger.barrier();
             highestTriggeredId.accumulateAndGet(barrier.id(), Math::max);
-            triggerTimes.put(barrier.id(), barrier.timestamp());
+            stats.triggered(barrier.id(), barrier.timestamp());
             timers.startSingleTimer(new Expire(barrier.id()), new Expire(barrier.id()), settings.timeout());
             for (SubtaskId target : trigger.targets()) {
                 subtasks.get(target).tell(new CheckpointProtocol.TriggerCheckpoint(barrier));
@@ -356,17 +345,17 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
             timers.cancel(new Expire(checkpoint.id()));
             CheckpointMetadata metadata = new CheckpointMetadata(jobName, checkpoint.id(), checkpoint.triggerTimeMillis(),
                     checkpoint.completionMillis(), checkpoint.subtaskStates());
-            PendingSavepoint savepoint = savepoints.get(checkpoint.id());
-            finalizing.add(checkpoint.id());
+            Optional<Path> savepointDirectory = cleanup.savepoint(checkpoint.id()).map(CheckpointCleanup.PendingSavepoint::directory);
+            cleanup.finalizing(checkpoint.id());
             // Metadata writes run one after the other, so checkpoints complete in id order even when
             // the next checkpoint is fully acknowledged before the previous one's metadata is written.
             lastFinalization = lastFinalization.handle((previous, failure) -> null).thenRunAsync(() -> {
                 try {
                     // Rule K5: the metadata is written last
-                    if (savepoint == null) {
+                    if (savepointDirectory.isEmpty()) {
                         storage.writeMetadata(metadata);
                     } else {
-                        new SnapshotDirectory(savepoint.directory()).writeMetadata(metadata);
+                        new SnapshotDirectory(savepointDirectory.get()).writeMetadata(metadata);
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -377,28 +366,23 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
                     ? new MetadataWritten(checkpoint) : new MetadataFailed(checkpoint, failure));
         } else if (outcome instanceof CheckpointCoordinator.Outcome.Aborted aborted) {
             return abort(aborted, detail);
-        } else if (outcome instanceof CheckpointCoordinator.Outcome.Ignored ignored
-                && !finalizing.contains(ignored.checkpointId()) && !savepoints.containsKey(ignored.checkpointId())
-                && coordinator.retained().stream().noneMatch(c -> c.id() == ignored.checkpointId())) {
-            discard(ignored.checkpointId());
+        } else if (outcome instanceof CheckpointCoordinator.Outcome.Ignored ignored) {
+            cleanup.onIgnored(ignored.checkpointId(), coordinator.retained().stream().map(CompletedCheckpoint::id).toList())
+                    .ifPresent(this::delete);
         }
         return this;
     }
 
     private Behavior<Command> onMetadataWritten(MetadataWritten written) {
-        finalizing.remove(written.checkpoint().id());
         CheckpointCoordinator.Finalized<StateHandle> finalized = coordinator.onFinalized(written.checkpoint());
         CompletedCheckpoint<StateHandle> checkpoint = finalized.checkpoint();
-        CheckpointStats stats = completedStats(checkpoint);
-        triggerTimes.remove(checkpoint.id());
-        record(stats);
-        PendingSavepoint savepoint = savepoints.remove(checkpoint.id());
-        if (savepoint != null) {
+        CheckpointStats completed = record(stats.completed(checkpoint));
+        cleanup.finalized(checkpoint.id()).ifPresent(savepoint -> {
             if (checkpoint.options().snapshotType().isSynchronous()) {
                 job.tell(new CheckpointProtocol.StoppedWithSavepoint(checkpoint.id(), savepoint.directory()));
             }
-            savepoint.replyTo().tell(new SavepointCompleted(savepoint.directory(), stats));
-        }
+            savepoint.replyTo().tell(new SavepointCompleted(savepoint.directory(), completed));
+        });
         // As in Flink, a savepoint the job runs on after is not announced: it is the user's, and
         // side effects wait for the next checkpoint. One that stops the job is.
         if (!checkpoint.isSavepoint() || checkpoint.options().snapshotType().isSynchronous()) {
@@ -408,14 +392,13 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
             abort(new CheckpointCoordinator.Outcome.Aborted(subsumed, CheckpointFailureReason.CHECKPOINT_SUBSUMED, false),
                     Optional.empty());
         }
-        finalized.evicted().forEach(evicted -> discard(evicted.id()));
-        reply(checkpoint.id(), new CheckpointSucceeded(stats));
+        finalized.evicted().forEach(evicted -> delete(new CheckpointCleanup.Deletion.Checkpoint(evicted.id())));
+        reply(checkpoint.id(), new CheckpointSucceeded(completed));
         serveQueuedRequests();
         return this;
     }
 
     private Behavior<Command> onMetadataFailed(MetadataFailed failed) {
-        finalizing.remove(failed.checkpoint().id());
         Throwable cause = RepeatedWarnings.unwrap(failed.cause());
         warnings.noteFor(cause).ifPresent(note -> getContext().getLog().warn(
                 "Writing the metadata of checkpoint {} of job {} failed{}", failed.checkpoint().id(), jobName, note, cause));
@@ -426,19 +409,12 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     private Behavior<Command> abort(CheckpointCoordinator.Outcome.Aborted aborted, Optional<String> detail) {
         long id = aborted.checkpointId();
         timers.cancel(new Expire(id));
-        long trigger = Optional.ofNullable(triggerTimes.remove(id)).orElse(System.currentTimeMillis());
         String reason = aborted.reason() + detail.map(d -> ": " + d).orElse("");
-        CheckpointStats stats = new CheckpointStats(id, CheckpointStats.Status.FAILED, savepoints.containsKey(id), trigger,
-                System.currentTimeMillis() - trigger, 0, 0, false, Optional.of(reason), List.of());
-        record(stats);
+        CheckpointCleanup.Aborted<ActorRef<SavepointResult>> cleaned = cleanup.onAborted(id);
+        record(stats.failed(id, cleaned.savepoint().isPresent(), reason, System.currentTimeMillis()));
         subtasks.values().forEach(subtask -> subtask.tell(new CheckpointProtocol.NotifyCheckpointAborted(id)));
-        PendingSavepoint savepoint = savepoints.remove(id);
-        if (savepoint == null) {
-            discard(id);
-        } else {
-            deleteSavepoint(savepoint.directory());
-            savepoint.replyTo().tell(new SavepointFailed("Savepoint " + id + " failed: " + reason));
-        }
+        delete(cleaned.deletion());
+        cleaned.savepoint().ifPresent(savepoint -> savepoint.replyTo().tell(new SavepointFailed("Savepoint " + id + " failed: " + reason)));
         reply(id, new CheckpointNotTaken(reason));
         if (aborted.failJob()) {
             job.tell(new CheckpointProtocol.FailJob(id, aborted.reason(), "Checkpoint " + id + " failed (" + reason + "), one more"
@@ -455,14 +431,10 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
      * unseen, so retention is enforced on the storage itself once that write is done.
      */
     private Behavior<Command> onPostStop() {
-        for (long id : coordinator.pendingIds()) {
-            PendingSavepoint savepoint = savepoints.remove(id);
-            if (savepoint == null) {
-                discard(id);
-            } else {
-                deleteSavepoint(savepoint.directory());
-                savepoint.replyTo().tell(new SavepointFailed("The job stopped before savepoint " + id + " completed"));
-            }
+        for (CheckpointCleanup.Aborted<ActorRef<SavepointResult>> cleaned : cleanup.onStopped(coordinator.pendingIds())) {
+            delete(cleaned.deletion());
+            cleaned.savepoint().ifPresent(savepoint -> savepoint.replyTo().tell(
+                    new SavepointFailed("The job stopped before savepoint " + savepoint.checkpointId() + " completed")));
         }
         lastFinalization.handleAsync((ok, failure) -> {
             try {
@@ -480,17 +452,15 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     }
 
     private Behavior<Command> onGetStats(GetCheckpointStats request) {
-        request.replyTo().tell(List.copyOf(history));
+        request.replyTo().tell(stats.history());
         return this;
     }
 
-    private void record(CheckpointStats stats) {
-        getContext().getLog().info("Job {}: {}", jobName, stats.summary());
-        history.addLast(stats);
-        if (history.size() > HISTORY) {
-            history.pollFirst();
-        }
-        job.tell(new CheckpointProtocol.CheckpointFinished(stats));
+    /** Logs a finished checkpoint's figures and reports them to the job. */
+    private CheckpointStats record(CheckpointStats finished) {
+        getContext().getLog().info("Job {}: {}", jobName, finished.summary());
+        job.tell(new CheckpointProtocol.CheckpointFinished(finished));
+        return finished;
     }
 
     private void reply(long checkpointId, CheckpointResult result) {
@@ -500,45 +470,22 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
         }
     }
 
-    private void discard(long checkpointId) {
+    private void delete(CheckpointCleanup.Deletion deletion) {
         CompletableFuture.runAsync(() -> {
             try {
-                storage.discard(checkpointId);
+                if (deletion instanceof CheckpointCleanup.Deletion.Checkpoint checkpoint) {
+                    storage.discard(checkpoint.checkpointId());
+                } else if (deletion instanceof CheckpointCleanup.Deletion.Savepoint savepoint) {
+                    new SnapshotDirectory(savepoint.directory()).delete();
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }, blockingIo).exceptionally(failure -> {
-            LOG.warn("Could not delete checkpoint {} of job {}: {}", checkpointId, jobName, failure.toString());
+            LOG.warn("Could not delete {} of job {}: {}", deletion instanceof CheckpointCleanup.Deletion.Checkpoint checkpoint
+                    ? "checkpoint " + checkpoint.checkpointId()
+                    : "the failed savepoint " + ((CheckpointCleanup.Deletion.Savepoint) deletion).directory(), jobName, failure.toString());
             return null;
         });
-    }
-
-    private void deleteSavepoint(Path directory) {
-        CompletableFuture.runAsync(() -> {
-            try {
-                new SnapshotDirectory(directory).delete();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, blockingIo).exceptionally(failure -> {
-            LOG.warn("Could not delete the failed savepoint {} of job {}: {}", directory, jobName, failure.toString());
-            return null;
-        });
-    }
-
-    private CheckpointStats completedStats(CompletedCheckpoint<StateHandle> checkpoint) {
-        List<CheckpointStats.Subtask> perSubtask = new ArrayList<>();
-        checkpoint.subtaskMetrics().forEach((id, m) -> perSubtask.add(new CheckpointStats.Subtask(
-                subtaskNames.getOrDefault(id, id.toString()),
-                checkpoint.subtaskAckMillis().getOrDefault(id, checkpoint.completionMillis()) - checkpoint.triggerTimeMillis(),
-                TimeUnit.NANOSECONDS.toMillis(m.syncNanos()), TimeUnit.NANOSECONDS.toMillis(m.asyncNanos()),
-                TimeUnit.NANOSECONDS.toMillis(m.alignmentNanos()), m.startDelayMillis(), m.stateBytes())));
-        perSubtask.sort(java.util.Comparator.comparing(CheckpointStats.Subtask::name));
-        return new CheckpointStats(checkpoint.id(), CheckpointStats.Status.COMPLETED, checkpoint.isSavepoint(),
-                checkpoint.triggerTimeMillis(),
-                checkpoint.endToEndMillis(), checkpoint.stateBytes(),
-                checkpoint.subtaskMetrics().values().stream().mapToLong(SubtaskCheckpointMetrics::inFlightBytes).sum(),
-                checkpoint.subtaskMetrics().values().stream().anyMatch(SubtaskCheckpointMetrics::unaligned),
-                Optional.empty(), perSubtask);
     }
 }
