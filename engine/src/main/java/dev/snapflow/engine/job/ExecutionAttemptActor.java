@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One attempt to run a job: it spawns a subtask actor per parallel instance of every chain,
- * waits until all have reported their refs, spawns a channel actor per producer→consumer pair
+ * deploys until all have reported their refs (a behavior of its own), then spawns a channel actor per producer→consumer pair
  * and the checkpoint coordinator, connects the subtasks, and watches everything. When every
  * subtask finished, on the first failure, or when a child stops unexpectedly, it tells the job
  * master how the attempt ended and stops, which stops every actor of the attempt.
@@ -95,9 +95,8 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
     private final CheckpointSettings checkpointSettings;
     private final CheckpointStorage storage;
     private final Optional<RestoredCheckpoint> restore;
+    /** Null while the attempt deploys. */
     private ActorRef<CheckpointCoordinatorActor.Command> coordinator;
-    /** Checkpoint requests that arrived while the job was being deployed; sent once the coordinator exists. */
-    private final List<CheckpointCoordinatorActor.Command> earlyRequests = new ArrayList<>();
     private final MetricsRegistry metrics;
     private boolean ended;
     private final long startNanos = System.nanoTime();
@@ -141,13 +140,46 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
     static Behavior<Command> create(int attempt, ActorRef<JobMasterActor.Command> master, AtomicLong highestCheckpointId,
                                     CompletableFuture<Void> checkpointsSettled, ExecutionPlan plan, RuntimeSettings settings, CheckpointSettings checkpointSettings,
                                     CheckpointStorage storage, Optional<RestoredCheckpoint> restore, MetricsRegistry metrics) {
-        return Behaviors.setup(context -> {
+        return Behaviors.setup(context -> Behaviors.withStash(STASH_CAPACITY, stash -> {
             ExecutionAttemptActor actor = new ExecutionAttemptActor(context, attempt, master, highestCheckpointId,
                     checkpointsSettled, plan,
                     settings, checkpointSettings, storage, restore, metrics);
             actor.spawnSubtasks();
-            return actor;
-        });
+            return actor.deploying(stash);
+        }));
+    }
+
+    /** Checkpoint and savepoint requests that may arrive while the attempt deploys. */
+    private static final int STASH_CAPACITY = 1000;
+
+    /**
+     * The attempt deploys: it waits for every subtask to report its refs, keeping checkpoint
+     * requests until the coordinator exists; then it connects the job and runs.
+     */
+    private Behavior<Command> deploying(akka.actor.typed.javadsl.StashBuffer<Command> stash) {
+        return Behaviors.receive(Command.class)
+                .onMessage(WrappedSubtaskEvent.class, wrapped -> {
+                    if (wrapped.event() instanceof SubtaskProtocol.SubtaskStarted subtaskStarted) {
+                        started.put(subtaskStarted.subtask(), subtaskStarted);
+                        if (started.size() < subtasks.size()) {
+                            return Behaviors.same();
+                        }
+                        connect();
+                        return stash.unstashAll(this);
+                    }
+                    return onSubtaskEvent(wrapped); // a subtask that failed while it started
+                })
+                .onMessage(ListAttemptActors.class, request -> {
+                    onListJobActors(request);
+                    return Behaviors.same(); // still deploying
+                })
+                .onMessage(Command.class, message -> {
+                    stash.stash(message);
+                    return Behaviors.same();
+                })
+                .onSignal(Terminated.class, this::onChildTerminated)
+                .onSignal(PostStop.class, signal -> onPostStop())
+                .build();
     }
 
     /** Reports how the attempt ended, once, and stops it with every actor in it. */
@@ -196,12 +228,8 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
 
     private Behavior<Command> onSubtaskEvent(WrappedSubtaskEvent wrapped) {
         SubtaskProtocol.SubtaskEvent event = wrapped.event();
-        if (event instanceof SubtaskProtocol.SubtaskStarted subtaskStarted) {
-            started.put(subtaskStarted.subtask(), subtaskStarted);
-            if (started.size() == subtasks.size()) {
-                connect();
-            }
-            return this;
+        if (event instanceof SubtaskProtocol.SubtaskStarted) {
+            throw new IllegalStateException("A subtask of a running attempt reported its start again: " + event);
         }
         if (event instanceof SubtaskProtocol.SubtaskFinished finished) {
             coordinator.tell(new CheckpointCoordinatorActor.SubtaskFinished(finished.subtask()));
@@ -323,16 +351,10 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
                 checkpointRefs, sources, names, storage, events, highestCheckpointId, coordinatorSettled),
                 "checkpoint-coordinator");
         getContext().watch(coordinator);
-        earlyRequests.forEach(coordinator::tell);
-        earlyRequests.clear();
     }
 
     private Behavior<Command> onToCoordinator(ToCoordinator forward) {
-        if (coordinator == null) {
-            earlyRequests.add(forward.request());
-        } else {
-            coordinator.tell(forward.request());
-        }
+        coordinator.tell(forward.request());
         return this;
     }
 

@@ -120,7 +120,6 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     /** A state that cannot be written fails every checkpoint the same way: say so once per ten seconds. */
     private final RepeatedWarnings warnings = new RepeatedWarnings(java.util.concurrent.TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     private boolean continueScheduled;
-    private boolean failed;
     /** Finished, with output that a checkpoint still has to commit before the job may end. */
     private boolean awaitingCommit;
 
@@ -201,8 +200,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
         if (!writers.isEmpty()) {
             timers.startTimerWithFixedDelay(Tick.FLUSH, settings.flushTimeout());
         }
-        actor.runNow();
-        return stash.unstashAll(actor);
+        return stash.unstashAll(actor.workThenRun(() -> { }));
     }
 
     /** Writes snapshots off the actor's thread and tells the coordinator. */
@@ -266,52 +264,41 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
 
     private Behavior<Command> onConsumerMessage(WrappedConsumerMessage wrapped) {
         if (wrapped.message() instanceof ChannelProtocol.Deliver deliver) {
-            if (failed) {
-                return this;
-            }
             // A priority barrier in it snapshots at once, running user code.
-            guarded(() -> runner.onDelivered(deliver.channelIndex(), deliver.items(), deliver.backlog()));
-            runNow();
-        } else if (wrapped.message() instanceof ChannelProtocol.ChannelBecameNonEmpty nonEmpty) {
-            runner.onBacklogAnnounced(nonEmpty.channelIndex(), nonEmpty.backlog());
+            return workThenRun(() -> runner.onDelivered(deliver.channelIndex(), deliver.items(), deliver.backlog()));
         }
+        ChannelProtocol.ChannelBecameNonEmpty nonEmpty = (ChannelProtocol.ChannelBecameNonEmpty) wrapped.message();
+        runner.onBacklogAnnounced(nonEmpty.channelIndex(), nonEmpty.backlog());
         return this;
     }
 
     private Behavior<Command> onProducerMessage(WrappedProducerMessage wrapped) {
         if (wrapped.message() instanceof ChannelProtocol.BuffersReleased released) {
-            runner.onReleased(writersByEdge[released.edgeId()], released.targetIndex(), released.count());
-            runNow();
-        } else if (wrapped.message() instanceof ChannelProtocol.InFlightCaptured captured && !failed) {
-            guarded(() -> runner.checkpointer().onOutputCaptured(captured.edgeId(), captured.targetIndex(), captured.checkpointId(),
-                    captured.overtaken()));
-        } else if (wrapped.message() instanceof ChannelProtocol.InFlightCaptureFailed captureFailed && !failed) {
-            fail(headName, new IllegalStateException(captureFailed.reason()));
+            return workThenRun(() -> runner.onReleased(writersByEdge[released.edgeId()], released.targetIndex(), released.count()));
+        } else if (wrapped.message() instanceof ChannelProtocol.InFlightCaptured captured) {
+            return work(() -> runner.checkpointer().onOutputCaptured(captured.edgeId(), captured.targetIndex(),
+                    captured.checkpointId(), captured.overtaken()));
         }
-        return this;
+        ChannelProtocol.InFlightCaptureFailed captureFailed = (ChannelProtocol.InFlightCaptureFailed) wrapped.message();
+        return fail(headName, new IllegalStateException(captureFailed.reason()));
     }
 
     private Behavior<Command> onCheckpointCommand(WrappedCheckpointCommand wrapped) {
-        if (failed) {
-            return this;
-        }
-        guarded(() -> {
-            CheckpointProtocol.SubtaskCheckpointCommand command = wrapped.command();
-            if (command instanceof CheckpointProtocol.TriggerCheckpoint trigger) {
-                runner.checkpointer().triggerCheckpoint(trigger.barrier());
-            } else if (command instanceof CheckpointProtocol.NotifyCheckpointComplete complete) {
+        CheckpointProtocol.SubtaskCheckpointCommand command = wrapped.command();
+        if (command instanceof CheckpointProtocol.TriggerCheckpoint trigger) {
+            return work(() -> runner.checkpointer().triggerCheckpoint(trigger.barrier()));
+        } else if (command instanceof CheckpointProtocol.NotifyCheckpointComplete complete) {
+            // A source stopped by a savepoint ends its output now.
+            return workThenRun(() -> {
                 runner.notifyCheckpointComplete(complete.checkpointId());
                 if (awaitingCommit && !runner.hasUncommittedOutput()) {
                     awaitingCommit = false;
                     environment.job().tell(new SubtaskProtocol.OutputCommitted(id));
                 }
-                runNow(); // a source stopped by a savepoint ends its output now
-            } else if (command instanceof CheckpointProtocol.NotifyCheckpointAborted aborted) {
-                runner.notifyCheckpointAborted(aborted.checkpointId());
-                runNow(); // a source whose stopping savepoint failed reads on
-            }
-        });
-        return this;
+            });
+        }
+        CheckpointProtocol.NotifyCheckpointAborted aborted = (CheckpointProtocol.NotifyCheckpointAborted) command;
+        return workThenRun(() -> runner.notifyCheckpointAborted(aborted.checkpointId())); // a source whose stopping savepoint failed reads on
     }
 
     private Behavior<Command> onSnapshotWritten(SnapshotWritten written) {
@@ -330,30 +317,21 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     }
 
     private Behavior<Command> onCheckpointTimeout(CheckpointTimeout timeout) {
-        if (!failed) {
-            guarded(() -> runner.onCheckpointTimeout(timeout.checkpointId()));
-            runNow(); // channels blocked for the alignment may have resumed
-        }
-        return this;
+        // Channels blocked for the alignment may have resumed.
+        return workThenRun(() -> runner.onCheckpointTimeout(timeout.checkpointId()));
     }
 
     private Behavior<Command> onContinue() {
         continueScheduled = false;
-        runNow();
-        return this;
+        return workThenRun(() -> { });
     }
 
     private Behavior<Command> onFlush() {
-        if (!failed) {
-            runner.onFlushTimeout();
-            runNow();
-        }
-        return this;
+        return workThenRun(runner::onFlushTimeout);
     }
 
     private Behavior<Command> onPoll() {
-        runNow();
-        return this;
+        return workThenRun(() -> { });
     }
 
     private Behavior<Command> onPostStop() {
@@ -361,11 +339,26 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
         return this;
     }
 
-    private void runNow() {
-        if (failed || runner.isFinished()) {
-            return;
+    /** Runner work, then a turn of the input loop (which may have been waiting for it). */
+    private Behavior<Command> workThenRun(Runnable work) {
+        return work(() -> {
+            work.run();
+            if (!runner.isFinished()) {
+                carryOut(runner.run());
+            }
+        });
+    }
+
+    /** Runs runner work; a user failure (or a runtime bug) fails this subtask. */
+    private Behavior<Command> work(Runnable work) {
+        try {
+            work.run();
+            return this;
+        } catch (UserFunctionException e) {
+            return fail(e.operatorName(), e.getCause());
+        } catch (RuntimeException e) {
+            return fail(headName, e);
         }
-        guarded(() -> carryOut(runner.run()));
     }
 
     private void carryOut(SubtaskRunner.Step step) {
@@ -386,17 +379,6 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
         }
     }
 
-    /** Runs runner work; a user failure (or a runtime bug) fails this subtask and is reported to the job. */
-    private void guarded(Runnable work) {
-        try {
-            work.run();
-        } catch (UserFunctionException e) {
-            fail(e.operatorName(), e.getCause());
-        } catch (RuntimeException e) {
-            fail(headName, e);
-        }
-    }
-
     private void scheduleContinue() {
         if (!continueScheduled) {
             continueScheduled = true;
@@ -404,10 +386,14 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
         }
     }
 
-    private void fail(String operatorName, Throwable cause) {
-        failed = true;
+    /**
+     * The subtask failed: it reports it to the job and, until the job stops it, ignores everything
+     * (its runner is closed, its timers cancelled).
+     */
+    private Behavior<Command> fail(String operatorName, Throwable cause) {
         timers.cancelAll();
         runner.close();
         environment.job().tell(new SubtaskProtocol.SubtaskFailed(id, operatorName, cause));
+        return Behaviors.ignore();
     }
 }
