@@ -20,14 +20,30 @@ import java.util.List;
  * of those is defined by their values. An enum's {@code hashCode} is its identity, different in
  * every JVM, so an enum hashes by its name, and tuples and records hash their fields the way
  * records do ({@code 31 * h + field}) with enums by name, which equals their {@code hashCode}
- * whenever they hold no enum. Keys whose hash cannot be made stable are refused: arrays and classes
- * that keep {@code Object.hashCode} (identity), and other classes with enum fields, whose own
- * {@code hashCode} would mix in the enum's identity.
+ * whenever they hold no enum; lists, sets and maps hash their elements the way their
+ * {@code hashCode} contracts say, with enums by name. Keys whose hash cannot be made stable are
+ * refused: arrays and classes that keep {@code Object.hashCode} (identity), and other classes with
+ * a field that holds an enum (directly, in a collection, or in a record or class it holds), whose
+ * own {@code hashCode} would mix in the enum's identity. A field declared as {@code Object} or a
+ * type variable cannot be seen through: such a class is hashed by its own {@code hashCode}.
  */
 public final class KeyHashing {
 
     /** How keys of one class hash; computed once per class. */
-    private sealed interface Strategy permits OwnHashCode, EnumName, Tuple, RecordFields, Refused {
+    private sealed interface Strategy permits OwnHashCode, EnumName, Tuple, RecordFields, ListElements, SetElements,
+            MapEntries, Refused {
+    }
+
+    /** {@link java.util.List#hashCode()}'s definition. */
+    private record ListElements() implements Strategy {
+    }
+
+    /** {@link java.util.Set#hashCode()}'s definition. */
+    private record SetElements() implements Strategy {
+    }
+
+    /** {@link java.util.Map#hashCode()}'s definition. */
+    private record MapEntries() implements Strategy {
     }
 
     private record OwnHashCode() implements Strategy {
@@ -83,6 +99,27 @@ public final class KeyHashing {
         if (strategy instanceof RecordFields fields) {
             return hashFields(key, fields.accessors());
         }
+        if (strategy instanceof ListElements) {
+            int result = 1;
+            for (Object element : (java.util.List<?>) key) {
+                result = 31 * result + (element == null ? 0 : hash(element));
+            }
+            return result;
+        }
+        if (strategy instanceof SetElements) {
+            int result = 0;
+            for (Object element : (java.util.Set<?>) key) {
+                result += element == null ? 0 : hash(element);
+            }
+            return result;
+        }
+        if (strategy instanceof MapEntries) {
+            int result = 0;
+            for (java.util.Map.Entry<?, ?> entry : ((java.util.Map<?, ?>) key).entrySet()) {
+                result += (entry.getKey() == null ? 0 : hash(entry.getKey())) ^ (entry.getValue() == null ? 0 : hash(entry.getValue()));
+            }
+            return result;
+        }
         throw new IllegalArgumentException(((Refused) strategy).reason());
     }
 
@@ -122,6 +159,15 @@ public final class KeyHashing {
         if (type == Tuple2.class || type == Tuple3.class) {
             return new Tuple();
         }
+        if (java.util.List.class.isAssignableFrom(type)) {
+            return new ListElements();
+        }
+        if (java.util.Set.class.isAssignableFrom(type)) {
+            return new SetElements();
+        }
+        if (java.util.Map.class.isAssignableFrom(type)) {
+            return new MapEntries();
+        }
         if (!overridesHashCode(type)) {
             return new Refused("Keys of " + type.getName() + " are refused: the class does not override hashCode, so equal"
                     + " keys land in different key groups and their state is not found again. Give it equals and hashCode"
@@ -132,7 +178,7 @@ public final class KeyHashing {
         }
         String enumField = enumFieldOf(type);
         if (enumField != null) {
-            return new Refused("Keys of " + type.getName() + " are refused: its field '" + enumField + "' is an enum, whose"
+            return new Refused("Keys of " + type.getName() + " are refused: its field '" + enumField + "' holds an enum, whose"
                     + " hashCode differs from one JVM to the next, so its state would not be found after a restore in"
                     + " another process. Make the key a record (Snapflow hashes enums in records by name), or key by the"
                     + " enum's name().");
@@ -178,14 +224,70 @@ public final class KeyHashing {
         return List.copyOf(accessors);
     }
 
+    /** The first instance field of {@code type} whose declared type holds an enum, or null. */
     private static String enumFieldOf(Class<?> type) {
-        for (Class<?> current = type; current != null && current != Object.class; current = current.getSuperclass()) {
-            for (Field field : current.getDeclaredFields()) {
-                if (!Modifier.isStatic(field.getModifiers()) && field.getType().isEnum()) {
-                    return field.getName();
-                }
+        for (Field field : instanceFields(type)) {
+            if (holdsEnum(field.getGenericType(), new java.util.HashSet<>())) {
+                return field.getName();
             }
         }
         return null;
+    }
+
+    private static List<Field> instanceFields(Class<?> type) {
+        List<Field> fields = new ArrayList<>();
+        for (Class<?> current = type; current != null && current != Object.class; current = current.getSuperclass()) {
+            for (Field field : current.getDeclaredFields()) {
+                if (!Modifier.isStatic(field.getModifiers())) {
+                    fields.add(field);
+                }
+            }
+        }
+        return fields;
+    }
+
+    /**
+     * True if a value of declared type {@code type} holds an enum: it is one, names one among its
+     * type arguments (a {@code List<Side>}), or is an array, record or class of ours with a field that
+     * does. The JDK's own classes hold no enum of the user's beyond their type arguments.
+     */
+    private static boolean holdsEnum(java.lang.reflect.Type type, java.util.Set<Class<?>> seen) {
+        if (type instanceof java.lang.reflect.ParameterizedType parameterized) {
+            for (java.lang.reflect.Type argument : parameterized.getActualTypeArguments()) {
+                if (holdsEnum(argument, seen)) {
+                    return true;
+                }
+            }
+            return holdsEnum(parameterized.getRawType(), seen);
+        }
+        if (type instanceof java.lang.reflect.WildcardType wildcard) {
+            for (java.lang.reflect.Type bound : wildcard.getUpperBounds()) {
+                if (holdsEnum(bound, seen)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (type instanceof java.lang.reflect.GenericArrayType array) {
+            return holdsEnum(array.getGenericComponentType(), seen);
+        }
+        if (!(type instanceof Class<?> declared) || !seen.add(declared)) {
+            return false;
+        }
+        if (declared.isEnum()) {
+            return true;
+        }
+        if (declared.isArray()) {
+            return holdsEnum(declared.getComponentType(), seen);
+        }
+        if (declared.isPrimitive() || declared.getName().startsWith("java.")) {
+            return false;
+        }
+        for (Field field : instanceFields(declared)) {
+            if (holdsEnum(field.getGenericType(), seen)) {
+                return true;
+            }
+        }
+        return false;
     }
 }
