@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Subtasks that finished before a checkpoint are deployed as finished when the job restarts from
@@ -108,5 +109,30 @@ class FinishedTasksRestoreTest {
         assertThat(FileSink.committedLines(work.resolve("short"))).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(FileSink.committedLines(work.resolve("long")).stream().sorted().toList())
                 .isEqualTo(RunningSum.expectedLines(LONG, 10).stream().sorted().toList());
+    }
+
+    @Test
+    void a_job_that_chains_a_new_operator_to_finished_ones_is_refused_naming_them() throws Exception {
+        JobBuilder finishing = JobBuilder.create("finishing").defaultParallelism(2);
+        finishing.source("short-numbers", Sources.sequence(1, SHORT))
+                .process("summarize", Summarize::new)
+                .sink("short-files", FileSink.lines(work.resolve("short")));
+        CheckpointSettings checkpoints = CheckpointSettings.create(testKit.system()).withDirectory(work.resolve("checkpoints"));
+        JobHandle job = Snapflow.submit(testKit.system(), finishing.build(), RuntimeSettings.create(testKit.system()), checkpoints);
+        job.result().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        job.terminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        // Its final checkpoint has every operator finished; the new job adds one to their chain.
+        JobBuilder extended = JobBuilder.create("finishing").defaultParallelism(2);
+        extended.source("short-numbers", Sources.sequence(1, SHORT))
+                .process("summarize", Summarize::new)
+                .map("extra", line -> line)
+                .sink("short-files", FileSink.lines(work.resolve("short")));
+
+        assertThatThrownBy(() -> Snapflow.submitFromCheckpoint(testKit.system(), extended.build(),
+                work.resolve("checkpoints").resolve(job.jobId()), RuntimeSettings.create(testKit.system()), checkpoints))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("has operators 'short-numbers', 'summarize', 'short-files' finished and 'extra' not")
+                .hasMessageContaining("keep them in separate chains");
     }
 }

@@ -253,6 +253,29 @@ class UnalignedCheckpointTest {
                 .hasMessageContaining("restore from a savepoint");
     }
 
+    @Test
+    void an_unaligned_checkpoint_with_in_flight_data_is_refused_by_a_job_that_partitions_the_edge_another_way() throws Exception {
+        AtomicLong allowed = new AtomicLong(Long.MAX_VALUE);
+        JobHandle job = Snapflow.submit(testKit.system(), slowSums(1_000_000, 200_000, allowed, new AtomicInteger()),
+                RuntimeSettings.create(testKit.system()), checkpoints(true));
+        awaitFullChannels(job);
+        CheckpointStats checkpoint = job.triggerCheckpoint(Duration.ofSeconds(20)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(checkpoint.persistedInFlightBytes()).isPositive();
+        job.cancel().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        // The same operators at the same parallelism, but the records that were keyed now go round robin.
+        JobBuilder rebalanced = JobBuilder.create("slow-sums");
+        rebalanced.source("numbers", new GatedSequence(1_000_000, allowed)).parallelism(1)
+                .rebalance()
+                .process("sum", ChaosTest.TagWithSubtask::new).parallelism(2)
+                .sink("files", FileSink.lines(work.resolve("output"))).parallelism(2);
+        assertThatThrownBy(() -> Snapflow.submitFromCheckpoint(testKit.system(), rebalanced.build(),
+                work.resolve("checkpoints").resolve(job.jobId()), RuntimeSettings.create(testKit.system()), checkpoints(true)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("in-flight data on edge 'numbers' -> 'sum', which was partitioned by hash and now by rebalance")
+                .hasMessageContaining("restore from a savepoint");
+    }
+
     /** Holds every subtask's state write until released, then writes through. */
     private static final class HeldWrites implements CheckpointStorage {
         private final CheckpointStorage storage;

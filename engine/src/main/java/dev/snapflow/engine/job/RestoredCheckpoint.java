@@ -107,6 +107,7 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
                 }
             }
         }
+        refuseMixedFinishedChains(checkpointId, plan, assigned);
         for (Map.Entry<SubtaskId, SubtaskState> entry : old.entrySet()) {
             for (String part : entry.getValue().operators()) {
                 Optional<InFlightPart> channel = InFlightPart.parse(part);
@@ -119,6 +120,33 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
         Map<SubtaskId, RestoredState> states = new HashMap<>();
         assigned.forEach((id, parts) -> states.put(id, new RestoredState(parts)));
         return new RestoredCheckpoint(checkpointId, states, plan);
+    }
+
+    /**
+     * A subtask runs its chain as a whole: either every operator of it had finished (it is deployed
+     * as finished) or none had. A chain that joins a finished operator with one that had not (they
+     * ran in separate chains, or one is new) would run the finished one's {@code finish} again, so
+     * it is refused, as Flink refuses a vertex of mixed finished states.
+     */
+    private static void refuseMixedFinishedChains(long checkpointId, ExecutionPlan plan,
+                                                  Map<SubtaskId, Map<String, List<byte[]>>> assigned) {
+        for (ExecutionPlan.Chain chain : plan.chains()) {
+            for (int index = 0; index < chain.parallelism(); index++) {
+                Map<String, List<byte[]>> parts = assigned.get(new SubtaskId(chain.id(), index));
+                List<String> finished = new ArrayList<>();
+                List<String> running = new ArrayList<>();
+                for (int operatorId : chain.operatorIds()) {
+                    OperatorNode node = plan.graph().operator(operatorId);
+                    (parts.containsKey(node.uid() + SubtaskState.FINISHED_SUFFIX) ? finished : running).add("'" + node.name() + "'");
+                }
+                if (!finished.isEmpty() && !running.isEmpty()) {
+                    throw new IllegalArgumentException("Checkpoint " + checkpointId + " has operators " + String.join(", ", finished)
+                            + " finished and " + String.join(", ", running) + " not (subtask " + (index + 1) + " of "
+                            + chain.parallelism() + "), but the job chains them together: a finished operator would finish"
+                            + " again; keep them in separate chains (startNewChain) as they were");
+                }
+            }
+        }
     }
 
     /**
@@ -157,9 +185,10 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
     /**
      * In-flight data belongs to a channel between two particular subtasks, so it restores only
      * into a job with the same network edge (the same producing operator and consuming chain head,
-     * by uid) at the same parallelism at both ends (Flink can split it by partitioner; Snapflow
-     * refuses rather than guess); it is found by that identity, whatever order the job declares
-     * its pipelines in.
+     * by uid), partitioned the same way (records a broadcast copied, or a round robin sent, must not
+     * reach a keyed operator as if they were its keys) and at the same parallelism at both ends
+     * (Flink can split it by partitioner; Snapflow refuses rather than guess); it is found by that
+     * identity, whatever order the job declares its pipelines in.
      *
      * @return the new plan's chain that holds the channel's end this part belongs to
      */
@@ -168,6 +197,13 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
             String producer = plan.graph().operator(edge.producerOperatorId()).uid();
             String consumer = plan.graph().operator(plan.chains().get(edge.consumerChain()).headId()).uid();
             if (producer.equals(channel.producerUid()) && consumer.equals(channel.consumerUid())) {
+                String partitioning = InFlightPart.partitioningName(edge.partitioning().name());
+                if (!partitioning.equals(channel.partitioning())) {
+                    throw new IllegalArgumentException("Checkpoint " + checkpointId + " is an unaligned checkpoint with in-flight"
+                            + " data on edge " + channel.edge() + ", which was partitioned by " + channel.partitioning()
+                            + " and now by " + partitioning + "; restore the job with the edge's old partitioning, or restore"
+                            + " from a savepoint, which holds no in-flight data");
+                }
                 if (edge.producerParallelism() != channel.producerParallelism()
                         || edge.consumerParallelism() != channel.consumerParallelism()) {
                     throw new IllegalArgumentException("Checkpoint " + checkpointId + " is an unaligned checkpoint with in-flight"

@@ -42,15 +42,15 @@ final class InFlightChannels {
     String inputPart(int channel) {
         ExecutionPlan.NetworkEdge edge = input.orElseThrow();
         int producer = edge.isPointwise() ? subtaskIndex : channel;
-        return new InFlightPart(true, inputProducerUid, inputConsumerUid, edge.producerParallelism(),
-                edge.consumerParallelism(), producer).name();
+        return new InFlightPart(true, inputProducerUid, inputConsumerUid, InFlightPart.partitioningName(edge.partitioning().name()),
+                edge.producerParallelism(), edge.consumerParallelism(), producer).name();
     }
 
     String outputPart(int edgeId, int target) {
         ExecutionPlan.NetworkEdge edge = outputs.get(edgeId);
         String[] uids = outputUids.get(edgeId);
-        return new InFlightPart(false, uids[0], uids[1], edge.producerParallelism(), edge.consumerParallelism(),
-                edge.consumerSubtask(subtaskIndex, target)).name();
+        return new InFlightPart(false, uids[0], uids[1], InFlightPart.partitioningName(edge.partitioning().name()),
+                edge.producerParallelism(), edge.consumerParallelism(), edge.consumerSubtask(subtaskIndex, target)).name();
     }
 
     /** The input channel a restored input part belongs to. */
