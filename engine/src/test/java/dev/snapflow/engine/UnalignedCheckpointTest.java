@@ -231,15 +231,21 @@ class UnalignedCheckpointTest {
         }
     }
 
-    @Test
-    void an_unaligned_checkpoint_with_in_flight_data_is_refused_at_another_parallelism_naming_the_way_out() throws Exception {
-        AtomicLong allowed = new AtomicLong(Long.MAX_VALUE);
+    /** Runs the slow sums until their channels are full, takes an unaligned checkpoint that holds in-flight data, and cancels: its job's checkpoint directory. */
+    private Path checkpointWithInFlightData(AtomicLong allowed) throws Exception {
         JobHandle job = Snapflow.submit(testKit.system(), slowSums(1_000_000, 200_000, allowed, new AtomicInteger()),
                 RuntimeSettings.create(testKit.system()), checkpoints(true));
         awaitFullChannels(job);
         CheckpointStats checkpoint = job.triggerCheckpoint(Duration.ofSeconds(20)).toCompletableFuture().get(30, TimeUnit.SECONDS);
         assertThat(checkpoint.persistedInFlightBytes()).isPositive();
         job.cancel().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return work.resolve("checkpoints").resolve(job.jobId());
+    }
+
+    @Test
+    void an_unaligned_checkpoint_with_in_flight_data_is_refused_at_another_parallelism_naming_the_way_out() throws Exception {
+        AtomicLong allowed = new AtomicLong(Long.MAX_VALUE);
+        Path checkpointed = checkpointWithInFlightData(allowed);
 
         JobBuilder rescaled = JobBuilder.create("slow-sums");
         rescaled.source("numbers", new GatedSequence(1_000_000, allowed)).parallelism(1)
@@ -247,7 +253,7 @@ class UnalignedCheckpointTest {
                 .process("sum", () -> new RunningSum(new AtomicInteger())).parallelism(3)
                 .sink("files", FileSink.lines(work.resolve("output"))).parallelism(3);
         assertThatThrownBy(() -> Snapflow.submitFromCheckpoint(testKit.system(), rescaled.build(),
-                work.resolve("checkpoints").resolve(job.jobId()), RuntimeSettings.create(testKit.system()), checkpoints(true)))
+                checkpointed, RuntimeSettings.create(testKit.system()), checkpoints(true)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unaligned checkpoint with in-flight data")
                 .hasMessageContaining("restore from a savepoint");
@@ -256,12 +262,7 @@ class UnalignedCheckpointTest {
     @Test
     void an_unaligned_checkpoint_with_in_flight_data_is_refused_by_a_job_that_partitions_the_edge_another_way() throws Exception {
         AtomicLong allowed = new AtomicLong(Long.MAX_VALUE);
-        JobHandle job = Snapflow.submit(testKit.system(), slowSums(1_000_000, 200_000, allowed, new AtomicInteger()),
-                RuntimeSettings.create(testKit.system()), checkpoints(true));
-        awaitFullChannels(job);
-        CheckpointStats checkpoint = job.triggerCheckpoint(Duration.ofSeconds(20)).toCompletableFuture().get(30, TimeUnit.SECONDS);
-        assertThat(checkpoint.persistedInFlightBytes()).isPositive();
-        job.cancel().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        Path checkpointed = checkpointWithInFlightData(allowed);
 
         // The same operators at the same parallelism, but the records that were keyed now go round robin.
         JobBuilder rebalanced = JobBuilder.create("slow-sums");
@@ -270,7 +271,7 @@ class UnalignedCheckpointTest {
                 .process("sum", ChaosTest.TagWithSubtask::new).parallelism(2)
                 .sink("files", FileSink.lines(work.resolve("output"))).parallelism(2);
         assertThatThrownBy(() -> Snapflow.submitFromCheckpoint(testKit.system(), rebalanced.build(),
-                work.resolve("checkpoints").resolve(job.jobId()), RuntimeSettings.create(testKit.system()), checkpoints(true)))
+                checkpointed, RuntimeSettings.create(testKit.system()), checkpoints(true)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("in-flight data on edge 'numbers' -> 'sum', which was partitioned by hash and now by rebalance")
                 .hasMessageContaining("restore from a savepoint");

@@ -22,12 +22,23 @@ final class CheckpointCleanup<R> {
 
     /** Files to delete. */
     sealed interface Deletion {
+        /** What goes, as a log line says it. */
+        String describe();
+
         /** A checkpoint's directory in the job's checkpoint storage. */
         record Checkpoint(long checkpointId) implements Deletion {
+            @Override
+            public String describe() {
+                return "checkpoint " + checkpointId;
+            }
         }
 
         /** A failed savepoint's own directory. */
         record Savepoint(Path directory) implements Deletion {
+            @Override
+            public String describe() {
+                return "the failed savepoint " + directory;
+            }
         }
     }
 

@@ -482,9 +482,7 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
                 throw new UncheckedIOException(e);
             }
         }, blockingIo).exceptionally(failure -> {
-            LOG.warn("Could not delete {} of job {}: {}", deletion instanceof CheckpointCleanup.Deletion.Checkpoint checkpoint
-                    ? "checkpoint " + checkpoint.checkpointId()
-                    : "the failed savepoint " + ((CheckpointCleanup.Deletion.Savepoint) deletion).directory(), jobName, failure.toString());
+            LOG.warn("Could not delete {} of job {}: {}", deletion.describe(), jobName, failure.toString());
             return null;
         });
     }

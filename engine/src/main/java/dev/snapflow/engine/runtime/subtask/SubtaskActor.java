@@ -200,7 +200,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
         if (!writers.isEmpty()) {
             timers.startTimerWithFixedDelay(Tick.FLUSH, settings.flushTimeout());
         }
-        return stash.unstashAll(actor.workThenRun(() -> { }));
+        return stash.unstashAll(actor.runTurn());
     }
 
     /** Writes snapshots off the actor's thread and tells the coordinator. */
@@ -323,7 +323,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
 
     private Behavior<Command> onContinue() {
         continueScheduled = false;
-        return workThenRun(() -> { });
+        return runTurn();
     }
 
     private Behavior<Command> onFlush() {
@@ -331,12 +331,17 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     }
 
     private Behavior<Command> onPoll() {
-        return workThenRun(() -> { });
+        return runTurn();
     }
 
     private Behavior<Command> onPostStop() {
         runner.close();
         return this;
+    }
+
+    /** A turn of the input loop. */
+    private Behavior<Command> runTurn() {
+        return workThenRun(() -> { });
     }
 
     /** Runner work, then a turn of the input loop (which may have been waiting for it). */

@@ -95,13 +95,17 @@ final class SubtaskFixture {
                 capacity, downstream, pressure);
     }
 
+    /** The chain's operators, opened as for a fresh start. */
     OperatorChain operators(ExecutionPlan.Chain chain, RecordWriter writer) {
-        RecordWriter[] byEdge = new RecordWriter[plan.networkEdges().size()];
-        byEdge[writer.edgeId()] = writer;
-        OperatorChain operators = OperatorChain.create(plan, chain, 0, edge -> byEdge[edge],
-                new KeyedStateOptions(ValueCodec.builtInTypesOnly(), false));
+        OperatorChain operators = unopenedOperators(chain, writer);
         operators.open(false);
         return operators;
+    }
+
+    OperatorChain unopenedOperators(ExecutionPlan.Chain chain, RecordWriter writer) {
+        RecordWriter[] byEdge = new RecordWriter[plan.networkEdges().size()];
+        byEdge[writer.edgeId()] = writer;
+        return OperatorChain.create(plan, chain, 0, edge -> byEdge[edge], new KeyedStateOptions(ValueCodec.builtInTypesOnly(), false));
     }
 
     InFlightChannels channels(ExecutionPlan.Chain chain) {

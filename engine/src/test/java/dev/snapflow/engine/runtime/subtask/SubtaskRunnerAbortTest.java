@@ -8,13 +8,13 @@ import dev.snapflow.engine.runtime.channel.RecordBatch;
 import dev.snapflow.serialization.event.CancelCheckpointMarker;
 import dev.snapflow.serialization.event.CheckpointBarrier;
 import dev.snapflow.serialization.event.CheckpointOptions;
-import dev.snapflow.serialization.record.ValueCodec;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Optional;
 
+import static dev.snapflow.engine.runtime.subtask.SubtaskFixture.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -34,10 +34,7 @@ class SubtaskRunnerAbortTest {
     private SubtaskRunner middle(CheckpointSettings settings) {
         ExecutionPlan.Chain chain = fixture.middle();
         RecordWriter writer = fixture.writer(chain, 4);
-        RecordWriter[] byEdge = new RecordWriter[fixture.plan.networkEdges().size()];
-        byEdge[writer.edgeId()] = writer;
-        OperatorChain operators = OperatorChain.create(fixture.plan, chain, 0, edge -> byEdge[edge],
-                new KeyedStateOptions(ValueCodec.builtInTypesOnly(), false));
+        OperatorChain operators = fixture.unopenedOperators(chain, writer); // the runner opens them
         SubtaskRunner runner = new SubtaskRunner(operators, List.of(writer), new SubtaskRunner.Inputs(2, 2, 0, (channel, credits) -> { }),
                 fixture.pressure, new SubtaskMetrics("double"), SubtaskRunner.Clocks.system(), 1024, 1024, settings, checkpoints,
                 SubtaskFixture.CODEC, fixture.channels(chain));
@@ -46,19 +43,11 @@ class SubtaskRunnerAbortTest {
     }
 
     private static EventItem barrier(long id, CheckpointOptions options) {
-        return new EventItem(new CheckpointBarrier(id, System.currentTimeMillis(), options), false);
+        return SubtaskFixture.barrier(id, options, false);
     }
 
     private static CheckpointOptions aligned() {
         return CheckpointOptions.forCheckpointWithDefaultLocation();
-    }
-
-    private static RecordBatch batch(long... values) {
-        Object[] records = new Object[values.length];
-        for (int i = 0; i < values.length; i++) {
-            records[i] = values[i];
-        }
-        return new RecordBatch(records, records.length);
     }
 
     private void deliver(SubtaskRunner runner, int channel, ChannelItem... items) {
