@@ -1,5 +1,6 @@
 package dev.snapflow.engine.job;
 
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
@@ -47,8 +48,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor.Command> {
 
-    sealed interface Command permits ToCoordinator, ListAttemptActors, WrappedSubtaskEvent, WrappedCoordinatorEvent,
-            FinalCheckpointEnded, RetryFinalCheckpoint {
+    /** From the master, the attempt's own children and adapters: local-only. */
+    sealed interface Command extends NoSerializationVerificationNeeded permits ToCoordinator, ListAttemptActors, WrappedSubtaskEvent, WrappedCoordinatorEvent,
+            FinalCheckpointEnded, RetryFinalCheckpoint, WrappedHostEvent, WorkersListed, SlotsAnswered, RetryPlacement {
     }
 
     /** A checkpoint or savepoint request for the attempt's coordinator; kept until the coordinator exists. */
@@ -69,6 +71,24 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
     }
 
     private enum RetryFinalCheckpoint implements Command { INSTANCE }
+
+    private record WrappedHostEvent(DeploymentProtocol.HostEvent event) implements Command {
+    }
+
+    private record WorkersListed(Set<ActorRef<DeploymentProtocol.WorkerCommand>> workers)
+            implements Command {
+    }
+
+    private record SlotsAnswered(ActorRef<DeploymentProtocol.WorkerCommand> worker, int slots)
+            implements Command {
+    }
+
+    private enum RetryPlacement implements Command { INSTANCE }
+
+    /** How long a worker may take to say what slots it offers; one that does not answer offers none. */
+    private static final java.time.Duration SLOTS_QUESTION_TIMEOUT = java.time.Duration.ofSeconds(3);
+    /** How often an attempt that lacks slots looks again. */
+    private static final java.time.Duration PLACEMENT_RETRY_INTERVAL = java.time.Duration.ofSeconds(1);
 
     /**
      * How long the attempt waits before it asks again for a final checkpoint that was not taken:
@@ -95,6 +115,19 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
     private final CheckpointSettings checkpointSettings;
     private final CheckpointStorage storage;
     private final Optional<RestoredCheckpoint> restore;
+    /** Present for a job on a cluster: its subtasks and channels run on hosts that the members' workers start. */
+    private final Optional<ClusterTarget> cluster;
+    private Placement<ActorRef<DeploymentProtocol.WorkerCommand>> placement;
+    private final List<Placement.Offer<ActorRef<DeploymentProtocol.WorkerCommand>>> offers = new ArrayList<>();
+    private int workersAsked;
+    private final Map<ActorRef<DeploymentProtocol.WorkerCommand>, ActorRef<DeploymentProtocol.HostCommand>> hosts = new HashMap<>();
+    private final Map<ActorRef<DeploymentProtocol.HostCommand>, String> hostNodes = new HashMap<>();
+    /** Per host asked for channels (by its index in {@link #channelRequests}): what was asked, in order. */
+    private final List<ChannelRequest> channelRequests = new ArrayList<>();
+    private int channelAnswers;
+    /** A warning about missing slots, at most every ten seconds. */
+    private final dev.snapflow.engine.checkpoint.RepeatedWarnings slotWarnings =
+            new dev.snapflow.engine.checkpoint.RepeatedWarnings(java.util.concurrent.TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     /** Null while the attempt deploys. */
     private ActorRef<CheckpointCoordinatorActor.Command> coordinator;
     private final MetricsRegistry metrics;
@@ -112,8 +145,9 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
                                   AtomicLong highestCheckpointId, CompletableFuture<Void> checkpointsSettled,
                                   ExecutionPlan plan, RuntimeSettings settings,
                                   CheckpointSettings checkpointSettings, CheckpointStorage storage,
-                                  Optional<RestoredCheckpoint> restore, MetricsRegistry metrics) {
+                                  Optional<RestoredCheckpoint> restore, MetricsRegistry metrics, Optional<ClusterTarget> cluster) {
         super(context);
+        this.cluster = cluster;
         this.attempt = attempt;
         this.master = master;
         this.highestCheckpointId = highestCheckpointId;
@@ -139,14 +173,118 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
      */
     static Behavior<Command> create(int attempt, ActorRef<JobMasterActor.Command> master, AtomicLong highestCheckpointId,
                                     CompletableFuture<Void> checkpointsSettled, ExecutionPlan plan, RuntimeSettings settings, CheckpointSettings checkpointSettings,
-                                    CheckpointStorage storage, Optional<RestoredCheckpoint> restore, MetricsRegistry metrics) {
+                                    CheckpointStorage storage, Optional<RestoredCheckpoint> restore, MetricsRegistry metrics,
+                                    Optional<ClusterTarget> cluster) {
         return Behaviors.setup(context -> Behaviors.withStash(STASH_CAPACITY, stash -> {
             ExecutionAttemptActor actor = new ExecutionAttemptActor(context, attempt, master, highestCheckpointId,
                     checkpointsSettled, plan,
-                    settings, checkpointSettings, storage, restore, metrics);
+                    settings, checkpointSettings, storage, restore, metrics, cluster);
+            if (cluster.isPresent()) {
+                actor.findWorkers();
+                return actor.placing(stash);
+            }
             actor.spawnSubtasks();
             return actor.deploying(stash);
         }));
+    }
+
+    /** The subtasks of one host asked for channels, and the channels asked for, in order. */
+    private record ChannelRequest(ActorRef<DeploymentProtocol.HostCommand> host, List<ChannelSlot> slots) {
+    }
+
+    /** Where a channel asked for goes once it exists. */
+    private record ChannelSlot(int edgeId, SubtaskId producer, int target, SubtaskId consumer, int consumerChannel) {
+    }
+
+    private void findWorkers() {
+        ActorRef<akka.actor.typed.receptionist.Receptionist.Listing> listings = getContext().messageAdapter(
+                akka.actor.typed.receptionist.Receptionist.Listing.class,
+                listing -> new WorkersListed(listing.getServiceInstances(DeploymentProtocol.WORKER_KEY)));
+        getContext().getSystem().receptionist().tell(
+                akka.actor.typed.receptionist.Receptionist.find(DeploymentProtocol.WORKER_KEY, listings));
+    }
+
+    /**
+     * A cluster attempt finds the workers, asks what slots they offer, and places its subtasks;
+     * while the cluster offers fewer slots than the job needs, it waits and says so.
+     */
+    private Behavior<Command> placing(akka.actor.typed.javadsl.StashBuffer<Command> stash) {
+        return Behaviors.receive(Command.class)
+                .onMessage(WorkersListed.class, listed -> {
+                    offers.clear();
+                    workersAsked = listed.workers().size();
+                    if (workersAsked == 0) {
+                        return lackSlots();
+                    }
+                    for (ActorRef<DeploymentProtocol.WorkerCommand> worker : listed.workers()) {
+                        getContext().ask(DeploymentProtocol.SlotsOffered.class, worker, SLOTS_QUESTION_TIMEOUT,
+                                DeploymentProtocol.DescribeSlots::new,
+                                (offered, failure) -> new SlotsAnswered(worker, offered == null ? 0 : offered.slots()));
+                    }
+                    return Behaviors.same();
+                })
+                .onMessage(SlotsAnswered.class, answered -> {
+                    offers.add(new Placement.Offer<>(answered.worker(), answered.slots()));
+                    if (offers.size() < workersAsked) {
+                        return Behaviors.same();
+                    }
+                    offers.sort(java.util.Comparator.comparing(offer -> offer.worker().path().toString()));
+                    Optional<Placement<ActorRef<DeploymentProtocol.WorkerCommand>>> placed = Placement.place(plan, offers);
+                    if (placed.isEmpty()) {
+                        return lackSlots();
+                    }
+                    placement = placed.get();
+                    deployParts();
+                    return deploying(stash);
+                })
+                .onMessageEquals(RetryPlacement.INSTANCE, () -> {
+                    findWorkers();
+                    return Behaviors.same();
+                })
+                .onMessage(ListAttemptActors.class, request -> {
+                    onListJobActors(request);
+                    return Behaviors.same();
+                })
+                .onMessage(Command.class, message -> {
+                    stash.stash(message);
+                    return Behaviors.same();
+                })
+                .onSignal(PostStop.class, signal -> onPostStop())
+                .build();
+    }
+
+    private Behavior<Command> lackSlots() {
+        int offered = offers.stream().mapToInt(Placement.Offer::slots).sum();
+        if (slotWarnings.shouldLog("slots").isPresent()) {
+            getContext().getLog().warn("Job {} waits for task slots: it needs {}, the cluster offers {} on {} nodes",
+                    plan.graph().name(), Placement.slotsNeeded(plan), offered, offers.size());
+        }
+        getContext().scheduleOnce(PLACEMENT_RETRY_INTERVAL, getContext().getSelf(), RetryPlacement.INSTANCE);
+        return Behaviors.same();
+    }
+
+    private void deployParts() {
+        ClusterTarget target = cluster.orElseThrow();
+        ActorRef<SubtaskProtocol.SubtaskEvent> events =
+                getContext().messageAdapter(SubtaskProtocol.SubtaskEvent.class, WrappedSubtaskEvent::new);
+        ActorRef<DeploymentProtocol.HostEvent> hostEvents =
+                getContext().messageAdapter(DeploymentProtocol.HostEvent.class, WrappedHostEvent::new);
+        Map<String, Integer> maxParallelism = new HashMap<>();
+        plan.graph().operators().forEach(node -> maxParallelism.put(node.uid(), node.maxParallelism()));
+        placement.subtasksByWorker().forEach((worker, part) -> worker.tell(new DeploymentProtocol.DeployPart(
+                target.jobName(), target.parameters(), target.jobId(), attempt, part, maxParallelism, target.restore(),
+                events, hostEvents, getContext().getSelf())));
+        getContext().getLog().info("Attempt {} of job {} places {} subtasks on {} nodes: {}", attempt, plan.graph().name(),
+                placement.workers().size(), placement.subtasksByWorker().size(), placement.load().values());
+    }
+
+    private int expectedSubtasks() {
+        return plan.chains().stream().mapToInt(ExecutionPlan.Chain::parallelism).sum();
+    }
+
+    private boolean deployed() {
+        return started.size() == expectedSubtasks()
+                && (cluster.isEmpty() || hosts.size() == placement.subtasksByWorker().size());
     }
 
     /** Checkpoint and savepoint requests that may arrive while the attempt deploys. */
@@ -161,13 +299,19 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
                 .onMessage(WrappedSubtaskEvent.class, wrapped -> {
                     if (wrapped.event() instanceof SubtaskProtocol.SubtaskStarted subtaskStarted) {
                         started.put(subtaskStarted.subtask(), subtaskStarted);
-                        if (started.size() < subtasks.size()) {
-                            return Behaviors.same();
-                        }
-                        connect();
-                        return stash.unstashAll(this);
+                        return deployed() ? connect(stash) : Behaviors.same();
                     }
                     return onSubtaskEvent(wrapped); // a subtask that failed while it started
+                })
+                .onMessage(WrappedHostEvent.class, wrapped -> {
+                    if (wrapped.event() instanceof DeploymentProtocol.HostStarted hostStarted) {
+                        ActorRef<DeploymentProtocol.HostCommand> host = hostStarted.host();
+                        getContext().watch(host);
+                        hostNodes.put(host, hostStarted.node());
+                        hosts.put(workerOfHost(host), host);
+                        return deployed() ? connect(stash) : Behaviors.same();
+                    }
+                    return onHostEvent(wrapped);
                 })
                 .onMessage(ListAttemptActors.class, request -> {
                     onListJobActors(request);
@@ -216,6 +360,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(WrappedSubtaskEvent.class, this::onSubtaskEvent)
+                .onMessage(WrappedHostEvent.class, this::onHostEvent)
                 .onMessage(ListAttemptActors.class, this::onListJobActors)
                 .onMessage(ToCoordinator.class, this::onToCoordinator)
                 .onMessage(WrappedCoordinatorEvent.class, this::onCoordinatorEvent)
@@ -226,12 +371,161 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
                 .build();
     }
 
+    /** Records of collecting sinks that came in parts from subtasks on other nodes, by subtask and sink. */
+    private final Map<SubtaskId, Map<String, List<Object>>> collectedParts = new HashMap<>();
+
+    private SubtaskProtocol.SubtaskFinished withCollectedParts(SubtaskProtocol.SubtaskFinished finished) {
+        Map<String, List<Object>> parts = collectedParts.remove(finished.subtask());
+        if (parts == null) {
+            return finished;
+        }
+        List<SubtaskProtocol.SinkResult> sinks = new ArrayList<>();
+        for (SubtaskProtocol.SinkResult sink : finished.sinks()) {
+            List<Object> collected = parts.get(sink.operatorName());
+            sinks.add(collected == null ? sink : new SubtaskProtocol.SinkResult(sink.operatorName(), sink.records(),
+                    Optional.of(collected)));
+        }
+        return new SubtaskProtocol.SubtaskFinished(finished.subtask(), sinks, finished.awaitsCommit());
+    }
+
+    /** The worker that started {@code host}: hosts are its children. */
+    private ActorRef<DeploymentProtocol.WorkerCommand> workerOfHost(ActorRef<DeploymentProtocol.HostCommand> host) {
+        akka.actor.ActorPath workerPath = host.path().parent();
+        return placement.subtasksByWorker().keySet().stream().filter(worker -> worker.path().equals(workerPath)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("Host " + host + " belongs to no worker of the placement"));
+    }
+
+    private Behavior<Command> onHostEvent(WrappedHostEvent wrapped) {
+        if (wrapped.event() instanceof DeploymentProtocol.DeployFailed failed) {
+            return end(new JobOutcome.Failed(plan.graph().name(), 0, 1, new IllegalStateException(
+                    "Node " + failed.node() + " cannot run its part of the job: " + failed.reason())));
+        }
+        throw new IllegalStateException("Unexpected " + wrapped.event() + " from a host of attempt " + attempt);
+    }
+
+    private Behavior<Command> connect(akka.actor.typed.javadsl.StashBuffer<Command> stash) {
+        if (cluster.isEmpty()) {
+            connect();
+            return stash.unstashAll(this);
+        }
+        spawnCoordinator();
+        requestChannels();
+        if (channelRequests.isEmpty()) {
+            connectHosts();
+            return stash.unstashAll(this);
+        }
+        return connecting(stash);
+    }
+
+    /** Asks each producer's host to spawn the producer's channels, next to it. */
+    private void requestChannels() {
+        Map<ActorRef<DeploymentProtocol.HostCommand>, List<DeploymentProtocol.ChannelSpec>> specs = new java.util.LinkedHashMap<>();
+        Map<ActorRef<DeploymentProtocol.HostCommand>, List<ChannelSlot>> slots = new HashMap<>();
+        for (ExecutionPlan.NetworkEdge edge : plan.networkEdges()) {
+            String producerName = plan.graph().operator(edge.producerOperatorId()).name();
+            String consumerName = plan.graph().operator(plan.chains().get(edge.consumerChain()).headId()).name();
+            for (int producer = 0; producer < edge.producerParallelism(); producer++) {
+                SubtaskId producerId = new SubtaskId(edge.producerChain(), producer);
+                ActorRef<DeploymentProtocol.WorkerCommand> producerWorker = placement.workerOf(producerId);
+                ActorRef<DeploymentProtocol.HostCommand> host = hosts.get(producerWorker);
+                for (int target = 0; target < edge.channelsPerProducer(); target++) {
+                    int consumer = edge.consumerSubtask(producer, target);
+                    SubtaskId consumerId = new SubtaskId(edge.consumerChain(), consumer);
+                    int consumerChannel = edge.consumerChannelIndex(producer);
+                    String name = subtaskName(producerName, producer, edge.producerParallelism()) + " -> "
+                            + subtaskName(consumerName, consumer, edge.consumerParallelism());
+                    specs.computeIfAbsent(host, h -> new ArrayList<>()).add(new DeploymentProtocol.ChannelSpec(name, edge.id(),
+                            target, started.get(consumerId).consumerRef(), consumerChannel,
+                            started.get(producerId).producerRef(), !placement.workerOf(consumerId).equals(producerWorker)));
+                    slots.computeIfAbsent(host, h -> new ArrayList<>())
+                            .add(new ChannelSlot(edge.id(), producerId, target, consumerId, consumerChannel));
+                }
+            }
+        }
+        specs.forEach((host, hostSpecs) -> {
+            channelRequests.add(new ChannelRequest(host, slots.get(host)));
+            host.tell(new DeploymentProtocol.SpawnChannels(channelRequests.size() - 1, hostSpecs));
+        });
+    }
+
+    /** Waits for the hosts' channels, then connects the subtasks. */
+    private Behavior<Command> connecting(akka.actor.typed.javadsl.StashBuffer<Command> stash) {
+        return Behaviors.receive(Command.class)
+                .onMessage(WrappedHostEvent.class, wrapped -> {
+                    if (!(wrapped.event() instanceof DeploymentProtocol.ChannelsSpawned spawned)) {
+                        return onHostEvent(wrapped);
+                    }
+                    ChannelRequest request = channelRequests.get(spawned.request());
+                    for (int i = 0; i < request.slots().size(); i++) {
+                        placeChannel(request.slots().get(i), spawned.channels().get(i));
+                    }
+                    if (++channelAnswers < channelRequests.size()) {
+                        return Behaviors.same();
+                    }
+                    connectHosts();
+                    return stash.unstashAll(this);
+                })
+                .onMessage(WrappedSubtaskEvent.class, this::onSubtaskEvent)
+                .onMessage(ListAttemptActors.class, request -> {
+                    onListJobActors(request);
+                    return Behaviors.same();
+                })
+                .onMessage(Command.class, message -> {
+                    stash.stash(message);
+                    return Behaviors.same();
+                })
+                .onSignal(Terminated.class, this::onChildTerminated)
+                .onSignal(PostStop.class, signal -> onPostStop())
+                .build();
+    }
+
+    private final Map<SubtaskId, List<ActorRef<ChannelProtocol.ChannelCommand>>> clusterInputs = new HashMap<>();
+    private final Map<SubtaskId, Map<Integer, List<ActorRef<ChannelProtocol.ChannelCommand>>>> clusterOutputs = new HashMap<>();
+
+    private void placeChannel(ChannelSlot slot, ActorRef<ChannelProtocol.ChannelCommand> channel) {
+        channels.add(channel);
+        List<ActorRef<ChannelProtocol.ChannelCommand>> inputs = clusterInputs.computeIfAbsent(slot.consumer(), id -> new ArrayList<>());
+        while (inputs.size() <= slot.consumerChannel()) {
+            inputs.add(null);
+        }
+        inputs.set(slot.consumerChannel(), channel);
+        List<ActorRef<ChannelProtocol.ChannelCommand>> outputs = clusterOutputs
+                .computeIfAbsent(slot.producer(), id -> new HashMap<>()).computeIfAbsent(slot.edgeId(), id -> new ArrayList<>());
+        while (outputs.size() <= slot.target()) {
+            outputs.add(null);
+        }
+        outputs.set(slot.target(), channel);
+    }
+
+    private void connectHosts() {
+        placement.subtasksByWorker().forEach((worker, part) -> {
+            List<DeploymentProtocol.SubtaskConnection> connections = new ArrayList<>();
+            for (SubtaskId id : part) {
+                connections.add(new DeploymentProtocol.SubtaskConnection(id, clusterInputs.getOrDefault(id, List.of()),
+                        clusterOutputs.getOrDefault(id, Map.of())));
+            }
+            hosts.get(worker).tell(new DeploymentProtocol.Connect(connections, coordinator));
+        });
+    }
+
     private Behavior<Command> onSubtaskEvent(WrappedSubtaskEvent wrapped) {
         SubtaskProtocol.SubtaskEvent event = wrapped.event();
         if (event instanceof SubtaskProtocol.SubtaskStarted) {
             throw new IllegalStateException("A subtask of a running attempt reported its start again: " + event);
         }
-        if (event instanceof SubtaskProtocol.SubtaskFinished finished) {
+        if (event instanceof SubtaskProtocol.CollectedPart part) {
+            try {
+                collectedParts.computeIfAbsent(part.subtask(), id -> new HashMap<>())
+                        .computeIfAbsent(part.sinkName(), name -> new ArrayList<>())
+                        .addAll(inFlightCodec.decode(part.records(), "collected by sink '" + part.sinkName() + "'"));
+            } catch (java.io.IOException e) {
+                return end(new JobOutcome.Failed(part.sinkName(), part.subtask().subtaskIndex(),
+                        plan.chains().get(part.subtask().chainId()).parallelism(), e));
+            }
+            return this;
+        }
+        if (event instanceof SubtaskProtocol.SubtaskFinished reported) {
+            SubtaskProtocol.SubtaskFinished finished = withCollectedParts(reported);
             coordinator.tell(new CheckpointCoordinatorActor.SubtaskFinished(finished.subtask()));
             if (finished.awaitsCommit()) {
                 awaitingCommit.add(finished.subtask());
@@ -373,6 +667,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
 
     private Behavior<Command> onListJobActors(ListAttemptActors request) {
         List<ActorRef<?>> actors = new ArrayList<>(subtasks.values());
+        actors.addAll(hosts.values());
         actors.addAll(channels);
         if (coordinator != null) {
             actors.add(coordinator);
@@ -382,6 +677,11 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
     }
 
     private Behavior<Command> onChildTerminated(Terminated terminated) {
+        String node = hostNodes.get(terminated.getRef());
+        if (node != null) {
+            return end(new JobOutcome.Failed(plan.graph().name(), 0, 1, new IllegalStateException("The subtasks on node "
+                    + node + " stopped: the node left the cluster, or one of its subtasks or channels stopped unexpectedly")));
+        }
         String child = terminated.getRef().path().name();
         return end(new JobOutcome.Failed(child, 0, 1,
                 new IllegalStateException("Actor " + child + " of the job stopped unexpectedly")));

@@ -1,5 +1,6 @@
 package dev.snapflow.engine.job;
 
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
@@ -38,7 +39,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Command> {
 
-    public sealed interface Command permits Cancel, ListJobActors, TriggerCheckpoint, TriggerSavepoint, AttemptEnded,
+    /**
+     * What the master accepts: from the job's handle and its attempts, all on the master's node,
+     * so local-only.
+     */
+    public sealed interface Command extends NoSerializationVerificationNeeded permits Cancel, ListJobActors, TriggerCheckpoint, TriggerSavepoint, AttemptEnded,
             AttemptSettled, StartAttempt, StoppedWithSavepoint {
     }
 
@@ -63,7 +68,7 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
     }
 
     /** The reply to {@link ListJobActors}; empty between attempts. */
-    public record JobActors(List<ActorRef<?>> actors) {
+    public record JobActors(List<ActorRef<?>> actors) implements NoSerializationVerificationNeeded {
         public JobActors {
             actors = List.copyOf(actors);
         }
@@ -100,6 +105,8 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
     /** Completed in PostStop, which Akka runs after every actor of the job has stopped. */
     private final CompletableFuture<Done> terminated;
     private final MetricsRegistry metrics;
+    /** Present for a job on a cluster: where its attempts deploy and what their hosts restore. */
+    private final Optional<ClusterTarget> cluster;
     private final RestartBackoff backoff;
     /** The highest checkpoint id the job triggered or started from, shared by its attempts' coordinators. */
     private final AtomicLong highestCheckpointId;
@@ -118,8 +125,9 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
     private JobMasterActor(ActorContext<Command> context, TimerScheduler<Command> timers, ExecutionPlan plan,
                            RuntimeSettings settings, CheckpointSettings checkpointSettings, CheckpointStorage storage,
                            Optional<RestoredCheckpoint> restore, CompletableFuture<JobOutcome> outcome,
-                           CompletableFuture<Done> terminated, MetricsRegistry metrics) {
+                           CompletableFuture<Done> terminated, MetricsRegistry metrics, Optional<ClusterTarget> cluster) {
         super(context);
+        this.cluster = cluster;
         this.context = context;
         this.timers = timers;
         this.plan = plan;
@@ -141,20 +149,32 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
                                            CheckpointStorage storage, Optional<RestoredCheckpoint> restore,
                                            CompletableFuture<JobOutcome> outcome, CompletableFuture<Done> terminated,
                                            MetricsRegistry metrics) {
+        return create(plan, settings, checkpointSettings, storage, restore, outcome, terminated, metrics, Optional.empty());
+    }
+
+    /**
+     * @param cluster present for a job on a cluster: its subtasks run on the members' slots
+     *                (the first attempt starts from {@code cluster.restore()}); empty to run in this actor system
+     */
+    public static Behavior<Command> create(ExecutionPlan plan, RuntimeSettings settings, CheckpointSettings checkpointSettings,
+                                           CheckpointStorage storage, Optional<RestoredCheckpoint> restore,
+                                           CompletableFuture<JobOutcome> outcome, CompletableFuture<Done> terminated,
+                                           MetricsRegistry metrics, Optional<ClusterTarget> cluster) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             JobMasterActor master = new JobMasterActor(context, timers, plan, settings, checkpointSettings, storage, restore,
-                    outcome, terminated, metrics);
-            master.startAttempt(restore);
+                    outcome, terminated, metrics, cluster);
+            master.startAttempt(restore, cluster.flatMap(ClusterTarget::restore));
             return master;
         }));
     }
 
-    private void startAttempt(Optional<RestoredCheckpoint> restore) {
+    private void startAttempt(Optional<RestoredCheckpoint> restore, Optional<DeploymentProtocol.RestoreSource> source) {
         attempt++;
         metrics.startAttempt();
         currentSettled = new CompletableFuture<>();
         current = context.spawn(ExecutionAttemptActor.create(attempt, context.getSelf(), highestCheckpointId, currentSettled,
-                plan, settings, checkpointSettings, storage, restore, metrics), "attempt-" + attempt);
+                plan, settings, checkpointSettings, storage, restore, metrics,
+                cluster.map(target -> target.restoringFrom(source))), "attempt-" + attempt);
         context.watch(current);
         waitingRequests.forEach(request -> current.tell(new ExecutionAttemptActor.ToCoordinator(request)));
         waitingRequests.clear();
@@ -231,8 +251,14 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
     private Behavior<Command> onStartAttempt() {
         restartDelay = null;
         Optional<RestoredCheckpoint> restore;
+        Optional<DeploymentProtocol.RestoreSource> source;
         try {
-            restore = RestoredCheckpoint.findLatest(storage, plan, false).or(() -> initialRestore);
+            restore = RestoredCheckpoint.findLatest(storage, plan, false);
+            source = restore.map(r -> new DeploymentProtocol.RestoreSource(r.checkpointId(), Optional.empty(), false));
+            if (restore.isEmpty()) {
+                restore = initialRestore;
+                source = cluster.flatMap(ClusterTarget::restore);
+            }
             if (stopSavepoint.isPresent()) {
                 // Rule K12: the job had stopped with a savepoint, and its side effects are committed:
                 // it restarts from there (or from a later checkpoint), its sources stopped, so that
@@ -240,15 +266,18 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
                 if (restore.map(r -> r.checkpointId() < stopSavepoint.get().checkpointId()).orElse(true)) {
                     restore = Optional.of(RestoredCheckpoint.of(
                             new SnapshotDirectory(stopSavepoint.get().directory()).readIntact(), plan, false));
+                    source = Optional.of(new DeploymentProtocol.RestoreSource(restore.get().checkpointId(),
+                            Optional.of(stopSavepoint.get().directory().toString()), true));
                 }
                 restore = restore.map(RestoredCheckpoint::withSourcesStopped);
+                source = source.map(s -> new DeploymentProtocol.RestoreSource(s.checkpointId(), s.savepointDirectory(), true));
             }
         } catch (IOException | RuntimeException e) {
             outcome.complete(new JobOutcome.Failed(plan.graph().name(), 0, 1,
                     new IllegalStateException("Cannot restart job '" + plan.graph().name() + "' from its latest checkpoint", e)));
             return Behaviors.stopped();
         }
-        startAttempt(restore);
+        startAttempt(restore, source);
         return this;
     }
 

@@ -63,12 +63,29 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
         if (latest.isEmpty()) {
             return Optional.empty();
         }
-        CheckpointMetadata metadata = latest.get();
+        return Optional.of(read(storage, latest.get(), plan, allowNonRestoredState));
+    }
+
+    /**
+     * Reads completed checkpoint {@code checkpointId} of {@code storage} and assigns it to the
+     * subtasks of {@code plan}: what each node of a cluster does to restore its own subtasks.
+     *
+     * @throws IOException if that checkpoint is not there, or a file cannot be read
+     */
+    public static RestoredCheckpoint of(CheckpointStorage storage, long checkpointId, ExecutionPlan plan,
+                                        boolean allowNonRestoredState) throws IOException {
+        CheckpointMetadata metadata = storage.readMetadata(checkpointId)
+                .orElseThrow(() -> new IOException("Completed checkpoint " + checkpointId + " is not in the job's storage"));
+        return read(storage, metadata, plan, allowNonRestoredState);
+    }
+
+    private static RestoredCheckpoint read(CheckpointStorage storage, CheckpointMetadata metadata, ExecutionPlan plan,
+                                           boolean allowNonRestoredState) throws IOException {
         Map<SubtaskId, SubtaskState> old = new HashMap<>();
         for (Map.Entry<SubtaskId, StateHandle> entry : metadata.states().entrySet()) {
             old.put(entry.getKey(), storage.readState(entry.getValue()));
         }
-        return Optional.of(assign(metadata.checkpointId(), old, plan, allowNonRestoredState));
+        return assign(metadata.checkpointId(), old, plan, allowNonRestoredState);
     }
 
     /** Assigns a snapshot read back from its own directory (a savepoint, or one checkpoint) to the subtasks of {@code plan}. */

@@ -1,5 +1,7 @@
 package dev.snapflow.engine.checkpoint.coordinator;
 
+import akka.actor.NoSerializationVerificationNeeded;
+import dev.snapflow.serialization.akka.CborSerializable;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
@@ -59,16 +61,16 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
 
     /** Subtask → coordinator: its part of checkpoint {@code checkpointId} is written at {@code state}. */
     public record AcknowledgeCheckpoint(SubtaskId subtask, long checkpointId, StateHandle state,
-                                        SubtaskCheckpointMetrics metrics) implements Command {
+                                        SubtaskCheckpointMetrics metrics) implements Command, CborSerializable {
     }
 
     /** Subtask → coordinator: it cannot take checkpoint {@code checkpointId}; the checkpoint aborts. */
     public record DeclineCheckpoint(SubtaskId subtask, long checkpointId, CheckpointFailureReason reason, String message)
-            implements Command {
+            implements Command, CborSerializable {
     }
 
     /** Job handle → coordinator: take a checkpoint now; the reply comes when it completed or failed. */
-    public record RequestCheckpoint(ActorRef<CheckpointResult> replyTo) implements Command {
+    public record RequestCheckpoint(ActorRef<CheckpointResult> replyTo) implements Command, NoSerializationVerificationNeeded {
     }
 
     /** The reply to {@link RequestCheckpoint}. */
@@ -91,7 +93,7 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
      *                   stop-with-savepoint: sources stop once it completed and the job ends
      */
     public record RequestSavepoint(Path targetDirectory, SavepointType.PostAction postAction,
-                                   ActorRef<SavepointResult> replyTo) implements Command {
+                                   ActorRef<SavepointResult> replyTo) implements Command, NoSerializationVerificationNeeded {
         public RequestSavepoint {
             Objects.requireNonNull(targetDirectory, "targetDirectory");
             Objects.requireNonNull(postAction, "postAction");
@@ -114,24 +116,24 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     }
 
     /** Job → coordinator: a subtask finished; it is triggered directly from now on. */
-    public record SubtaskFinished(SubtaskId subtask) implements Command {
+    public record SubtaskFinished(SubtaskId subtask) implements Command, NoSerializationVerificationNeeded {
     }
 
     /** Asks for the statistics of every checkpoint so far, oldest first. */
-    public record GetCheckpointStats(ActorRef<List<CheckpointStats>> replyTo) implements Command {
+    public record GetCheckpointStats(ActorRef<List<CheckpointStats>> replyTo) implements Command, NoSerializationVerificationNeeded {
     }
 
-    private enum Tick implements Command {
+    private enum Tick implements Command, NoSerializationVerificationNeeded {
         PERIODIC, RETRY
     }
 
-    private record Expire(long checkpointId) implements Command {
+    private record Expire(long checkpointId) implements Command, NoSerializationVerificationNeeded {
     }
 
-    private record MetadataWritten(CompletedCheckpoint<StateHandle> checkpoint) implements Command {
+    private record MetadataWritten(CompletedCheckpoint<StateHandle> checkpoint) implements Command, NoSerializationVerificationNeeded {
     }
 
-    private record MetadataFailed(CompletedCheckpoint<StateHandle> checkpoint, Throwable cause) implements Command {
+    private record MetadataFailed(CompletedCheckpoint<StateHandle> checkpoint, Throwable cause) implements Command, NoSerializationVerificationNeeded {
     }
 
     /** For work finished off the actor's thread, where the actor's own logger must not be used. */

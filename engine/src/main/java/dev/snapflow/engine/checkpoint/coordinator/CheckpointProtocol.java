@@ -1,8 +1,8 @@
 package dev.snapflow.engine.checkpoint.coordinator;
 
-import akka.actor.NoSerializationVerificationNeeded;
 import dev.snapflow.engine.checkpoint.CheckpointFailureReason;
 import dev.snapflow.engine.checkpoint.stats.CheckpointStats;
+import dev.snapflow.serialization.akka.CborSerializable;
 import dev.snapflow.serialization.event.CheckpointBarrier;
 
 import java.util.Objects;
@@ -19,10 +19,10 @@ public final class CheckpointProtocol {
     }
 
     /**
-     * What the coordinator tells a subtask. Local-only for now: jobs run in one actor system
-     * until subtasks are placed on cluster members, which gives these messages a wire format.
+     * What the coordinator tells a subtask, which may be on another node: a trigger crosses in the
+     * runtime's binary format (the barrier as Flink's event bytes), notifications as CBOR.
      */
-    public sealed interface SubtaskCheckpointCommand extends NoSerializationVerificationNeeded
+    public sealed interface SubtaskCheckpointCommand
             permits TriggerCheckpoint, NotifyCheckpointComplete, NotifyCheckpointAborted {
     }
 
@@ -38,11 +38,11 @@ public final class CheckpointProtocol {
     }
 
     /** Coordinator → every subtask: the checkpoint completed; side effects waiting for it may happen. */
-    public record NotifyCheckpointComplete(long checkpointId) implements SubtaskCheckpointCommand {
+    public record NotifyCheckpointComplete(long checkpointId) implements SubtaskCheckpointCommand, CborSerializable {
     }
 
     /** Coordinator → every subtask: the checkpoint was aborted; drop anything of it. */
-    public record NotifyCheckpointAborted(long checkpointId) implements SubtaskCheckpointCommand {
+    public record NotifyCheckpointAborted(long checkpointId) implements SubtaskCheckpointCommand, CborSerializable {
     }
 
     /** What the coordinator tells the job master. */

@@ -10,6 +10,7 @@ import dev.snapflow.serialization.event.CheckpointBarrier;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The shell around one {@link ChannelQueue}: it turns pushes and credits into queue calls and
@@ -33,12 +34,15 @@ public final class ChannelActor extends AbstractBehavior<ChannelProtocol.Channel
     private final Endpoints endpoints;
     private final InFlightCodec codec;
     private final ChannelMetrics metrics;
+    /** Present when the consumer is on another node: deliveries are written in the wire format. */
+    private final Optional<ChannelWireCodec> wire;
     /** The newest checkpoint whose barrier this channel delivered; a later priority copy of it is stale. */
     private long lastDeliveredBarrierId = -1;
 
     private ChannelActor(ActorContext<ChannelProtocol.ChannelCommand> context, ChannelQueue queue, Endpoints endpoints,
-                         ChannelMetrics metrics, InFlightCodec codec) {
+                         ChannelMetrics metrics, InFlightCodec codec, Optional<ChannelWireCodec> wire) {
         super(context);
+        this.wire = wire;
         this.queue = queue;
         this.endpoints = endpoints;
         this.codec = codec;
@@ -48,7 +52,16 @@ public final class ChannelActor extends AbstractBehavior<ChannelProtocol.Channel
     /** @param codec serializes the batches an unaligned barrier overtakes here, for the checkpoint */
     public static Behavior<ChannelProtocol.ChannelCommand> create(int capacity, Endpoints endpoints, ChannelMetrics metrics,
                                                                   InFlightCodec codec) {
-        return Behaviors.setup(context -> new ChannelActor(context, new ChannelQueue(capacity), endpoints, metrics, codec));
+        return create(capacity, endpoints, metrics, codec, Optional.empty());
+    }
+
+    /**
+     * @param wire present when the consumer is on another node: the codec that writes what this
+     *             channel delivers (on this channel's thread, not the producer's)
+     */
+    public static Behavior<ChannelProtocol.ChannelCommand> create(int capacity, Endpoints endpoints, ChannelMetrics metrics,
+                                                                  InFlightCodec codec, Optional<ChannelWireCodec> wire) {
+        return Behaviors.setup(context -> new ChannelActor(context, new ChannelQueue(capacity), endpoints, metrics, codec, wire));
     }
 
     @Override
@@ -91,7 +104,7 @@ public final class ChannelActor extends AbstractBehavior<ChannelProtocol.Channel
     private void deliver() {
         ChannelQueue.Delivery delivery = queue.drain();
         if (!delivery.isEmpty()) {
-            endpoints.consumer().tell(new ChannelProtocol.Deliver(endpoints.consumerChannelIndex(), delivery.items(), delivery.backlog()));
+            send(delivery);
             for (ChannelItem item : delivery.items()) {
                 if (item instanceof EventItem event && event.event() instanceof CheckpointBarrier barrier) {
                     lastDeliveredBarrierId = Math.max(lastDeliveredBarrierId, barrier.id());
@@ -108,5 +121,21 @@ public final class ChannelActor extends AbstractBehavior<ChannelProtocol.Channel
                     endpoints.producerEdgeId(), endpoints.producerTargetIndex(), delivery.deliveredData()));
         }
         metrics.update(queue);
+    }
+
+    private void send(ChannelQueue.Delivery delivery) {
+        if (wire.isEmpty()) {
+            endpoints.consumer().tell(new ChannelProtocol.Deliver(endpoints.consumerChannelIndex(), delivery.items(), delivery.backlog()));
+            return;
+        }
+        try {
+            for (ChannelProtocol.EncodedDelivery message
+                    : wire.get().encode(endpoints.consumerChannelIndex(), delivery.items(), delivery.backlog())) {
+                endpoints.consumer().tell(message);
+            }
+        } catch (IOException e) {
+            endpoints.producer().tell(new ChannelProtocol.DeliveryFailed(endpoints.producerEdgeId(),
+                    endpoints.producerTargetIndex(), e.getMessage()));
+        }
     }
 }

@@ -10,9 +10,11 @@ import java.util.List;
  * receives {@link ChannelCommand}s; it sends {@link ConsumerMessage}s to its consumer subtask
  * and {@link ProducerMessage}s to its producer subtask.
  *
- * <p>Inside one JVM record batches travel as objects, so these messages are local-only
- * ({@link NoSerializationVerificationNeeded}); crossing nodes turns batches into
- * {@code dev.snapflow.serialization.buffer.Buffer}s.
+ * <p>A channel lives on its producer's node. Inside one node record batches travel as objects,
+ * so the messages between a producer and its channel are local-only
+ * ({@link NoSerializationVerificationNeeded}). A consumer on another node gets
+ * {@link EncodedDelivery}s instead of {@link Deliver}s; credits and backlog announcements cross
+ * nodes as they are (see {@code RuntimeMessageSerializer}).
  *
  * <p>All of them are {@link DeadLetterSuppression}: when a job ends or is cancelled, flow-control
  * messages still on their way to stopped actors are expected and not worth a log line.
@@ -46,7 +48,8 @@ public final class ChannelProtocol {
     }
 
     /** What a channel tells its consumer. */
-    public sealed interface ConsumerMessage extends DeadLetterSuppression permits Deliver, ChannelBecameNonEmpty {
+    public sealed interface ConsumerMessage extends DeadLetterSuppression
+            permits Deliver, EncodedDelivery, UndecodableDelivery, ChannelBecameNonEmpty {
     }
 
     /**
@@ -63,6 +66,28 @@ public final class ChannelProtocol {
     }
 
     /**
+     * Channel → consumer on another node: a delivery already written in the wire format of
+     * {@link ChannelWireCodec} (its buffers in the serialization module's format), at most one
+     * Artery frame. The receiving node's serializer turns it back into a {@link Deliver}, off the
+     * consumer's thread.
+     *
+     * @param bytes the whole message; owned by it once sent
+     */
+    public record EncodedDelivery(byte[] bytes) implements ConsumerMessage {
+        public EncodedDelivery {
+            java.util.Objects.requireNonNull(bytes, "bytes");
+        }
+    }
+
+    /**
+     * What a consumer's node makes of an {@link EncodedDelivery} it cannot read (records of a class
+     * it lacks, damaged bytes): the consumer fails with {@code reason}, rather than the delivery
+     * being dropped and the job waiting for it forever.
+     */
+    public record UndecodableDelivery(int channelIndex, String reason) implements ConsumerMessage, NoSerializationVerificationNeeded {
+    }
+
+    /**
      * Channel → consumer: data is waiting and no credit is left (C4), so the consumer may lend
      * the channel credits from its floating pool.
      */
@@ -70,7 +95,8 @@ public final class ChannelProtocol {
     }
 
     /** What a channel tells its producer. */
-    public sealed interface ProducerMessage extends DeadLetterSuppression permits BuffersReleased, InFlightCaptured, InFlightCaptureFailed {
+    public sealed interface ProducerMessage extends DeadLetterSuppression
+            permits BuffersReleased, InFlightCaptured, InFlightCaptureFailed, DeliveryFailed {
     }
 
     /**
@@ -80,7 +106,7 @@ public final class ChannelProtocol {
      * @param edgeId      the producer's output edge
      * @param targetIndex the channel's index among that edge's channels of the producer
      */
-    public record BuffersReleased(int edgeId, int targetIndex, int count) implements ProducerMessage {
+    public record BuffersReleased(int edgeId, int targetIndex, int count) implements ProducerMessage, NoSerializationVerificationNeeded {
     }
 
     /**
@@ -100,6 +126,14 @@ public final class ChannelProtocol {
      * into the checkpoint; the producer fails with {@code reason}, which names the record type.
      */
     public record InFlightCaptureFailed(int edgeId, int targetIndex, long checkpointId, String reason)
+            implements ProducerMessage, NoSerializationVerificationNeeded {
+    }
+
+    /**
+     * Channel → producer: the channel cannot send its data to the consumer's node (a record cannot
+     * be serialized, or alone exceeds an Artery frame); the producer fails with {@code reason}.
+     */
+    public record DeliveryFailed(int edgeId, int targetIndex, String reason)
             implements ProducerMessage, NoSerializationVerificationNeeded {
     }
 }

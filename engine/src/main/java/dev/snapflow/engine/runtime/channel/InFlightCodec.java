@@ -63,6 +63,35 @@ public final class InFlightCodec {
         }
     }
 
+    /**
+     * {@code records} as consecutive chunks split into parts of at most {@code maxPartBytes}
+     * bytes each (one record larger than that makes a part of its own), for messages with a size limit.
+     */
+    public List<byte[]> encodeInParts(List<Object> records, int maxPartBytes) throws IOException {
+        List<byte[]> parts = new ArrayList<>();
+        ByteArrayDataOutput part = new ByteArrayDataOutput(Math.min(maxPartBytes, 64 * 1024));
+        int from = 0;
+        int chunkRecords = 256;
+        while (from < records.size()) {
+            int to = Math.min(records.size(), from + chunkRecords);
+            byte[] chunk = encode(new RecordBatch(records.subList(from, to).toArray(), to - from));
+            if (chunk.length > maxPartBytes && to - from > 1) {
+                chunkRecords = Math.max(1, chunkRecords / 4);
+                continue;
+            }
+            if (part.position() > 0 && part.position() + chunk.length > maxPartBytes) {
+                parts.add(part.toByteArray());
+                part.reset();
+            }
+            part.write(chunk);
+            from = to;
+        }
+        if (part.position() > 0) {
+            parts.add(part.toByteArray());
+        }
+        return parts;
+    }
+
     /** The chunks one after the other: the bytes of one channel's in-flight data. */
     public static byte[] join(List<byte[]> chunks) {
         int size = 0;

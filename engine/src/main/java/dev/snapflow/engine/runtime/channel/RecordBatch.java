@@ -11,8 +11,11 @@ public final class RecordBatch implements ChannelItem {
 
     private final Object[] records;
     private final int size;
-    /** Replayed from a checkpoint's in-flight data rather than delivered by a channel: it took no credit. */
-    private final boolean recovered;
+    /**
+     * It took no credit: replayed from a checkpoint's in-flight data, or a leading part of a batch
+     * that was split to cross nodes (only its last part holds the credit).
+     */
+    private final boolean creditFree;
 
     /**
      * @param records the array holding the records in slots {@code [0, size)}
@@ -22,9 +25,9 @@ public final class RecordBatch implements ChannelItem {
         this(records, size, false);
     }
 
-    /** @param recovered true for a batch replayed from a checkpoint's in-flight data (it took no credit) */
-    public RecordBatch(Object[] records, int size, boolean recovered) {
-        this.recovered = recovered;
+    /** @param creditFree true for a batch that took no credit (see {@link #tookNoCredit()}) */
+    public RecordBatch(Object[] records, int size, boolean creditFree) {
+        this.creditFree = creditFree;
         this.records = Objects.requireNonNull(records, "records");
         if (size < 1 || size > records.length) {
             throw new IllegalArgumentException("size must be in [1, " + records.length + "], was " + size);
@@ -48,8 +51,12 @@ public final class RecordBatch implements ChannelItem {
         return records;
     }
 
-    public boolean isRecovered() {
-        return recovered;
+    /**
+     * True if processing it returns no credit to its channel: it was replayed from a checkpoint's
+     * in-flight data, or is a leading part of a batch split to cross nodes.
+     */
+    public boolean tookNoCredit() {
+        return creditFree;
     }
 
     @Override

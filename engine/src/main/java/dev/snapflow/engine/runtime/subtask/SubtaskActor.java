@@ -88,17 +88,17 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     }
 
     private record SnapshotWritten(CheckpointBarrier barrier, StateHandle handle, SubtaskCheckpointMetrics metrics)
-            implements Command {
+            implements Command, NoSerializationVerificationNeeded {
     }
 
     private record SnapshotFailed(long checkpointId, Throwable cause) implements Command, NoSerializationVerificationNeeded {
     }
 
     /** The aligned-checkpoint timeout of a checkpoint that may turn unaligned. */
-    private record CheckpointTimeout(long checkpointId) implements Command {
+    private record CheckpointTimeout(long checkpointId) implements Command, NoSerializationVerificationNeeded {
     }
 
-    private enum Tick implements Command {
+    private enum Tick implements Command, NoSerializationVerificationNeeded {
         CONTINUE, FLUSH, POLL
     }
 
@@ -267,6 +267,14 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
             // A priority barrier in it snapshots at once, running user code.
             return workThenRun(() -> runner.onDelivered(deliver.channelIndex(), deliver.items(), deliver.backlog()));
         }
+        if (wrapped.message() instanceof ChannelProtocol.UndecodableDelivery undecodable) {
+            return fail(headName, new IllegalStateException("Input channel " + undecodable.channelIndex()
+                    + " delivered data this node cannot read: " + undecodable.reason()));
+        }
+        if (wrapped.message() instanceof ChannelProtocol.EncodedDelivery encoded) {
+            return fail(headName, new IllegalStateException("An encoded delivery reached its consumer without passing "
+                    + "the node's serializer: channels encode only for consumers on other nodes"));
+        }
         ChannelProtocol.ChannelBecameNonEmpty nonEmpty = (ChannelProtocol.ChannelBecameNonEmpty) wrapped.message();
         runner.onBacklogAnnounced(nonEmpty.channelIndex(), nonEmpty.backlog());
         return this;
@@ -278,6 +286,9 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
         } else if (wrapped.message() instanceof ChannelProtocol.InFlightCaptured captured) {
             return work(() -> runner.checkpointer().onOutputCaptured(captured.edgeId(), captured.targetIndex(),
                     captured.checkpointId(), captured.overtaken()));
+        }
+        if (wrapped.message() instanceof ChannelProtocol.DeliveryFailed deliveryFailed) {
+            return fail(headName, new IllegalStateException(deliveryFailed.reason()));
         }
         ChannelProtocol.InFlightCaptureFailed captureFailed = (ChannelProtocol.InFlightCaptureFailed) wrapped.message();
         return fail(headName, new IllegalStateException(captureFailed.reason()));
@@ -376,7 +387,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
                 timers.cancel(Tick.POLL);
                 // Without checkpoints after the end of input no checkpoint could commit it (as in Flink).
                 awaitingCommit = environment.checkpointSettings().checkpointsAfterInputsEnd() && runner.hasUncommittedOutput();
-                environment.job().tell(new SubtaskProtocol.SubtaskFinished(id, runner.sinkResults(), awaitingCommit));
+                reportFinished();
             }
             case BLOCKED, IDLE -> {
                 // Woken by the next release or delivery.
@@ -389,6 +400,36 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
             continueScheduled = true;
             getContext().getSelf().tell(Tick.CONTINUE);
         }
+    }
+
+    /**
+     * Reports the end to the job. A job on another node gets what collecting sinks collected in
+     * parts first, as one report may not exceed an Artery message.
+     */
+    private void reportFinished() {
+        List<SubtaskProtocol.SinkResult> sinks = runner.sinkResults();
+        if (environment.job().path().address().hasGlobalScope()) {
+            List<SubtaskProtocol.SinkResult> reported = new ArrayList<>(sinks.size());
+            for (SubtaskProtocol.SinkResult sink : sinks) {
+                if (sink.collected().isPresent()) {
+                    try {
+                        for (byte[] part : environment.inFlightCodec().encodeInParts(sink.collected().get(),
+                                dev.snapflow.engine.runtime.channel.ChannelWireCodec.maxMessageBytes(
+                                        getContext().getSystem().settings().config()))) {
+                            environment.job().tell(new SubtaskProtocol.CollectedPart(id, sink.operatorName(), part));
+                        }
+                    } catch (java.io.IOException e) {
+                        fail(sink.operatorName(), new IllegalStateException("The records sink '" + sink.operatorName()
+                                + "' collected cannot be sent to the job's node: " + e.getMessage(), e));
+                        return;
+                    }
+                    sink = new SubtaskProtocol.SinkResult(sink.operatorName(), sink.records(), java.util.Optional.of(List.of()));
+                }
+                reported.add(sink);
+            }
+            sinks = reported;
+        }
+        environment.job().tell(new SubtaskProtocol.SubtaskFinished(id, sinks, awaitingCommit));
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.snapflow.engine.runtime.subtask;
 
-import akka.actor.NoSerializationVerificationNeeded;
+import dev.snapflow.serialization.akka.CborSerializable;
 import akka.actor.typed.ActorRef;
 import dev.snapflow.engine.graph.SubtaskId;
 import dev.snapflow.engine.checkpoint.coordinator.CheckpointProtocol;
@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * How a subtask reports to its job: declared here, in the runtime layer, so that the job layer
+ * How a subtask reports to its job, which may be on another node (finish and failure reports in
+ * the runtime's binary format, the rest as CBOR): declared here, in the runtime layer, so that the job layer
  * above depends on it and not the other way round.
  */
 public final class SubtaskProtocol {
@@ -19,7 +20,7 @@ public final class SubtaskProtocol {
     }
 
     /** What a subtask tells its job. */
-    public sealed interface SubtaskEvent permits SubtaskStarted, SubtaskFinished, OutputCommitted, SubtaskFailed {
+    public sealed interface SubtaskEvent permits SubtaskStarted, CollectedPart, SubtaskFinished, OutputCommitted, SubtaskFailed {
         SubtaskId subtask();
     }
 
@@ -31,7 +32,7 @@ public final class SubtaskProtocol {
             SubtaskId subtask,
             ActorRef<ChannelProtocol.ConsumerMessage> consumerRef,
             ActorRef<ChannelProtocol.ProducerMessage> producerRef,
-            ActorRef<CheckpointProtocol.SubtaskCheckpointCommand> checkpointRef) implements SubtaskEvent {
+            ActorRef<CheckpointProtocol.SubtaskCheckpointCommand> checkpointRef) implements SubtaskEvent, CborSerializable {
     }
 
     /**
@@ -42,14 +43,23 @@ public final class SubtaskProtocol {
      *                     checkpoint taken from now on commits; {@link OutputCommitted} follows then
      */
     public record SubtaskFinished(SubtaskId subtask, List<SinkResult> sinks, boolean awaitsCommit)
-            implements SubtaskEvent, NoSerializationVerificationNeeded {
+            implements SubtaskEvent {
         public SubtaskFinished {
             sinks = List.copyOf(sinks);
         }
     }
 
+    /**
+     * Sent before {@link SubtaskFinished} by a subtask whose job runs on another node: part of the
+     * records a collecting sink collected, written by the node's value codec in the chunk format of
+     * {@code InFlightCodec}, each part small enough for one Artery message. The report that follows
+     * lists the sink's collected records as empty; the job joins the parts in the order sent.
+     */
+    public record CollectedPart(SubtaskId subtask, String sinkName, byte[] records) implements SubtaskEvent, CborSerializable {
+    }
+
     /** A finished subtask that awaited a commit has committed all its output. */
-    public record OutputCommitted(SubtaskId subtask) implements SubtaskEvent {
+    public record OutputCommitted(SubtaskId subtask) implements SubtaskEvent, CborSerializable {
     }
 
     /** One sink operator's outcome in one subtask. */
@@ -63,6 +73,6 @@ public final class SubtaskProtocol {
      * @param operatorName the operator that threw
      */
     public record SubtaskFailed(SubtaskId subtask, String operatorName, Throwable cause)
-            implements SubtaskEvent, NoSerializationVerificationNeeded {
+            implements SubtaskEvent {
     }
 }

@@ -394,9 +394,9 @@ final class SubtaskRunner {
             }
         }
         if (cursor == size) {
-            boolean recovered = currentBatch.isRecovered();
+            boolean tookNoCredit = currentBatch.tookNoCredit();
             currentBatch = null;
-            if (!recovered) { // a replayed batch took no credit
+            if (!tookNoCredit) {
                 for (CreditBalance.Grant grant : credits.onProcessed(currentChannel)) {
                     creditPort.grant(grant.channel(), grant.credits());
                 }

@@ -37,7 +37,7 @@ class InFlightReplayerTest {
         List<Object> items = new ArrayList<>();
         for (ChannelItem item : gate.queued(channel)) {
             if (item instanceof RecordBatch batch) {
-                assertThat(batch.isRecovered()).as("a replayed batch took no credit").isTrue();
+                assertThat(batch.tookNoCredit()).as("a replayed batch took no credit").isTrue();
                 items.add(Arrays.asList(Arrays.copyOf(batch.records(), batch.size())));
             } else {
                 items.add(((EventItem) item).event().getClass().getSimpleName());
@@ -59,7 +59,7 @@ class InFlightReplayerTest {
         assertThat(queued(1)).containsExactly(List.of(1L, 2L), List.of(3L), "EndOfChannelStateEvent");
         assertThat(fixture.downstream.pushed).hasSize(2);
         assertThat(fixture.downstream.pushed.get(0)).isInstanceOfSatisfying(RecordBatch.class, batch -> {
-            assertThat(batch.isRecovered()).as("downstream, replayed output is ordinary data").isFalse();
+            assertThat(batch.tookNoCredit()).as("downstream, replayed output is ordinary data").isFalse();
             assertThat(Arrays.copyOf(batch.records(), batch.size())).containsExactly(7L, 8L);
         });
         assertThat(((EventItem) fixture.downstream.pushed.get(1)).event()).isSameAs(EndOfChannelStateEvent.INSTANCE);

@@ -1,0 +1,58 @@
+package dev.snapflow.engine.cluster;
+
+import dev.snapflow.engine.config.CheckpointSettings;
+import dev.snapflow.engine.config.RuntimeSettings;
+import dev.snapflow.engine.graph.JobGraph;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A job as a {@link JobDefinition} builds it: the graph and, where the job wants other than the
+ * node's configuration ({@code snapflow.runtime}, {@code snapflow.checkpoint}), its settings. Since
+ * every node builds it from the same parameters, every node runs it with the same settings.
+ *
+ * @param graph              the job
+ * @param runtimeSettings    empty for the node's configuration
+ * @param checkpointSettings empty for the node's configuration; either way it needs a directory every node sees
+ */
+public record ClusterJob(JobGraph graph, Optional<RuntimeSettings> runtimeSettings,
+                         Optional<CheckpointSettings> checkpointSettings) {
+    public ClusterJob {
+        Objects.requireNonNull(graph, "graph");
+        Objects.requireNonNull(runtimeSettings, "runtimeSettings");
+        Objects.requireNonNull(checkpointSettings, "checkpointSettings");
+    }
+
+    public static ClusterJob of(JobGraph graph) {
+        return new ClusterJob(graph, Optional.empty(), Optional.empty());
+    }
+
+    /** The job's runtime settings, or {@code system}'s configured ones. */
+    public RuntimeSettings runtimeSettingsOn(akka.actor.typed.ActorSystem<?> system) {
+        return runtimeSettings.orElseGet(() -> RuntimeSettings.create(system));
+    }
+
+    /**
+     * The job's checkpoint settings, or {@code system}'s configured ones.
+     *
+     * @throws IllegalArgumentException if they name no checkpoint directory: a job on a cluster restores from one
+     */
+    public CheckpointSettings checkpointSettingsOn(akka.actor.typed.ActorSystem<?> system) {
+        CheckpointSettings settings = checkpointSettings.orElseGet(() -> CheckpointSettings.create(system));
+        if (settings.directory().isEmpty()) {
+            throw new IllegalArgumentException("Job '" + graph.name() + "' runs on a cluster, so it needs a checkpoint"
+                    + " directory that every node sees (snapflow.checkpoint.directory, or the job's checkpoint settings):"
+                    + " its subtasks on every node write there, and it restarts from there when a node is lost");
+        }
+        return settings;
+    }
+
+    public ClusterJob withRuntimeSettings(RuntimeSettings settings) {
+        return new ClusterJob(graph, Optional.of(settings), checkpointSettings);
+    }
+
+    public ClusterJob withCheckpointSettings(CheckpointSettings settings) {
+        return new ClusterJob(graph, runtimeSettings, Optional.of(settings));
+    }
+}
