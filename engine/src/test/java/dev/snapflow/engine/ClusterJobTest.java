@@ -9,7 +9,6 @@ import dev.snapflow.engine.checkpoint.stats.CheckpointStats;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.JobParameters;
 import dev.snapflow.engine.connectors.Sinks;
-import dev.snapflow.engine.connectors.Sources;
 import dev.snapflow.engine.graph.JobBuilder;
 import dev.snapflow.engine.job.JobMasterActor;
 import dev.snapflow.serialization.record.RecordSerializers;
@@ -59,6 +58,9 @@ class ClusterJobTest {
         }
     }
 
+    /** How far each source subtask may read: until a checkpoint completed, a part of its input. */
+    private static final java.util.concurrent.atomic.AtomicLong GATE = new java.util.concurrent.atomic.AtomicLong();
+
     static Order order(long i) {
         return new Order("customer-" + (i % 101), Category.values()[(int) (i % 3)], i % 17);
     }
@@ -67,7 +69,8 @@ class ClusterJobTest {
     static ClusterJob orders(JobParameters parameters) {
         long records = parameters.getLong("records", 30_000);
         JobBuilder job = JobBuilder.create("orders").defaultParallelism(3);
-        job.source("orders", Sources.generator(records, ClusterJobTest::order))
+        job.source("numbers", new GatedSequence(records, GATE))
+                .map("orders", ClusterJobTest::order)
                 .keyBy(Order::customer)
                 .process("totals", CustomerTotal::new)
                 .rebalance()
@@ -112,10 +115,17 @@ class ClusterJobTest {
     void when_a_keyed_job_runs_on_three_nodes_then_its_totals_equal_a_sequential_count_and_checkpoints_complete(
             String mode, @TempDir Path directory) throws Exception {
         long records = 60_000;
+        GATE.set(records / 10);
         JobHandle job = SnapflowCluster.get(cluster.node(1)).submit("orders", JobParameters.empty()
                 .with("records", Long.toString(records)).with("directory", directory.toString()).with("mode", mode));
 
         Set<String> nodes = nodesOf(job);
+        cluster.probe(1).awaitAssert(Duration.ofSeconds(30), () -> {
+            assertThat(job.checkpointStats()).as("checkpoints taken across nodes")
+                    .anyMatch(stats -> stats.status() == CheckpointStats.Status.COMPLETED);
+            return null;
+        });
+        GATE.set(Long.MAX_VALUE);
         JobResult result = job.result().toCompletableFuture().get(60, TimeUnit.SECONDS);
 
         Map<String, Long> finalTotals = new HashMap<>();
@@ -123,8 +133,6 @@ class ClusterJobTest {
         out.forEach(update -> finalTotals.merge(update.f0(), update.f1(), Math::max));
         assertThat(out).hasSize((int) records);
         assertThat(finalTotals).isEqualTo(expectedTotals(records));
-        assertThat(job.checkpointStats()).as("checkpoints taken across nodes")
-                .anyMatch(stats -> stats.status() == CheckpointStats.Status.COMPLETED);
     }
 
     @Test

@@ -213,7 +213,7 @@ final class SubtaskRunner {
         }
         int batches = 0;
         for (ChannelItem item : items) {
-            if (item.isData()) {
+            if (item instanceof RecordBatch batch && !batch.tookNoCredit()) { // leading parts of a split batch took none
                 batches++;
             }
         }
