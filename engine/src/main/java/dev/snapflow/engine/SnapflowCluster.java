@@ -9,14 +9,15 @@ import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.Adapter;
 import akka.cluster.ClusterActorRefProvider;
 import dev.snapflow.engine.cluster.ClusterJob;
+import dev.snapflow.engine.cluster.ClusterJobMaster;
+import dev.snapflow.engine.cluster.JobAnnouncer;
+import dev.snapflow.engine.cluster.JobClient;
 import dev.snapflow.engine.cluster.ClusterWorker;
 import dev.snapflow.engine.cluster.JobDefinition;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.JobParameters;
 import dev.snapflow.engine.graph.ExecutionPlan;
-import dev.snapflow.engine.job.ClusterTarget;
 import dev.snapflow.engine.job.DeploymentProtocol;
-import dev.snapflow.engine.job.JobMasterActor;
 import dev.snapflow.engine.job.JobOutcome;
 import dev.snapflow.engine.job.MetricsRegistry;
 import dev.snapflow.engine.storage.FileSystemCheckpointStorage;
@@ -24,6 +25,7 @@ import dev.snapflow.serialization.record.JacksonCompatibility;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -68,6 +70,9 @@ public final class SnapflowCluster implements Extension {
     private final ActorSystem<?> system;
     private final int slots;
     private final Map<String, JobDefinition> definitions = new ConcurrentHashMap<>();
+    /** The jobs of the cluster this node knows of, by id. */
+    private final Map<String, ClusterJobMaster.AnnouncedJob> jobs = new ConcurrentHashMap<>();
+    private final ActorRef<JobAnnouncer.Command> announcer;
     private ActorRef<DeploymentProtocol.WorkerCommand> worker;
 
     private SnapflowCluster(ActorSystem<?> system) {
@@ -82,6 +87,7 @@ public final class SnapflowCluster implements Extension {
             throw new IllegalArgumentException(SLOTS_PATH + " must be at least 1, was " + slots
                     + ": a node that offers no slots cannot run any part of a job");
         }
+        this.announcer = system.systemActorOf(JobAnnouncer.create(this::definition, jobs), "snapflow-announcer", Props.empty());
     }
 
     /** The cluster extension of {@code system}, started on first use. */
@@ -106,10 +112,13 @@ public final class SnapflowCluster implements Extension {
             throw new IllegalArgumentException("A job is registered as '" + name + "' on this node already");
         }
         if (worker == null) {
-            worker = system.systemActorOf(ClusterWorker.create(slots, jobName -> Optional.ofNullable(definitions.get(jobName))),
-                    "snapflow-worker", Props.empty());
+            worker = system.systemActorOf(ClusterWorker.create(slots, this::definition), "snapflow-worker", Props.empty());
         }
         return this;
+    }
+
+    private Optional<JobDefinition> definition(String jobName) {
+        return Optional.ofNullable(definitions.get(jobName));
     }
 
     /** The names of the jobs registered on this node. */
@@ -119,8 +128,10 @@ public final class SnapflowCluster implements Extension {
 
     /**
      * Runs the job registered as {@code name}, built from {@code parameters}, on the cluster's
-     * slots. The job master runs on this node; its attempts place the subtasks on the members
-     * that offer slots, waiting (and saying so in the log) while the cluster has too few.
+     * slots, and returns its handle, which works from this node wherever the job's master runs.
+     * The master is a Cluster Singleton (on the oldest member, moving to the next oldest if that
+     * one is lost, restarting the job from its latest checkpoint); its attempts place the subtasks
+     * on the members that offer slots, waiting (and saying so in the log) while the cluster has too few.
      *
      * @throws IllegalArgumentException if no job is registered under the name here, or the job has no checkpoint directory
      * @throws UncheckedIOException     if the checkpoint directory cannot be created
@@ -133,22 +144,42 @@ public final class SnapflowCluster implements Extension {
         }
         JacksonCompatibility.requireRecordSupport();
         ClusterJob job = definition.define(parameters);
-        ExecutionPlan plan = ExecutionPlan.of(job.graph());
+        ExecutionPlan.of(job.graph());
         CheckpointSettings checkpointSettings = job.checkpointSettingsOn(system);
         String jobId = job.graph().name().replaceAll("[^A-Za-z0-9_-]", "_") + "-" + UUID.randomUUID();
-        FileSystemCheckpointStorage storage;
         try {
-            storage = new FileSystemCheckpointStorage(checkpointSettings.directory().orElseThrow(), jobId);
+            new FileSystemCheckpointStorage(checkpointSettings.directory().orElseThrow(), jobId);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the checkpoint directory of job '" + name + "' under "
                     + checkpointSettings.directory().get(), e);
         }
+        ClusterJobMaster.AnnouncedJob announced = new ClusterJobMaster.AnnouncedJob(jobId, name, parameters);
+        announcer.tell(new JobAnnouncer.Announce(List.of(announced)));
+        return handle(announced, job.graph().name());
+    }
+
+    /**
+     * A handle of a job submitted to the cluster from any node, by its id ({@link JobHandle#jobId()}).
+     *
+     * @throws IllegalArgumentException if this node does not know of such a job
+     */
+    public JobHandle handle(String jobId) {
+        ClusterJobMaster.AnnouncedJob announced = jobs.get(jobId);
+        if (announced == null) {
+            throw new IllegalArgumentException("This node knows of no job " + jobId + "; it knows " + new TreeSet<>(jobs.keySet()));
+        }
+        Optional<JobDefinition> definition = definition(announced.jobName());
+        String jobName = definition.map(d -> d.define(announced.parameters()).graph().name()).orElse(announced.jobName());
+        return handle(announced, jobName);
+    }
+
+    private JobHandle handle(ClusterJobMaster.AnnouncedJob announced, String jobName) {
+        ActorRef<ClusterJobMaster.Command> master = ClusterJobMaster.init(system, announced, this::definition);
         CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
         CompletableFuture<Done> terminated = new CompletableFuture<>();
         MetricsRegistry metrics = new MetricsRegistry();
-        ActorRef<JobMasterActor.Command> master = system.systemActorOf(JobMasterActor.create(plan, job.runtimeSettingsOn(system),
-                checkpointSettings, storage, Optional.empty(), outcome, terminated, metrics,
-                Optional.of(new ClusterTarget(name, parameters, jobId, Optional.empty()))), "snapflow-job-" + jobId, Props.empty());
-        return new JobHandle(system, jobId, job.graph().name(), master, outcome, terminated, metrics);
+        ActorRef<Object> client = system.systemActorOf(JobClient.create(master, outcome, terminated, metrics),
+                "snapflow-job-client-" + announced.jobId() + "-" + UUID.randomUUID(), Props.empty());
+        return new JobHandle(system, announced.jobId(), jobName, client.narrow(), outcome, terminated, metrics);
     }
 }

@@ -13,9 +13,12 @@ import java.util.Optional;
  * @param parameters what the definition builds the job from
  * @param jobId      the run's id: its checkpoints are in {@code <directory>/<jobId>}
  * @param restore    the snapshot this attempt's subtasks start from, if any
+ * @param checkpointIdFloor the job's checkpoints get ids above this: a master that took over
+ *                          numbers on past every checkpoint its lost predecessor may have begun,
+ *                          whose late writes must not land in a checkpoint of its own
  */
 public record ClusterTarget(String jobName, JobParameters parameters, String jobId,
-                            Optional<DeploymentProtocol.RestoreSource> restore) {
+                            Optional<DeploymentProtocol.RestoreSource> restore, long checkpointIdFloor) {
     public ClusterTarget {
         Objects.requireNonNull(jobName, "jobName");
         Objects.requireNonNull(parameters, "parameters");
@@ -24,6 +27,6 @@ public record ClusterTarget(String jobName, JobParameters parameters, String job
     }
 
     public ClusterTarget restoringFrom(Optional<DeploymentProtocol.RestoreSource> source) {
-        return new ClusterTarget(jobName, parameters, jobId, source);
+        return new ClusterTarget(jobName, parameters, jobId, source, checkpointIdFloor);
     }
 }

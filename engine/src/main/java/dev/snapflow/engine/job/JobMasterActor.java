@@ -68,7 +68,7 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
     }
 
     /** The reply to {@link ListJobActors}; empty between attempts. */
-    public record JobActors(List<ActorRef<?>> actors) implements NoSerializationVerificationNeeded {
+    public record JobActors(List<ActorRef<?>> actors) implements dev.snapflow.serialization.akka.CborSerializable {
         public JobActors {
             actors = List.copyOf(actors);
         }
@@ -139,7 +139,8 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
         this.terminated = terminated;
         this.metrics = metrics;
         this.backoff = new RestartBackoff(settings.restartStrategy());
-        this.highestCheckpointId = new AtomicLong(restore.map(RestoredCheckpoint::checkpointId).orElse(0L));
+        this.highestCheckpointId = new AtomicLong(Math.max(restore.map(RestoredCheckpoint::checkpointId).orElse(0L),
+                cluster.map(ClusterTarget::checkpointIdFloor).orElse(0L)));
     }
 
     /**

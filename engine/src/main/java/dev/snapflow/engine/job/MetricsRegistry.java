@@ -23,14 +23,32 @@ public final class MetricsRegistry {
 
     private final List<dev.snapflow.engine.JobAttemptFailure> failures = new CopyOnWriteArrayList<>();
 
+    /** Told of every finished checkpoint and failed attempt as it is added, for whoever follows the job from elsewhere. */
+    public interface Listener {
+        void onCheckpoint(CheckpointStats stats);
+
+        void onFailure(dev.snapflow.engine.JobAttemptFailure failure);
+    }
+
+    private volatile Listener listener;
+
+    /** Sets the one listener; it is called on the thread that adds, and must not block. */
+    public void listen(Listener listener) {
+        this.listener = listener;
+    }
+
     /** A new attempt is about to deploy: the previous attempt's subtasks and channels are gone. */
     void startAttempt() {
         subtasks.clear();
         channels.clear();
     }
 
-    void add(dev.snapflow.engine.JobAttemptFailure failure) {
+    public void add(dev.snapflow.engine.JobAttemptFailure failure) {
         failures.add(failure);
+        Listener current = listener;
+        if (current != null) {
+            current.onFailure(failure);
+        }
     }
 
     /** Every failed attempt of the job, oldest first. */
@@ -46,12 +64,16 @@ public final class MetricsRegistry {
         channels.add(metrics);
     }
 
-    void add(CheckpointStats stats) {
+    public void add(CheckpointStats stats) {
         synchronized (checkpoints) {
             checkpoints.addLast(stats);
             if (checkpoints.size() > CHECKPOINT_HISTORY) {
                 checkpoints.pollFirst();
             }
+        }
+        Listener current = listener;
+        if (current != null) {
+            current.onCheckpoint(stats);
         }
     }
 

@@ -78,11 +78,11 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     }
 
     /** The requested checkpoint completed. */
-    public record CheckpointSucceeded(CheckpointStats stats) implements CheckpointResult {
+    public record CheckpointSucceeded(CheckpointStats stats) implements CheckpointResult, CborSerializable {
     }
 
     /** The requested checkpoint did not start, or failed. */
-    public record CheckpointNotTaken(String reason) implements CheckpointResult {
+    public record CheckpointNotTaken(String reason) implements CheckpointResult, CborSerializable {
     }
 
     /**
@@ -108,11 +108,11 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     }
 
     /** The savepoint completed in {@code directory}, which a new job can start from. */
-    public record SavepointCompleted(Path directory, CheckpointStats stats) implements SavepointResult {
+    public record SavepointCompleted(Path directory, CheckpointStats stats) implements SavepointResult, CborSerializable {
     }
 
     /** The savepoint did not start, or failed; nothing of it remains. */
-    public record SavepointFailed(String reason) implements SavepointResult {
+    public record SavepointFailed(String reason) implements SavepointResult, CborSerializable {
     }
 
     /** Job → coordinator: a subtask finished; it is triggered directly from now on. */
