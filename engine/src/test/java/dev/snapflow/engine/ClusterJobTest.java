@@ -139,7 +139,25 @@ class ClusterJobTest {
     void when_a_job_is_not_registered_then_submit_names_the_registered_ones() {
         assertThatThrownBy(() -> SnapflowCluster.get(cluster.node(0)).submit("no-such-job", JobParameters.empty()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'no-such-job'").hasMessageContaining("[orders]");
+                .hasMessageContaining("'no-such-job'").hasMessageContaining("registered: [orders");
+    }
+
+    @Test
+    void when_a_node_does_not_see_the_checkpoint_directory_then_the_job_fails_saying_it_is_not_shared(@TempDir Path shared,
+                                                                                                     @TempDir Path elsewhere)
+            throws Exception {
+        for (int i = 0; i < cluster.size(); i++) {
+            Path directory = i == 2 ? elsewhere : shared; // node 2 mounts another directory
+            SnapflowCluster.get(cluster.node(i)).registerJob("unshared", parameters -> orders(parameters.with("directory",
+                    directory.toString())));
+        }
+        GATE.set(Long.MAX_VALUE);
+
+        JobHandle job = SnapflowCluster.get(cluster.node(0)).submit("unshared", JobParameters.empty().with("records", "100"));
+
+        assertThatThrownBy(() -> job.result().toCompletableFuture().get(60, TimeUnit.SECONDS))
+                .hasMessageContaining("has no directory " + job.jobId())
+                .hasMessageContaining("every node must see the same checkpoint directory");
     }
 
     /** The nodes of the hosts of the job's running attempt, once every part of it is deployed. */

@@ -80,6 +80,7 @@ final class AttemptHost {
                     }
                 }
                 checkpointSettings = job.checkpointSettingsOn(context.getSystem());
+                ClusterJob.sharedJobDirectory(checkpointSettings, part.jobId(), node);
                 storage = new FileSystemCheckpointStorage(checkpointSettings.directory().orElseThrow(), part.jobId());
                 if (part.restore().isPresent()) {
                     DeploymentProtocol.RestoreSource source = part.restore().get();

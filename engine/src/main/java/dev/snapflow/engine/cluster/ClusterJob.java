@@ -48,6 +48,23 @@ public record ClusterJob(JobGraph graph, Optional<RuntimeSettings> runtimeSettin
         return settings;
     }
 
+    /**
+     * The job's directory in the checkpoint directory as this node sees it, which the submitting
+     * node created: missing here means that this node does not see the same directory.
+     *
+     * @throws IllegalStateException saying so
+     */
+    static java.nio.file.Path sharedJobDirectory(CheckpointSettings settings, String jobId, String node) {
+        java.nio.file.Path base = settings.directory().orElseThrow();
+        java.nio.file.Path job = base.resolve(jobId);
+        if (!java.nio.file.Files.isDirectory(job)) {
+            throw new IllegalStateException("The checkpoint directory " + base + " on node " + node + " has no directory "
+                    + jobId + ", which the node that submitted the job created there: every node must see the same"
+                    + " checkpoint directory (a shared file system mounted at the same path)");
+        }
+        return job;
+    }
+
     public ClusterJob withRuntimeSettings(RuntimeSettings settings) {
         return new ClusterJob(graph, Optional.of(settings), checkpointSettings);
     }

@@ -157,6 +157,7 @@ public final class ClusterJobMaster {
         try {
             job = definition.get().define(announced.parameters());
             CheckpointSettings checkpointSettings = job.checkpointSettingsOn(context.getSystem());
+            ClusterJob.sharedJobDirectory(checkpointSettings, announced.jobId(), context.getSystem().address().toString());
             storage = new FileSystemCheckpointStorage(checkpointSettings.directory().orElseThrow(), announced.jobId());
             Path resultFile = storage.jobDirectory().resolve(RESULT_FILE);
             if (Files.exists(resultFile)) {
