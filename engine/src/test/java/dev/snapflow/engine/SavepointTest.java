@@ -133,7 +133,11 @@ class SavepointTest {
         assertThat(committedSorted()).isEqualTo(expectedSorted());
     }
 
-    private static final java.util.concurrent.atomic.AtomicBoolean FAIL_ON_NEXT_COMPLETION = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * Armed with a checkpoint id: the sum fails once when told of the completion of a later one.
+     * An id, not a flag: the notification of the armed checkpoint itself may still be on its way.
+     */
+    private static final java.util.concurrent.atomic.AtomicLong FAIL_ON_COMPLETION_AFTER = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
 
     /** The running sum, failing once when told of the next completed checkpoint after being armed. */
     static final class SumFailingOnCompletion implements dev.snapflow.engine.api.KeyedProcessFunction<Long, Long, String>,
@@ -147,7 +151,8 @@ class SavepointTest {
 
         @Override
         public void notifyCheckpointComplete(long checkpointId) {
-            if (FAIL_ON_NEXT_COMPLETION.compareAndSet(true, false)) {
+            long armed = FAIL_ON_COMPLETION_AFTER.get();
+            if (checkpointId > armed && FAIL_ON_COMPLETION_AFTER.compareAndSet(armed, Long.MAX_VALUE)) {
                 throw new IllegalStateException("injected failure on completion of " + checkpointId);
             }
         }
@@ -158,7 +163,7 @@ class SavepointTest {
     void rule_K12_a_failure_after_stop_with_savepoint_completed_restarts_from_the_savepoint_with_the_sources_stopped()
             throws Exception {
         ALLOWED.set(VALUES / 3);
-        FAIL_ON_NEXT_COMPLETION.set(false);
+        FAIL_ON_COMPLETION_AFTER.set(Long.MAX_VALUE);
         JobBuilder builder = JobBuilder.create("sums");
         builder.source("numbers", new GatedSequence(VALUES, ALLOWED)).parallelism(1)
                 .keyBy(value -> value % KEYS)
@@ -168,9 +173,9 @@ class SavepointTest {
                 runtime().withRestartStrategy(dev.snapflow.engine.config.RestartStrategy.fixedDelay(2, Duration.ofMillis(10))),
                 CheckpointSettings.create(testKit.system()).withoutInterval().withDirectory(work.resolve("first")));
         awaitProcessed(first, VALUES / 3);
-        first.triggerCheckpoint(Duration.ofSeconds(20)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        long checkpointed = first.triggerCheckpoint(Duration.ofSeconds(20)).toCompletableFuture().get(30, TimeUnit.SECONDS).id();
 
-        FAIL_ON_NEXT_COMPLETION.set(true);
+        FAIL_ON_COMPLETION_AFTER.set(checkpointed);
         Path savepoint = first.stopWithSavepoint(work.resolve("savepoints"), Duration.ofSeconds(20))
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
         first.result().toCompletableFuture().get(30, TimeUnit.SECONDS);
