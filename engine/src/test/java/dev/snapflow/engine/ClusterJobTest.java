@@ -160,6 +160,31 @@ class ClusterJobTest {
                 .hasMessageContaining("every node must see the same checkpoint directory");
     }
 
+    @Test
+    void when_a_job_needs_more_slots_than_the_cluster_offers_then_it_waits_or_is_refused_as_it_chose(@TempDir Path directory)
+            throws Exception {
+        for (int i = 0; i < cluster.size(); i++) {
+            SnapflowCluster.get(cluster.node(i)).registerJob("too-wide", parameters -> {
+                JobBuilder job = JobBuilder.create("too-wide").defaultParallelism(7); // three nodes offer six slots
+                job.source("numbers", dev.snapflow.engine.connectors.Sources.sequence(0, 10)).sink("out", Sinks.discard());
+                ClusterJob wide = ClusterJob.of(job.build()).withCheckpointSettings(
+                        CheckpointSettings.create(ClusterNodes.CONFIG).withDirectory(directory));
+                return parameters.get("refuse").isPresent() ? wide.withSlotWaitTimeout(Duration.ZERO) : wide;
+            });
+        }
+
+        JobHandle refused = SnapflowCluster.get(cluster.node(0)).submit("too-wide", JobParameters.empty().with("refuse", "yes"));
+        assertThatThrownBy(() -> refused.result().toCompletableFuture().get(30, TimeUnit.SECONDS))
+                .hasMessageContaining("needs 7 free task slots")
+                .hasMessageContaining("raise snapflow.cluster.slots");
+        assertThat(refused.failedAttempts()).as("refused without a restart").hasSize(1);
+
+        JobHandle waiting = SnapflowCluster.get(cluster.node(0)).submit("too-wide", JobParameters.empty());
+        cluster.probe(0).expectNoMessage(Duration.ofMillis(1500)); // several placement rounds
+        assertThat(waiting.result().toCompletableFuture()).as("still waiting for slots").isNotDone();
+        waiting.cancel().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
     /** The nodes of the hosts of the job's running attempt, once every part of it is deployed. */
     private static Set<String> nodesOf(JobHandle job) {
         akka.actor.testkit.typed.javadsl.TestProbe<JobMasterActor.JobActors> probe = cluster.probe(1);

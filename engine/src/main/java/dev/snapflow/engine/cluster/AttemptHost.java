@@ -145,7 +145,8 @@ final class AttemptHost {
     private Behavior<DeploymentProtocol.HostCommand> onConnect(DeploymentProtocol.Connect connect) {
         for (DeploymentProtocol.SubtaskConnection connection : connect.subtasks()) {
             subtasks.get(connection.subtask()).tell(new SubtaskActor.ConnectChannels(connection.inputs(),
-                    connection.outputsByEdge(), connect.coordinator(), Optional.ofNullable(restored.get(connection.subtask()))));
+                    connection.outputsByEdge(), connect.coordinator(), Optional.ofNullable(restored.get(connection.subtask())),
+                    connection.targetsAcrossNodes()));
         }
         return Behaviors.same();
     }

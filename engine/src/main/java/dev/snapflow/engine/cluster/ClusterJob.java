@@ -17,15 +17,29 @@ import java.util.Optional;
  * @param checkpointSettings empty for the node's configuration; either way it needs a directory every node sees
  */
 public record ClusterJob(JobGraph graph, Optional<RuntimeSettings> runtimeSettings,
-                         Optional<CheckpointSettings> checkpointSettings) {
+                         Optional<CheckpointSettings> checkpointSettings, Optional<java.time.Duration> slotWaitTimeout) {
     public ClusterJob {
         Objects.requireNonNull(graph, "graph");
         Objects.requireNonNull(runtimeSettings, "runtimeSettings");
         Objects.requireNonNull(checkpointSettings, "checkpointSettings");
+        Objects.requireNonNull(slotWaitTimeout, "slotWaitTimeout");
+        if (slotWaitTimeout.isPresent() && slotWaitTimeout.get().isNegative()) {
+            throw new IllegalArgumentException("slotWaitTimeout must not be negative, was " + slotWaitTimeout.get());
+        }
     }
 
     public static ClusterJob of(JobGraph graph) {
-        return new ClusterJob(graph, Optional.empty(), Optional.empty());
+        return new ClusterJob(graph, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Fail the job (without a restart) when an attempt has waited this long for enough free task
+     * slots; {@link java.time.Duration#ZERO} refuses it as soon as the cluster offers too few.
+     * Without it, an attempt waits as long as it takes, logging what it waits for (as Flink's
+     * {@code slot.request.timeout}, but unbounded by default).
+     */
+    public ClusterJob withSlotWaitTimeout(java.time.Duration timeout) {
+        return new ClusterJob(graph, runtimeSettings, checkpointSettings, Optional.of(timeout));
     }
 
     /** The job's runtime settings, or {@code system}'s configured ones. */
@@ -66,10 +80,10 @@ public record ClusterJob(JobGraph graph, Optional<RuntimeSettings> runtimeSettin
     }
 
     public ClusterJob withRuntimeSettings(RuntimeSettings settings) {
-        return new ClusterJob(graph, Optional.of(settings), checkpointSettings);
+        return new ClusterJob(graph, Optional.of(settings), checkpointSettings, slotWaitTimeout);
     }
 
     public ClusterJob withCheckpointSettings(CheckpointSettings settings) {
-        return new ClusterJob(graph, runtimeSettings, Optional.of(settings));
+        return new ClusterJob(graph, runtimeSettings, Optional.of(settings), slotWaitTimeout);
     }
 }

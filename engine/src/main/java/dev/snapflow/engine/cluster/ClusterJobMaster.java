@@ -150,7 +150,7 @@ public final class ClusterJobMaster {
             context.getLog().error("The master of job {} cannot run on this node: no job is registered as '{}' here;"
                     + " register it on every node", announced.jobId(), announced.jobName());
             return ended(context, failed("master", new IllegalStateException("No job is registered as '"
-                    + announced.jobName() + "' on node " + context.getSystem().address())), Optional.empty());
+                    + announced.jobName() + "' on node " + context.getSystem().address())), List.of());
         }
         ClusterJob job;
         FileSystemCheckpointStorage storage;
@@ -164,7 +164,7 @@ public final class ClusterJobMaster {
                 StoredResult stored = new ObjectMapper().readValue(resultFile.toFile(), StoredResult.class);
                 context.getLog().info("Job {} has ended ({}); its master answers with the stored result", announced.jobId(),
                         stored.ended().status());
-                return ended(context, stored, Optional.empty());
+                return ended(context, stored, List.of());
             }
             ExecutionPlan plan = ExecutionPlan.of(job.graph());
             Optional<RestoredCheckpoint> restore = RestoredCheckpoint.findLatest(storage, plan, false);
@@ -192,13 +192,13 @@ public final class ClusterJobMaster {
                     restore.map(RestoredCheckpoint::plan).orElse(plan), job.runtimeSettingsOn(context.getSystem()),
                     checkpointSettings, storage, restore, outcome, terminated, metrics,
                     Optional.of(new ClusterTarget(announced.jobName(), announced.parameters(), announced.jobId(), source,
-                            highestCheckpointDirectory(storage.jobDirectory())))), "job");
+                            highestCheckpointDirectory(storage.jobDirectory()), job.slotWaitTimeout()))), "job");
             context.pipeToSelf(outcome.thenCombine(terminated, (ended, done) -> ended),
                     (ended, failure) -> new Ended(ended != null ? ended : new JobOutcome.Failed("master", 0, 1, failure)));
-            return running(context, master, new HashSet<>(), resultFile);
+            return running(context, master, new HashSet<>(), new java.util.ArrayDeque<>(), resultFile);
         } catch (IOException | RuntimeException e) {
             context.getLog().error("The master of job {} cannot start", announced.jobId(), e);
-            return ended(context, failed("master", e), Optional.empty());
+            return ended(context, failed("master", e), List.of());
         }
     }
 
@@ -217,15 +217,24 @@ public final class ClusterJobMaster {
                 String.valueOf(cause.getMessage())), List.of());
     }
 
+    /** Events kept for clients that subscribe late (a handle on another node, or after a master moved). */
+    private static final int HISTORY = 200;
+
     private static Behavior<Command> running(ActorContext<Command> context, ActorRef<JobMasterActor.Command> master,
-                                             Set<ActorRef<ClientEvent>> clients, Path resultFile) {
+                                             Set<ActorRef<ClientEvent>> clients, java.util.Deque<ClientEvent> history,
+                                             Path resultFile) {
         return Behaviors.receive(Command.class)
                 .onMessage(Subscribe.class, subscribe -> {
                     clients.add(subscribe.client());
                     subscribe.client().tell(new Subscribed(context.getSelf()));
+                    history.forEach(subscribe.client()::tell);
                     return Behaviors.same();
                 })
                 .onMessage(Observed.class, observed -> {
+                    history.addLast(observed.event());
+                    if (history.size() > HISTORY) {
+                        history.removeFirst();
+                    }
                     clients.forEach(client -> client.tell(observed.event()));
                     return Behaviors.same();
                 })
@@ -249,7 +258,7 @@ public final class ClusterJobMaster {
                 .onMessage(Ended.class, ended -> {
                     StoredResult stored = store(context, ended.outcome(), resultFile);
                     clients.forEach(client -> tellResult(client, stored));
-                    return ended(context, stored, Optional.of(resultFile));
+                    return ended(context, stored, List.copyOf(history));
                 })
                 .build();
     }
@@ -304,10 +313,11 @@ public final class ClusterJobMaster {
     }
 
     /** The job has ended: the master answers with its result until the cluster stops. */
-    private static Behavior<Command> ended(ActorContext<Command> context, StoredResult stored, Optional<Path> resultFile) {
+    private static Behavior<Command> ended(ActorContext<Command> context, StoredResult stored, List<ClientEvent> history) {
         return Behaviors.receive(Command.class)
                 .onMessage(Subscribe.class, subscribe -> {
                     subscribe.client().tell(new Subscribed(context.getSelf()));
+                    history.forEach(subscribe.client()::tell);
                     tellResult(subscribe.client(), stored);
                     return Behaviors.same();
                 })

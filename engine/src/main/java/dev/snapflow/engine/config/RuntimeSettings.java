@@ -26,11 +26,13 @@ public final class RuntimeSettings {
     private final Duration idleSourcePollInterval;
     private final String subtaskDispatcher;
     private final RestartStrategy restartStrategy;
+    private final int bufferRecordsAcrossNodes;
 
     private RuntimeSettings(int bufferRecords, Duration flushTimeout, int channelCapacity, int creditsPerChannel,
                             int floatingCreditsPerGate, int recordsPerTurn, Duration idleSourcePollInterval,
-                            String subtaskDispatcher, RestartStrategy restartStrategy) {
+                            String subtaskDispatcher, RestartStrategy restartStrategy, int bufferRecordsAcrossNodes) {
         SettingsValidation.requireAtLeast(CONFIG_PATH, "buffer-records", bufferRecords, 1);
+        SettingsValidation.requireAtLeast(CONFIG_PATH, "buffer-records-across-nodes", bufferRecordsAcrossNodes, 1);
         SettingsValidation.requirePositive(CONFIG_PATH, "flush-timeout", flushTimeout);
         SettingsValidation.requireAtLeast(CONFIG_PATH, "channel-capacity", channelCapacity, 1);
         SettingsValidation.requireAtLeast(CONFIG_PATH, "credits-per-channel", creditsPerChannel, 1);
@@ -46,6 +48,7 @@ public final class RuntimeSettings {
         this.idleSourcePollInterval = idleSourcePollInterval;
         this.subtaskDispatcher = Objects.requireNonNull(subtaskDispatcher, "subtaskDispatcher");
         this.restartStrategy = Objects.requireNonNull(restartStrategy, "restartStrategy");
+        this.bufferRecordsAcrossNodes = bufferRecordsAcrossNodes;
     }
 
     public static RuntimeSettings create(ActorSystem<?> system) {
@@ -69,7 +72,8 @@ public final class RuntimeSettings {
                     c.getInt("records-per-turn"),
                     c.getDuration("idle-source-poll-interval"),
                     c.getString("subtask-dispatcher"),
-                    RestartStrategy.create(config));
+                    RestartStrategy.create(config),
+                    c.getInt("buffer-records-across-nodes"));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("Invalid " + CONFIG_PATH + " settings: " + e.getMessage(), e);
         }
@@ -117,42 +121,55 @@ public final class RuntimeSettings {
 
     public RuntimeSettings withBufferRecords(int value) {
         return new RuntimeSettings(value, flushTimeout, channelCapacity, creditsPerChannel, floatingCreditsPerGate,
-                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher, restartStrategy);
+                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher, restartStrategy, bufferRecordsAcrossNodes);
     }
 
     public RuntimeSettings withFlushTimeout(Duration value) {
         return new RuntimeSettings(bufferRecords, value, channelCapacity, creditsPerChannel, floatingCreditsPerGate,
-                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher, restartStrategy);
+                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher, restartStrategy, bufferRecordsAcrossNodes);
     }
 
     public RuntimeSettings withChannelCapacity(int value) {
         return new RuntimeSettings(bufferRecords, flushTimeout, value, creditsPerChannel, floatingCreditsPerGate,
-                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher, restartStrategy);
+                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher, restartStrategy, bufferRecordsAcrossNodes);
     }
 
     public RuntimeSettings withCreditsPerChannel(int value) {
         return new RuntimeSettings(bufferRecords, flushTimeout, channelCapacity, value, floatingCreditsPerGate,
-                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher, restartStrategy);
+                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher, restartStrategy, bufferRecordsAcrossNodes);
     }
 
     public RuntimeSettings withFloatingCreditsPerGate(int value) {
         return new RuntimeSettings(bufferRecords, flushTimeout, channelCapacity, creditsPerChannel, value,
-                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher, restartStrategy);
+                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher, restartStrategy, bufferRecordsAcrossNodes);
     }
 
     public RuntimeSettings withRecordsPerTurn(int value) {
         return new RuntimeSettings(bufferRecords, flushTimeout, channelCapacity, creditsPerChannel, floatingCreditsPerGate,
-                value, idleSourcePollInterval, subtaskDispatcher, restartStrategy);
+                value, idleSourcePollInterval, subtaskDispatcher, restartStrategy, bufferRecordsAcrossNodes);
     }
 
     public RuntimeSettings withIdleSourcePollInterval(Duration value) {
         return new RuntimeSettings(bufferRecords, flushTimeout, channelCapacity, creditsPerChannel, floatingCreditsPerGate,
-                recordsPerTurn, value, subtaskDispatcher, restartStrategy);
+                recordsPerTurn, value, subtaskDispatcher, restartStrategy, bufferRecordsAcrossNodes);
     }
 
     public RuntimeSettings withSubtaskDispatcher(String value) {
         return new RuntimeSettings(bufferRecords, flushTimeout, channelCapacity, creditsPerChannel, floatingCreditsPerGate,
-                recordsPerTurn, idleSourcePollInterval, value, restartStrategy);
+                recordsPerTurn, idleSourcePollInterval, value, restartStrategy, bufferRecordsAcrossNodes);
+    }
+
+    /**
+     * Records per batch on a channel whose consumer runs on another cluster member: larger batches
+     * cost fewer messages per record across the network.
+     */
+    public int bufferRecordsAcrossNodes() {
+        return bufferRecordsAcrossNodes;
+    }
+
+    public RuntimeSettings withBufferRecordsAcrossNodes(int value) {
+        return new RuntimeSettings(bufferRecords, flushTimeout, channelCapacity, creditsPerChannel, floatingCreditsPerGate,
+                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher, restartStrategy, value);
     }
 
     /** What the job does when an attempt fails; read from {@value RestartStrategy#CONFIG_PATH}. */
@@ -162,7 +179,7 @@ public final class RuntimeSettings {
 
     public RuntimeSettings withRestartStrategy(RestartStrategy value) {
         return new RuntimeSettings(bufferRecords, flushTimeout, channelCapacity, creditsPerChannel, floatingCreditsPerGate,
-                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher, value);
+                recordsPerTurn, idleSourcePollInterval, subtaskDispatcher, value, bufferRecordsAcrossNodes);
     }
 
     @Override
@@ -171,6 +188,6 @@ public final class RuntimeSettings {
                 + ", channelCapacity=" + channelCapacity + ", creditsPerChannel=" + creditsPerChannel
                 + ", floatingCreditsPerGate=" + floatingCreditsPerGate + ", recordsPerTurn=" + recordsPerTurn
                 + ", idleSourcePollInterval=" + idleSourcePollInterval + ", subtaskDispatcher='" + subtaskDispatcher
-                + "', restartStrategy=" + restartStrategy + ")";
+                + "', restartStrategy=" + restartStrategy + ", bufferRecordsAcrossNodes=" + bufferRecordsAcrossNodes + ")";
     }
 }

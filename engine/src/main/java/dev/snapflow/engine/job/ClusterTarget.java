@@ -16,9 +16,12 @@ import java.util.Optional;
  * @param checkpointIdFloor the job's checkpoints get ids above this: a master that took over
  *                          numbers on past every checkpoint its lost predecessor may have begun,
  *                          whose late writes must not land in a checkpoint of its own
+ * @param slotWaitTimeout   how long an attempt waits for enough free slots before the job fails
+ *                          (without a restart); empty to wait as long as it takes
  */
 public record ClusterTarget(String jobName, JobParameters parameters, String jobId,
-                            Optional<DeploymentProtocol.RestoreSource> restore, long checkpointIdFloor) {
+                            Optional<DeploymentProtocol.RestoreSource> restore, long checkpointIdFloor,
+                            Optional<java.time.Duration> slotWaitTimeout) {
     public ClusterTarget {
         Objects.requireNonNull(jobName, "jobName");
         Objects.requireNonNull(parameters, "parameters");
@@ -27,6 +30,6 @@ public record ClusterTarget(String jobName, JobParameters parameters, String job
     }
 
     public ClusterTarget restoringFrom(Optional<DeploymentProtocol.RestoreSource> source) {
-        return new ClusterTarget(jobName, parameters, jobId, source, checkpointIdFloor);
+        return new ClusterTarget(jobName, parameters, jobId, source, checkpointIdFloor, slotWaitTimeout);
     }
 }

@@ -115,13 +115,19 @@ public final class DeploymentProtocol {
         }
     }
 
-    /** The channels and coordinator of one subtask. */
+    /**
+     * The channels of one subtask.
+     *
+     * @param targetsAcrossNodes by network edge id, the output targets whose consumers run on other nodes
+     */
     public record SubtaskConnection(SubtaskId subtask, List<ActorRef<ChannelProtocol.ChannelCommand>> inputs,
-                                    Map<Integer, List<ActorRef<ChannelProtocol.ChannelCommand>>> outputsByEdge)
+                                    Map<Integer, List<ActorRef<ChannelProtocol.ChannelCommand>>> outputsByEdge,
+                                    Map<Integer, java.util.Set<Integer>> targetsAcrossNodes)
             implements CborSerializable {
         public SubtaskConnection {
             inputs = List.copyOf(inputs);
             outputsByEdge = Map.copyOf(outputsByEdge);
+            targetsAcrossNodes = Map.copyOf(targetsAcrossNodes);
         }
     }
 

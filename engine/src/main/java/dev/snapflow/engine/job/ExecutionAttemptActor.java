@@ -45,12 +45,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * and the checkpoint coordinator, connects the subtasks, and watches everything. When every
  * subtask finished, on the first failure, or when a child stops unexpectedly, it tells the job
  * master how the attempt ended and stops, which stops every actor of the attempt.
+ *
+ * <p>An attempt of a job on a cluster first places its subtasks on the workers' slots (another
+ * behavior, waiting while there are too few), has a host on each chosen member spawn them and,
+ * next to each producer, its channels, and watches the hosts instead of the subtasks: a host
+ * stops when its member is lost or one of its actors stops, which fails the attempt.
  */
 final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor.Command> {
 
     /** From the master, the attempt's own children and adapters: local-only. */
-    sealed interface Command extends NoSerializationVerificationNeeded permits ToCoordinator, ListAttemptActors, WrappedSubtaskEvent, WrappedCoordinatorEvent,
-            FinalCheckpointEnded, RetryFinalCheckpoint, WrappedHostEvent, WorkersListed, SlotsAnswered, RetryPlacement {
+    sealed interface Command extends NoSerializationVerificationNeeded permits ToCoordinator, ListAttemptActors,
+            WrappedSubtaskEvent, WrappedCoordinatorEvent, FinalCheckpointEnded, RetryFinalCheckpoint, WrappedHostEvent,
+            WorkersListed, SlotsAnswered, RetryPlacement {
     }
 
     /** A checkpoint or savepoint request for the attempt's coordinator; kept until the coordinator exists. */
@@ -125,6 +131,12 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
     /** Per host asked for channels (by its index in {@link #channelRequests}): what was asked, in order. */
     private final List<ChannelRequest> channelRequests = new ArrayList<>();
     private int channelAnswers;
+    /** The channels the hosts spawned, by consumer (in input order) and by producer (by edge, then target). */
+    private final Map<SubtaskId, List<ActorRef<ChannelProtocol.ChannelCommand>>> clusterInputs = new HashMap<>();
+    private final Map<SubtaskId, Map<Integer, List<ActorRef<ChannelProtocol.ChannelCommand>>>> clusterOutputs = new HashMap<>();
+    private final Map<SubtaskId, Map<Integer, Set<Integer>>> clusterTargetsAcrossNodes = new HashMap<>();
+    /** Records of collecting sinks that came in parts from subtasks on other nodes, by subtask and sink. */
+    private final Map<SubtaskId, Map<String, List<Object>>> collectedParts = new HashMap<>();
     /** A warning about missing slots, at most every ten seconds. */
     private final dev.snapflow.engine.checkpoint.RepeatedWarnings slotWarnings =
             new dev.snapflow.engine.checkpoint.RepeatedWarnings(java.util.concurrent.TimeUnit.SECONDS.toNanos(10), System::nanoTime);
@@ -255,6 +267,13 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
 
     private Behavior<Command> lackSlots() {
         int offered = offers.stream().mapToInt(Placement.Offer::slots).sum();
+        Optional<java.time.Duration> timeout = cluster.orElseThrow().slotWaitTimeout();
+        if (timeout.isPresent() && System.nanoTime() - startNanos >= timeout.get().toNanos()) {
+            return end(new JobOutcome.Failed(plan.graph().name(), 0, 1, new InsufficientSlotsException("Job '"
+                    + plan.graph().name() + "' needs " + Placement.slotsNeeded(plan) + " free task slots, but the cluster"
+                    + " offered " + offered + " on " + offers.size() + " nodes for " + timeout.get().toMillis()
+                    + " ms; start more nodes, raise snapflow.cluster.slots, or lower the job's parallelism")));
+        }
         if (slotWarnings.shouldLog("slots").isPresent()) {
             getContext().getLog().warn("Job {} waits for task slots: it needs {}, the cluster offers {} on {} nodes",
                     plan.graph().name(), Placement.slotsNeeded(plan), offered, offers.size());
@@ -371,8 +390,6 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
                 .build();
     }
 
-    /** Records of collecting sinks that came in parts from subtasks on other nodes, by subtask and sink. */
-    private final Map<SubtaskId, Map<String, List<Object>>> collectedParts = new HashMap<>();
 
     private SubtaskProtocol.SubtaskFinished withCollectedParts(SubtaskProtocol.SubtaskFinished finished) {
         Map<String, List<Object>> parts = collectedParts.remove(finished.subtask());
@@ -479,11 +496,13 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
                 .build();
     }
 
-    private final Map<SubtaskId, List<ActorRef<ChannelProtocol.ChannelCommand>>> clusterInputs = new HashMap<>();
-    private final Map<SubtaskId, Map<Integer, List<ActorRef<ChannelProtocol.ChannelCommand>>>> clusterOutputs = new HashMap<>();
 
     private void placeChannel(ChannelSlot slot, ActorRef<ChannelProtocol.ChannelCommand> channel) {
         channels.add(channel);
+        if (!placement.workerOf(slot.producer()).equals(placement.workerOf(slot.consumer()))) {
+            clusterTargetsAcrossNodes.computeIfAbsent(slot.producer(), id -> new HashMap<>())
+                    .computeIfAbsent(slot.edgeId(), id -> new java.util.HashSet<>()).add(slot.target());
+        }
         List<ActorRef<ChannelProtocol.ChannelCommand>> inputs = clusterInputs.computeIfAbsent(slot.consumer(), id -> new ArrayList<>());
         while (inputs.size() <= slot.consumerChannel()) {
             inputs.add(null);
@@ -502,7 +521,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
             List<DeploymentProtocol.SubtaskConnection> connections = new ArrayList<>();
             for (SubtaskId id : part) {
                 connections.add(new DeploymentProtocol.SubtaskConnection(id, clusterInputs.getOrDefault(id, List.of()),
-                        clusterOutputs.getOrDefault(id, Map.of())));
+                        clusterOutputs.getOrDefault(id, Map.of()), clusterTargetsAcrossNodes.getOrDefault(id, Map.of())));
             }
             hosts.get(worker).tell(new DeploymentProtocol.Connect(connections, coordinator));
         });

@@ -205,7 +205,9 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
             outcome.complete(ended.outcome());
             return Behaviors.stopped();
         }
-        Optional<Duration> delay = backoff.onFailure(System.currentTimeMillis());
+        // A job refused for lack of slots is not restarted: the restart would only wait for them again.
+        Optional<Duration> delay = failed.cause() instanceof InsufficientSlotsException
+                ? Optional.empty() : backoff.onFailure(System.currentTimeMillis());
         metrics.add(new JobAttemptFailure(attempt, Instant.now(), failed.operatorName(), failed.subtaskIndex(),
                 failed.cause(), delay.isPresent()));
         if (delay.isEmpty()) {

@@ -97,7 +97,8 @@ class RuntimeMessageSerializerTest {
                         probe.ref().unsafeUpcast(), 2, probe.ref().unsafeUpcast(), true))),
                 new DeploymentProtocol.ChannelsSpawned(1, List.of(probe.ref().unsafeUpcast())),
                 new DeploymentProtocol.Connect(List.of(new DeploymentProtocol.SubtaskConnection(subtask,
-                        List.of(probe.ref().unsafeUpcast()), Map.of(0, List.of(probe.ref().unsafeUpcast())))), probe.ref().unsafeUpcast()),
+                        List.of(probe.ref().unsafeUpcast()), Map.of(0, List.of(probe.ref().unsafeUpcast())),
+                        Map.of(0, java.util.Set.of(0)))), probe.ref().unsafeUpcast()),
                 new DeploymentProtocol.HostStarted(probe.ref().unsafeUpcast(), "node"),
                 new DeploymentProtocol.DeployFailed("node", "not registered"));
 

@@ -87,6 +87,20 @@ public final class Bench {
         boolean checkpoints() {
             return !mode.equals("none");
         }
+
+        /** These parameters as job parameters, which a job on a cluster is built from on every node. */
+        dev.snapflow.engine.config.JobParameters toJobParameters() {
+            return dev.snapflow.engine.config.JobParameters.of(java.util.Map.of("workload", workload, "mode", mode,
+                    "n", Long.toString(n), "parallelism", Integer.toString(parallelism), "keys", Long.toString(keys),
+                    "emitEvery", Integer.toString(emitEvery), "sinkSpinNanos", Long.toString(sinkSpinNanos),
+                    "interval", Long.toString(intervalMillis), "alignedTimeoutMs", Long.toString(alignedTimeoutMillis)));
+        }
+
+        static Params fromJobParameters(dev.snapflow.engine.config.JobParameters parameters) {
+            return new Params(parameters.get("workload", "W1"), parameters.get("mode", "none"), parameters.getLong("n", 0),
+                    parameters.getInt("parallelism", 2), parameters.getLong("keys", 100_000L), parameters.getInt("emitEvery", 1000),
+                    parameters.getLong("sinkSpinNanos", 0), parameters.getLong("interval", 100), parameters.getLong("alignedTimeoutMs", 50));
+        }
     }
 
     /** The running sum of each key, in keyed value state as in the Flink harness. */
@@ -121,7 +135,16 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         LoggerFactory.getILoggerFactory();
+        if (args.length == 2 && args[0].equals("node")) {
+            ClusterBench.runNode(args[1]);
+            return;
+        }
         Params params = Params.fromSystemProperties();
+        int nodes = Integer.getInteger("nodes", 1);
+        if (nodes > 1) {
+            System.out.println(ClusterBench.run(params, nodes));
+            return;
+        }
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench");
         try {
             System.out.println(run(system, params));
@@ -165,7 +188,7 @@ public final class Bench {
     }
 
     /** Deletes a directory tree; the job's own cleanup may be deleting in it at the same time. */
-    private static void deleteTree(Path directory) {
+    static void deleteTree(Path directory) {
         for (int attempt = 0; attempt < 3 && Files.exists(directory); attempt++) {
             try (Stream<Path> files = Files.walk(directory)) {
                 files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -175,8 +198,8 @@ public final class Bench {
         }
     }
 
-    private static String run(ActorSystem<?> system, Params params, Path checkpointDirectory) throws Exception {
-        JobGraph graph = job(params);
+    /** The checkpoint settings of a run: the mode's, every interval, into {@code checkpointDirectory}. */
+    static CheckpointSettings checkpointSettings(ActorSystem<?> system, Params params, Path checkpointDirectory) {
         CheckpointSettings checkpoints = CheckpointSettings.create(system).withDirectory(checkpointDirectory)
                 .withMode(params.mode().equals("at-least-once") ? CheckpointSettings.Mode.AT_LEAST_ONCE : CheckpointSettings.Mode.EXACTLY_ONCE)
                 .withUnaligned(params.mode().equals("unaligned") || params.mode().equals("aligned-timeout"))
@@ -184,13 +207,27 @@ public final class Bench {
                 .withTolerableFailures(Integer.MAX_VALUE)
                 .withKeyedStateSnapshot(CheckpointSettings.KeyedStateSnapshot.valueOf(
                         System.getProperty("keyedStateSnapshot", "serialize").toUpperCase(Locale.ROOT)));
-        checkpoints = params.checkpoints() ? checkpoints.withInterval(Duration.ofMillis(params.intervalMillis())) : checkpoints.withoutInterval();
+        return params.checkpoints() ? checkpoints.withInterval(Duration.ofMillis(params.intervalMillis())) : checkpoints.withoutInterval();
+    }
+
+    private static String run(ActorSystem<?> system, Params params, Path checkpointDirectory) throws Exception {
+        JobGraph graph = job(params);
+        CheckpointSettings checkpoints = checkpointSettings(system, params, checkpointDirectory);
         resetPeakHeap();
         long start = System.nanoTime();
         JobHandle handle = Snapflow.submit(system, graph, RuntimeSettings.create(system), checkpoints);
         JobResult result = handle.result().toCompletableFuture().get(30, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
         handle.terminated().toCompletableFuture().get(1, TimeUnit.MINUTES);
+        return resultLine(params, seconds, result, handle.checkpointStats(), "");
+    }
+
+    /**
+     * The RESULT line of a finished run.
+     *
+     * @param extraKeys more {@code key=value} pairs, each with a leading space
+     */
+    static String resultLine(Params params, double seconds, JobResult result, List<CheckpointStats> stats, String extraKeys) {
         long expectedSinkRecords = params.n() / params.emitEvery();
         long sinkRecords = result.records("sink");
         if (params.emitEvery() == 1 ? sinkRecords != params.n() : Math.abs(sinkRecords - expectedSinkRecords) > params.parallelism()) {
@@ -200,8 +237,8 @@ public final class Bench {
                 "RESULT impl=snapflow workload=%s mode=%s n=%d par=%d interval_ms=%d submit_to_finish_s=%.3f rec_per_s=%.4g peak_heap_mb=%d sink_records=%d",
                 params.workload(), params.mode(), params.n(), params.parallelism(),
                 params.checkpoints() ? params.intervalMillis() : 0, seconds, params.n() / seconds, peakHeapMegabytes(), sinkRecords));
+        line.append(extraKeys);
         if (params.checkpoints()) {
-            List<CheckpointStats> stats = handle.checkpointStats();
             if (Boolean.getBoolean("verbose")) {
                 // -Dverbose=true: every checkpoint's subtasks, to see where its time went.
                 stats.forEach(checkpoint -> {
@@ -244,7 +281,7 @@ public final class Bench {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 
-    private static void resetPeakHeap() {
+    static void resetPeakHeap() {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
                 pool.resetPeakUsage();

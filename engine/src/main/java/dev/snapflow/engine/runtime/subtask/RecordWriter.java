@@ -46,13 +46,16 @@ final class RecordWriter implements Collector<Object> {
             this.batch = new Object[batchSize];
             this.slots = slots;
         }
+
+        int batchSize() {
+            return batch.length;
+        }
     }
 
     private final int edgeId;
     private final String producerName;
     private final ChannelSelector selector;
     private final Output[] outputs;
-    private final int batchSize;
     private final ChannelPort port;
     private final OutputPressure pressure;
     private long recordsOut;
@@ -66,7 +69,6 @@ final class RecordWriter implements Collector<Object> {
         this.edgeId = edgeId;
         this.producerName = producerName;
         this.selector = selector;
-        this.batchSize = batchSize;
         this.port = port;
         this.pressure = pressure;
         this.outputs = new Output[channels];
@@ -98,9 +100,21 @@ final class RecordWriter implements Collector<Object> {
     private void append(Output output, Object record) {
         output.batch[output.size++] = record;
         recordsOut++;
-        if (output.size == batchSize) {
+        if (output.size == output.batch.length) {
             closeBatch(output);
         }
+    }
+
+    /**
+     * Batches of {@code batchSize} records to channel {@code target} from now on: larger for a
+     * channel whose consumer is on another node. Called before any record is written.
+     */
+    void useBatchSize(int target, int batchSize) {
+        Output output = outputs[target];
+        if (output.size != 0) {
+            throw new IllegalStateException("Channel " + target + " has records in its open batch already");
+        }
+        output.batch = new Object[batchSize];
     }
 
     /** Sends or parks every open batch, for the flush timeout. */
@@ -209,7 +223,7 @@ final class RecordWriter implements Collector<Object> {
             return;
         }
         RecordBatch batch = new RecordBatch(output.batch, output.size);
-        output.batch = new Object[batchSize];
+        output.batch = new Object[output.batchSize()];
         output.size = 0;
         enqueue(output, batch);
     }

@@ -63,16 +63,28 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
      * Job → subtask, once every channel and the coordinator exist: the channels to read (by input
      * channel index) and to write (by network edge id, then target index), the coordinator, and the
      * state to start from when the job starts from a checkpoint.
+     *
+     * @param targetsAcrossNodes by network edge id, the targets whose consumers run on other nodes
      */
     public record ConnectChannels(
             List<ActorRef<ChannelProtocol.ChannelCommand>> inputs,
             Map<Integer, List<ActorRef<ChannelProtocol.ChannelCommand>>> outputsByEdge,
             ActorRef<CheckpointCoordinatorActor.Command> coordinator,
-            java.util.Optional<dev.snapflow.engine.state.RestoredState> restoredState)
+            java.util.Optional<dev.snapflow.engine.state.RestoredState> restoredState,
+            Map<Integer, java.util.Set<Integer>> targetsAcrossNodes)
             implements Command, NoSerializationVerificationNeeded {
         public ConnectChannels {
             inputs = List.copyOf(inputs);
             outputsByEdge = Map.copyOf(outputsByEdge);
+            targetsAcrossNodes = Map.copyOf(targetsAcrossNodes);
+        }
+
+        /** Channels inside one node only. */
+        public ConnectChannels(List<ActorRef<ChannelProtocol.ChannelCommand>> inputs,
+                               Map<Integer, List<ActorRef<ChannelProtocol.ChannelCommand>>> outputsByEdge,
+                               ActorRef<CheckpointCoordinatorActor.Command> coordinator,
+                               java.util.Optional<dev.snapflow.engine.state.RestoredState> restoredState) {
+            this(inputs, outputsByEdge, coordinator, restoredState, Map.of());
         }
     }
 
@@ -172,6 +184,9 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
             RecordWriter writer = new RecordWriter(edge.id(), plan.graph().operator(edge.producerOperatorId()).name(),
                     selector, edge.channelsPerProducer(), settings.bufferRecords(), settings.channelCapacity(),
                     channelPort, pressure);
+            for (int target : connect.targetsAcrossNodes().getOrDefault(edge.id(), java.util.Set.of())) {
+                writer.useBatchSize(target, settings.bufferRecordsAcrossNodes());
+            }
             writersByEdge[edge.id()] = writer;
             writers.add(writer);
         }

@@ -43,6 +43,21 @@ class RecordWriterTest {
     }
 
     @Test
+    void when_a_channel_crosses_nodes_then_its_batches_hold_the_larger_size_and_the_others_keep_theirs() {
+        RecordingPort port = new RecordingPort(2);
+        RecordWriter writer = new RecordWriter(0, "op", record -> (Integer) record % 2, 2, 2, 8, port, new OutputPressure());
+        writer.useBatchSize(1, 3);
+
+        for (int i = 0; i < 12; i++) {
+            writer.collect(i);
+        }
+
+        assertThat(port.pushed.get(0)).extracting(item -> ((RecordBatch) item).size()).containsExactly(2, 2, 2);
+        assertThat(port.pushed.get(1)).extracting(item -> ((RecordBatch) item).size()).containsExactly(3, 3);
+        assertThat(port.records(1)).containsExactly(1, 3, 5, 7, 9, 11);
+    }
+
+    @Test
     void when_a_batch_fills_up_then_it_is_sent_and_partial_batches_wait_for_flush() {
         RecordingPort port = new RecordingPort(1);
         RecordWriter writer = new RecordWriter(0, "op", record -> 0, 1, 2, 4, port, new OutputPressure());
