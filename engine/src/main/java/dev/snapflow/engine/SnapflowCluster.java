@@ -7,6 +7,8 @@ import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
 import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.Adapter;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.actor.typed.receptionist.Receptionist;
 import akka.cluster.ClusterActorRefProvider;
 import dev.snapflow.engine.cluster.ClusterJob;
 import dev.snapflow.engine.cluster.ClusterJobMaster;
@@ -25,6 +27,7 @@ import dev.snapflow.serialization.record.JacksonCompatibility;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +35,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -119,6 +123,26 @@ public final class SnapflowCluster implements Extension {
 
     private Optional<JobDefinition> definition(String jobName) {
         return Optional.ofNullable(definitions.get(jobName));
+    }
+
+    /**
+     * The task slots the cluster's workers offer now, free of running jobs, as this node's
+     * Receptionist knows them: for an application that waits for its members before it submits.
+     * A worker that does not answer within {@code timeout} counts as offering none.
+     */
+    public CompletionStage<Integer> freeSlots(Duration timeout) {
+        CompletionStage<Receptionist.Listing> listing = AskPattern.ask(system.receptionist(),
+                replyTo -> Receptionist.find(DeploymentProtocol.WORKER_KEY, replyTo), timeout, system.scheduler());
+        return listing.thenCompose(found -> {
+            CompletableFuture<Integer> total = CompletableFuture.completedFuture(0);
+            for (ActorRef<DeploymentProtocol.WorkerCommand> worker : found.getServiceInstances(DeploymentProtocol.WORKER_KEY)) {
+                CompletionStage<Integer> slots = AskPattern.<DeploymentProtocol.WorkerCommand, DeploymentProtocol.SlotsOffered>ask(
+                                worker, DeploymentProtocol.DescribeSlots::new, timeout, system.scheduler())
+                        .handle((offered, failure) -> offered == null ? 0 : offered.slots());
+                total = total.thenCombine(slots, Integer::sum);
+            }
+            return total;
+        });
     }
 
     /** The names of the jobs registered on this node. */

@@ -104,6 +104,7 @@ class ClusterFailoverTest {
             for (int i = 0; i < cluster.size(); i++) {
                 SnapflowCluster.get(cluster.node(i)).registerJob("totals-to-files", ClusterFailoverTest::totalsToFiles);
             }
+            cluster.awaitFreeSlots(scenario.submitter(), 6);
             JobHandle job = SnapflowCluster.get(cluster.node(scenario.submitter())).submit("totals-to-files", JobParameters.empty()
                     .with("records", Long.toString(records)).with("directory", directory.toString())
                     .with("output", output.toString()).with("mode", scenario.mode()));

@@ -103,6 +103,7 @@ class ClusterJobTest {
         for (int i = 0; i < cluster.size(); i++) {
             SnapflowCluster.get(cluster.node(i)).registerJob("orders", ClusterJobTest::orders);
         }
+        cluster.awaitFreeSlots(0, 6);
     }
 
     @AfterAll

@@ -94,6 +94,15 @@ final class ClusterNodes implements AutoCloseable {
         });
     }
 
+    /** Waits until node {@code index} sees {@code slots} free slots on the workers: every node registered its jobs. */
+    void awaitFreeSlots(int index, int slots) {
+        probe(index).awaitAssert(Duration.ofSeconds(20), () -> {
+            assertThat(SnapflowCluster.get(nodes.get(index)).freeSlots(Duration.ofSeconds(3)).toCompletableFuture().join())
+                    .as("free slots as node " + index + " sees them").isEqualTo(slots);
+            return null;
+        });
+    }
+
     /** Stops node {@code index} as a crash would: it does not leave, the others have to down it. */
     void crash(int index) {
         ActorSystem<Void> node = nodes.get(index);

@@ -221,7 +221,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
      * while the cluster offers fewer slots than the job needs, it waits and says so.
      */
     private Behavior<Command> placing(akka.actor.typed.javadsl.StashBuffer<Command> stash) {
-        return Behaviors.receive(Command.class)
+        return whileDeploying(Behaviors.receive(Command.class)
                 .onMessage(WorkersListed.class, listed -> {
                     offers.clear();
                     workersAsked = listed.workers().size();
@@ -253,6 +253,16 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
                     findWorkers();
                     return Behaviors.same();
                 })
+                .onSignal(PostStop.class, signal -> onPostStop()), stash);
+    }
+
+    /**
+     * The rest of a behavior while the attempt deploys: it lists what exists of it on request and
+     * keeps every other message until it runs.
+     */
+    private Behavior<Command> whileDeploying(akka.actor.typed.javadsl.BehaviorBuilder<Command> builder,
+                                             akka.actor.typed.javadsl.StashBuffer<Command> stash) {
+        return builder
                 .onMessage(ListAttemptActors.class, request -> {
                     onListJobActors(request);
                     return Behaviors.same();
@@ -261,7 +271,6 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
                     stash.stash(message);
                     return Behaviors.same();
                 })
-                .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
     }
 
@@ -314,7 +323,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
      * requests until the coordinator exists; then it connects the job and runs.
      */
     private Behavior<Command> deploying(akka.actor.typed.javadsl.StashBuffer<Command> stash) {
-        return Behaviors.receive(Command.class)
+        return whileDeploying(Behaviors.receive(Command.class)
                 .onMessage(WrappedSubtaskEvent.class, wrapped -> {
                     if (wrapped.event() instanceof SubtaskProtocol.SubtaskStarted subtaskStarted) {
                         started.put(subtaskStarted.subtask(), subtaskStarted);
@@ -332,17 +341,8 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
                     }
                     return onHostEvent(wrapped);
                 })
-                .onMessage(ListAttemptActors.class, request -> {
-                    onListJobActors(request);
-                    return Behaviors.same(); // still deploying
-                })
-                .onMessage(Command.class, message -> {
-                    stash.stash(message);
-                    return Behaviors.same();
-                })
                 .onSignal(Terminated.class, this::onChildTerminated)
-                .onSignal(PostStop.class, signal -> onPostStop())
-                .build();
+                .onSignal(PostStop.class, signal -> onPostStop()), stash);
     }
 
     /** Reports how the attempt ended, once, and stops it with every actor in it. */
@@ -467,7 +467,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
 
     /** Waits for the hosts' channels, then connects the subtasks. */
     private Behavior<Command> connecting(akka.actor.typed.javadsl.StashBuffer<Command> stash) {
-        return Behaviors.receive(Command.class)
+        return whileDeploying(Behaviors.receive(Command.class)
                 .onMessage(WrappedHostEvent.class, wrapped -> {
                     if (!(wrapped.event() instanceof DeploymentProtocol.ChannelsSpawned spawned)) {
                         return onHostEvent(wrapped);
@@ -483,17 +483,8 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
                     return stash.unstashAll(this);
                 })
                 .onMessage(WrappedSubtaskEvent.class, this::onSubtaskEvent)
-                .onMessage(ListAttemptActors.class, request -> {
-                    onListJobActors(request);
-                    return Behaviors.same();
-                })
-                .onMessage(Command.class, message -> {
-                    stash.stash(message);
-                    return Behaviors.same();
-                })
                 .onSignal(Terminated.class, this::onChildTerminated)
-                .onSignal(PostStop.class, signal -> onPostStop())
-                .build();
+                .onSignal(PostStop.class, signal -> onPostStop()), stash);
     }
 
 

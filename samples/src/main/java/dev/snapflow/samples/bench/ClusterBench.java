@@ -2,29 +2,22 @@ package dev.snapflow.samples.bench;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.snapflow.engine.JobHandle;
 import dev.snapflow.engine.JobResult;
 import dev.snapflow.engine.SnapflowCluster;
 import dev.snapflow.engine.cluster.ClusterJob;
 import dev.snapflow.engine.config.RuntimeSettings;
+import dev.snapflow.samples.cluster.LoopbackCluster;
 
-import java.io.File;
 import java.lang.management.ManagementFactory;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.StreamSupport;
 
 /**
  * {@code Bench -Dnodes=N}: the workload on an Akka Cluster of N JVMs on loopback, this one and
@@ -40,15 +33,7 @@ final class ClusterBench {
     }
 
     static Config nodeConfig() {
-        return ConfigFactory.parseString("""
-                akka.actor.provider = cluster
-                akka.remote.artery.canonical.hostname = "127.0.0.1"
-                akka.remote.artery.canonical.port = 0
-                akka.actor.allow-java-serialization = off
-                akka.loglevel = WARNING
-                akka.cluster.log-info = off
-                snapflow.cluster.slots = 1
-                """).withFallback(ConfigFactory.load());
+        return LoopbackCluster.nodeConfig("snapflow.cluster.slots = 1");
     }
 
     private static void register(ActorSystem<?> system) {
@@ -79,14 +64,8 @@ final class ClusterBench {
             for (int i = 1; i < nodes; i++) {
                 others.add(startNode(cluster.selfMember().address().toString(), directory.resolve("node-" + i + ".log")));
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
-                    .filter(member -> member.status() == MemberStatus.up()).count() < nodes) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("The cluster did not reach " + nodes + " members; see " + directory);
-                }
-                Thread.sleep(100); // polling the membership, which has no future to wait on
-            }
+            LoopbackCluster.awaitMembersUp(cluster, nodes, java.time.Duration.ofSeconds(60));
+            LoopbackCluster.awaitFreeSlots(SnapflowCluster.get(system), nodes, java.time.Duration.ofSeconds(60));
             Bench.resetPeakHeap();
             long start = System.nanoTime();
             JobHandle handle = SnapflowCluster.get(system).submit(JOB, params.toJobParameters()
@@ -108,31 +87,12 @@ final class ClusterBench {
     }
 
     private static Process startNode(String seed, Path log) throws java.io.IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> flags = new ArrayList<>();
         for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (argument.startsWith("-Xm") || argument.startsWith("-XX:") || argument.startsWith("-Dsnapflow.")) {
-                command.add(argument); // the same heap, collector and Snapflow settings as this node
+                flags.add(argument); // the same heap, collector and Snapflow settings as this node
             }
         }
-        command.addAll(List.of("-cp", classPath(), Bench.class.getName(), "node", seed));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    /** This program's class path: exec:java runs it in a class loader of its own, not on java.class.path. */
-    private static String classPath() {
-        Set<String> entries = new LinkedHashSet<>();
-        for (ClassLoader loader = ClusterBench.class.getClassLoader(); loader != null; loader = loader.getParent()) {
-            if (loader instanceof URLClassLoader urls) {
-                for (URL url : urls.getURLs()) {
-                    try {
-                        entries.add(Path.of(url.toURI()).toString());
-                    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
-                        // Not a file: not part of a class path.
-                    }
-                }
-            }
-        }
-        return entries.isEmpty() ? System.getProperty("java.class.path") : String.join(File.pathSeparator, entries);
+        return LoopbackCluster.startJvm(Bench.class, flags, List.of("node", seed), log);
     }
 }

@@ -2,11 +2,9 @@ package dev.snapflow.samples.cluster;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.snapflow.engine.JobAttemptFailure;
 import dev.snapflow.engine.JobHandle;
 import dev.snapflow.engine.JobResult;
@@ -27,27 +25,21 @@ import dev.snapflow.engine.config.RuntimeSettings;
 import dev.snapflow.engine.connectors.FileSink;
 import dev.snapflow.engine.connectors.Sources;
 import dev.snapflow.engine.graph.JobBuilder;
+import dev.snapflow.samples.resume.ResumeFromCheckpoint;
 import dev.snapflow.serialization.record.RecordSerializers;
 import org.slf4j.LoggerFactory;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * A word count on a three-node Akka Cluster on loopback survives the loss of a node. This JVM is
@@ -78,18 +70,12 @@ public final class ClusterFailover {
 
     /** The configuration of every node: loopback, an ephemeral port, and failure detection fast enough for a demo. */
     static Config nodeConfig() {
-        return ConfigFactory.parseString("""
-                akka.actor.provider = cluster
-                akka.remote.artery.canonical.hostname = "127.0.0.1"
-                akka.remote.artery.canonical.port = 0
-                akka.actor.allow-java-serialization = off
-                akka.loglevel = WARNING
-                akka.cluster.log-info = off
+        return LoopbackCluster.nodeConfig("""
                 akka.cluster.split-brain-resolver.stable-after = 2s
                 akka.cluster.failure-detector.heartbeat-interval = 300ms
                 akka.cluster.failure-detector.acceptable-heartbeat-pause = 2s
                 snapflow.cluster.slots = 2
-                """).withFallback(ConfigFactory.load());
+                """);
     }
 
     public static void main(String[] args) throws Exception {
@@ -201,16 +187,18 @@ public final class ClusterFailover {
         List<Process> nodes = new ArrayList<>();
         try {
             Path input = directory.resolve("input.txt");
-            List<String> lines = text(LINES, 11);
+            List<String> lines = ResumeFromCheckpoint.text(LINES, 11);
             Files.write(input, lines);
             Cluster cluster = Cluster.get(system);
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
             SnapflowCluster.get(system).registerJob(JOB, parameters -> wordCount(parameters, system));
             String seed = cluster.selfMember().address().toString();
             for (int i = 1; i <= 2; i++) {
-                nodes.add(startNode(seed, directory.resolve("node-" + i + ".log")));
+                nodes.add(LoopbackCluster.startJvm(ClusterFailover.class, List.of("-Xmx512m"), List.of("node", seed),
+                        directory.resolve("node-" + i + ".log")));
             }
-            awaitMembersUp(cluster, 3, Duration.ofSeconds(60));
+            LoopbackCluster.awaitMembersUp(cluster, 3, Duration.ofSeconds(60));
+            LoopbackCluster.awaitFreeSlots(SnapflowCluster.get(system), 6, Duration.ofSeconds(60)); // every node offers its two
             out.println("Cluster up: 3 nodes on 127.0.0.1 (this JVM and two it started); shared directory " + directory);
 
             JobHandle job = SnapflowCluster.get(system).submit(JOB, JobParameters.empty()
@@ -258,43 +246,6 @@ public final class ClusterFailover {
         return job.checkpointStats().stream().filter(stats -> stats.status() == CheckpointStats.Status.COMPLETED).count();
     }
 
-    private static Process startNode(String seed, Path log) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx512m", "-cp", classPath(), ClusterFailover.class.getName(), "node", seed)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    /** This program's class path: exec:java runs it in a class loader of its own, not on java.class.path. */
-    private static String classPath() {
-        Set<String> entries = new LinkedHashSet<>();
-        for (ClassLoader loader = ClusterFailover.class.getClassLoader(); loader != null; loader = loader.getParent()) {
-            if (loader instanceof URLClassLoader urls) {
-                for (URL url : urls.getURLs()) {
-                    try {
-                        entries.add(Path.of(url.toURI()).toString());
-                    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
-                        // Not a file: not part of a class path.
-                    }
-                }
-            }
-        }
-        if (entries.isEmpty()) {
-            return System.getProperty("java.class.path");
-        }
-        return String.join(File.pathSeparator, entries);
-    }
-
-    private static void awaitMembersUp(Cluster cluster, int count, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
-                .filter(member -> member.status() == MemberStatus.up()).count() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("The cluster did not reach " + count + " members within " + timeout);
-            }
-            Thread.sleep(100); // polling the membership, which has no future to wait on
-        }
-    }
-
     /** What a sequential count emits: {@code word,1} to {@code word,n} for a word seen n times. */
     static List<String> expectedLines(List<String> lines) {
         Map<String, Long> counts = new HashMap<>();
@@ -311,20 +262,6 @@ public final class ClusterFailover {
         List<String> copy = new ArrayList<>(lines);
         copy.sort(Comparator.naturalOrder());
         return copy;
-    }
-
-    static List<String> text(int lineCount, long seed) {
-        Random random = new Random(seed);
-        List<String> lines = new ArrayList<>(lineCount);
-        for (int i = 0; i < lineCount; i++) {
-            StringBuilder line = new StringBuilder();
-            for (int w = 3 + random.nextInt(8); w > 0; w--) {
-                int index = (int) Math.min(1999, Math.abs(random.nextGaussian()) * 300);
-                line.append(line.length() == 0 ? "" : " ").append("w").append(Integer.toString(index * 7919, 36));
-            }
-            lines.add(line.toString());
-        }
-        return lines;
     }
 
     private static void deleteRecursively(Path directory) throws IOException {

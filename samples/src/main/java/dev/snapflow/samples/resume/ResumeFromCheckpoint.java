@@ -259,7 +259,7 @@ public final class ResumeFromCheckpoint {
     }
 
     /** Lines of words with a skewed vocabulary, the same for the same seed. */
-    static List<String> text(int lineCount, long seed) {
+    public static List<String> text(int lineCount, long seed) {
         Random random = new Random(seed);
         List<String> lines = new ArrayList<>(lineCount);
         for (int i = 0; i < lineCount; i++) {
