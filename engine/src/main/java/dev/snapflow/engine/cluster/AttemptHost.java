@@ -65,23 +65,19 @@ final class AttemptHost {
                                                            String node) {
         return Behaviors.setup(context -> {
             context.watch(part.attemptActor());
-            ClusterJob job;
-            ExecutionPlan plan;
-            CheckpointSettings checkpointSettings;
-            FileSystemCheckpointStorage storage;
             Map<SubtaskId, RestoredState> restored = new HashMap<>();
             try {
-                job = definition.define(part.parameters());
-                plan = ExecutionPlan.of(job.graph().withRestoredMaxParallelism(part.restoredMaxParallelism()));
+                ClusterJob job = definition.define(part.parameters());
+                ExecutionPlan plan = ExecutionPlan.of(job.graph().withRestoredMaxParallelism(part.restoredMaxParallelism()));
                 for (SubtaskId id : part.subtasks()) {
                     if (id.chainId() >= plan.chains().size() || id.subtaskIndex() >= plan.chains().get(id.chainId()).parallelism()) {
                         throw new IllegalArgumentException("job '" + part.jobName() + "' as defined on this node has no subtask "
                                 + id + ": every node must build the same job from the same parameters");
                     }
                 }
-                checkpointSettings = job.checkpointSettingsOn(context.getSystem());
+                CheckpointSettings checkpointSettings = job.checkpointSettingsOn(context.getSystem());
                 ClusterJob.sharedJobDirectory(checkpointSettings, part.jobId(), node);
-                storage = new FileSystemCheckpointStorage(checkpointSettings.directory().orElseThrow(), part.jobId());
+                FileSystemCheckpointStorage storage = new FileSystemCheckpointStorage(checkpointSettings.directory().orElseThrow(), part.jobId());
                 if (part.restore().isPresent()) {
                     DeploymentProtocol.RestoreSource source = part.restore().get();
                     RestoredCheckpoint checkpoint = source.savepointDirectory().isPresent()
@@ -94,15 +90,15 @@ final class AttemptHost {
                         restored.put(id, checkpoint.states().get(id));
                     }
                 }
+                AttemptHost host = new AttemptHost(context, part, job.runtimeSettingsOn(context.getSystem()), restored);
+                host.spawnSubtasks(plan, checkpointSettings, storage);
+                part.hostEvents().tell(new DeploymentProtocol.HostStarted(context.getSelf(), node));
+                return host.running();
             } catch (Exception e) {
                 context.getLog().warn("Node {} cannot run its part of attempt {} of job {}", node, part.attempt(), part.jobName(), e);
                 part.hostEvents().tell(new DeploymentProtocol.DeployFailed(node, e.toString()));
                 return Behaviors.stopped();
             }
-            AttemptHost host = new AttemptHost(context, part, job.runtimeSettingsOn(context.getSystem()), restored);
-            host.spawnSubtasks(plan, checkpointSettings, storage);
-            part.hostEvents().tell(new DeploymentProtocol.HostStarted(context.getSelf(), node));
-            return host.running();
         });
     }
 

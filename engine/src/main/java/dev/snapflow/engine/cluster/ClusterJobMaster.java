@@ -62,7 +62,8 @@ public final class ClusterJobMaster {
     }
 
     /** What the master accepts: from job clients on any node (CBOR), and its own notes. */
-    public sealed interface Command permits Subscribe, CancelJob, RequestCheckpoint, RequestSavepoint, ListActors, Observed, Ended {
+    public sealed interface Command permits Subscribe, CancelJob, RequestCheckpoint, RequestSavepoint, ListActors, Observed, Ended,
+            RetryStart {
     }
 
     /** A client follows the job: it is answered {@link Subscribed} and then sent every {@link ClientEvent}. */
@@ -89,6 +90,16 @@ public final class ClusterJobMaster {
 
     private record Ended(JobOutcome outcome) implements Command, NoSerializationVerificationNeeded {
     }
+
+    private record RetryStart(int attemptsLeft) implements Command, NoSerializationVerificationNeeded {
+    }
+
+    /**
+     * How long a master waits for its node to register the job's definition: a node may start
+     * its master (it is the oldest) a moment before its application registered the jobs.
+     */
+    private static final int DEFINITION_CHECKS = 30;
+    private static final java.time.Duration DEFINITION_CHECK_INTERVAL = java.time.Duration.ofSeconds(1);
 
     /** What clients are sent. */
     public sealed interface ClientEvent permits Subscribed, CheckpointEnded, AttemptFailed, ResultPart, JobEnded {
@@ -136,26 +147,43 @@ public final class ClusterJobMaster {
      */
     public static ActorRef<Command> init(ActorSystem<?> system, AnnouncedJob job, Function<String, Optional<JobDefinition>> definitions) {
         return ClusterSingleton.get(system).init(SingletonActor.of(
-                Behaviors.setup(context -> start(context, job, definitions)), "snapflow-job-" + job.jobId()));
+                Behaviors.setup(context -> Behaviors.<Command>withStash(1000, stash ->
+                        awaitDefinition(context, stash, job, definitions, DEFINITION_CHECKS))), "snapflow-job-" + job.jobId()));
     }
 
     /** A job as every node learns of it, so that each can run its master. */
     public record AnnouncedJob(String jobId, String jobName, JobParameters parameters) implements CborSerializable {
     }
 
-    private static Behavior<Command> start(ActorContext<Command> context, AnnouncedJob announced,
-                                           Function<String, Optional<JobDefinition>> definitions) {
+    /** Starts once this node has the job's definition, keeping requests meanwhile; fails the job if it never comes. */
+    private static Behavior<Command> awaitDefinition(ActorContext<Command> context, akka.actor.typed.javadsl.StashBuffer<Command> stash,
+                                                     AnnouncedJob announced, Function<String, Optional<JobDefinition>> definitions,
+                                                     int checksLeft) {
         Optional<JobDefinition> definition = definitions.apply(announced.jobName());
-        if (definition.isEmpty()) {
+        if (definition.isPresent()) {
+            return stash.unstashAll(start(context, announced, definition.get()));
+        }
+        if (checksLeft <= 0) {
             context.getLog().error("The master of job {} cannot run on this node: no job is registered as '{}' here;"
                     + " register it on every node", announced.jobId(), announced.jobName());
-            return ended(context, failed("master", new IllegalStateException("No job is registered as '"
-                    + announced.jobName() + "' on node " + context.getSystem().address())), List.of());
+            return stash.unstashAll(ended(context, failed("master", new IllegalStateException("No job is registered as '"
+                    + announced.jobName() + "' on node " + context.getSystem().address())), List.of()));
         }
+        context.scheduleOnce(DEFINITION_CHECK_INTERVAL, context.getSelf(), new RetryStart(checksLeft - 1));
+        return Behaviors.receive(Command.class)
+                .onMessage(RetryStart.class, retry -> awaitDefinition(context, stash, announced, definitions, retry.attemptsLeft()))
+                .onMessage(Command.class, message -> {
+                    stash.stash(message);
+                    return Behaviors.same();
+                })
+                .build();
+    }
+
+    private static Behavior<Command> start(ActorContext<Command> context, AnnouncedJob announced, JobDefinition definition) {
         ClusterJob job;
-        FileSystemCheckpointStorage storage;
+        FileSystemCheckpointStorage storage = null;
         try {
-            job = definition.get().define(announced.parameters());
+            job = definition.define(announced.parameters());
             CheckpointSettings checkpointSettings = job.checkpointSettingsOn(context.getSystem());
             ClusterJob.sharedJobDirectory(checkpointSettings, announced.jobId(), context.getSystem().address().toString());
             storage = new FileSystemCheckpointStorage(checkpointSettings.directory().orElseThrow(), announced.jobId());
@@ -167,6 +195,10 @@ public final class ClusterJobMaster {
                 return ended(context, stored, List.of());
             }
             ExecutionPlan plan = ExecutionPlan.of(job.graph());
+            long floor = highestCheckpointDirectory(storage.jobDirectory());
+            if (floor > 0) {
+                deleteUnfinishedCheckpoints(storage.jobDirectory(), context.getLog());
+            }
             Optional<RestoredCheckpoint> restore = RestoredCheckpoint.findLatest(storage, plan, false);
             restore.ifPresent(r -> context.getLog().info("The master of job {} starts on {} from checkpoint {}",
                     announced.jobId(), context.getSystem().address(), r.checkpointId()));
@@ -192,13 +224,40 @@ public final class ClusterJobMaster {
                     restore.map(RestoredCheckpoint::plan).orElse(plan), job.runtimeSettingsOn(context.getSystem()),
                     checkpointSettings, storage, restore, outcome, terminated, metrics,
                     Optional.of(new ClusterTarget(announced.jobName(), announced.parameters(), announced.jobId(), source,
-                            highestCheckpointDirectory(storage.jobDirectory()), job.slotWaitTimeout()))), "job");
+                            floor == 0 ? 0 : floor + CHECKPOINT_ID_MARGIN, job.slotWaitTimeout()))), "job");
             context.pipeToSelf(outcome.thenCombine(terminated, (ended, done) -> ended),
                     (ended, failure) -> new Ended(ended != null ? ended : new JobOutcome.Failed("master", 0, 1, failure)));
             return running(context, master, new HashSet<>(), new java.util.ArrayDeque<>(), resultFile);
         } catch (IOException | RuntimeException e) {
             context.getLog().error("The master of job {} cannot start", announced.jobId(), e);
-            return ended(context, failed("master", e), List.of());
+            JobOutcome.Failed failure = new JobOutcome.Failed("master", 0, 1, e);
+            // Stored where the job's directory is seen, so that no later master runs the job with no one following it.
+            StoredResult stored = storage == null ? toStored(context, failure) : store(context, failure,
+                    storage.jobDirectory().resolve(RESULT_FILE));
+            return ended(context, stored, List.of());
+        }
+    }
+
+    /**
+     * How far past the highest checkpoint directory a master that took over starts numbering: a
+     * checkpoint its predecessor triggered may have no directory yet (the first write of a subtask
+     * makes it), and a late write of the old subtasks may still make one.
+     */
+    static final long CHECKPOINT_ID_MARGIN = 1000;
+
+    /**
+     * Deletes the checkpoint directories without metadata that a lost master left: checkpoints it
+     * never completed, which no one else deletes. Completed checkpoints stay.
+     */
+    static void deleteUnfinishedCheckpoints(Path jobDirectory, org.slf4j.Logger log) {
+        try (var entries = Files.list(jobDirectory)) {
+            for (Path directory : entries.filter(path -> path.getFileName().toString().matches("chk-\\d{1,18}")).toList()) {
+                if (!dev.snapflow.engine.storage.SnapshotDirectory.isComplete(directory)) {
+                    new dev.snapflow.engine.storage.SnapshotDirectory(directory).delete();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("Cannot delete the unfinished checkpoints of the lost master in {}", jobDirectory, e);
         }
     }
 

@@ -45,7 +45,8 @@ public final class ClusterWorker {
                                     + part.jobName() + "' on this node: register it on every node with SnapflowCluster.registerJob"));
                             return Behaviors.same();
                         }
-                        String name = "host-" + part.jobId() + "-attempt-" + part.attempt();
+                        // The attempt actor's uid too: a master that took over numbers its attempts from 1 again.
+                        String name = "host-" + part.jobId() + "-attempt-" + part.attempt() + "-" + part.attemptActor().path().uid();
                         if (context.getChild(name).isPresent()) {
                             return Behaviors.same(); // the same part again: it runs already
                         }

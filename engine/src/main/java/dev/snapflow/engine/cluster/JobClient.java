@@ -45,6 +45,7 @@ public final class JobClient {
             Map<String, List<Object>> collected = new HashMap<>();
             return Behaviors.receive(Object.class)
                     .onMessage(ClusterJobMaster.Subscribed.class, subscribed -> {
+                        collected.clear(); // a master that took over sends the whole result again
                         context.watch(subscribed.master());
                         return Behaviors.same();
                     })

@@ -38,6 +38,9 @@ public final class RuntimeMessageSerializer extends SerializerWithStringManifest
 
     /** Causes written per failure; a longer chain ends with the last one written. */
     private static final int MAX_CAUSES = 8;
+    /** What of a failure is written, so that its report stays well under an Artery frame. */
+    private static final int MAX_MESSAGE_CHARS = 4096;
+    private static final int MAX_FRAMES = 128;
 
     private static final String DELIVERY = "D";
     private static final String CREDIT = "C";
@@ -219,11 +222,14 @@ public final class RuntimeMessageSerializer extends SerializerWithStringManifest
         out.writeInt(chain.size());
         for (Throwable t : chain) {
             out.writeUtf8(t instanceof RemoteFailure remote ? remote.originalClassName() : t.getClass().getName());
-            out.writeBoolean(t.getMessage() != null);
-            if (t.getMessage() != null) {
-                out.writeUtf8(t.getMessage());
+            String message = t.getMessage();
+            out.writeBoolean(message != null);
+            if (message != null) {
+                out.writeUtf8(message.length() > MAX_MESSAGE_CHARS
+                        ? message.substring(0, MAX_MESSAGE_CHARS) + "... (" + message.length() + " characters)" : message);
             }
-            StackTraceElement[] frames = t.getStackTrace();
+            StackTraceElement[] all = t.getStackTrace();
+            StackTraceElement[] frames = all.length > MAX_FRAMES ? java.util.Arrays.copyOf(all, MAX_FRAMES) : all;
             out.writeInt(frames.length);
             for (StackTraceElement frame : frames) {
                 out.writeUtf8(frame.getClassName());

@@ -93,6 +93,8 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
 
     /** How long a worker may take to say what slots it offers; one that does not answer offers none. */
     private static final java.time.Duration SLOTS_QUESTION_TIMEOUT = java.time.Duration.ofSeconds(3);
+    /** Channels per request to a host: some 350 bytes each as CBOR, so a request stays far below an Artery frame. */
+    private static final int CHANNELS_PER_REQUEST = 200;
     /** How often an attempt that lacks slots looks again. */
     private static final java.time.Duration PLACEMENT_RETRY_INTERVAL = java.time.Duration.ofSeconds(1);
 
@@ -299,6 +301,8 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
                 getContext().messageAdapter(DeploymentProtocol.HostEvent.class, WrappedHostEvent::new);
         Map<String, Integer> maxParallelism = new HashMap<>();
         plan.graph().operators().forEach(node -> maxParallelism.put(node.uid(), node.maxParallelism()));
+        // A worker whose node is lost before its host started would otherwise leave the attempt waiting.
+        placement.subtasksByWorker().keySet().forEach(getContext()::watch);
         placement.subtasksByWorker().forEach((worker, part) -> worker.tell(new DeploymentProtocol.DeployPart(
                 target.jobName(), target.parameters(), target.jobId(), attempt, part, maxParallelism, target.restore(),
                 events, hostEvents, getContext().getSelf())));
@@ -460,8 +464,12 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
             }
         }
         specs.forEach((host, hostSpecs) -> {
-            channelRequests.add(new ChannelRequest(host, slots.get(host)));
-            host.tell(new DeploymentProtocol.SpawnChannels(channelRequests.size() - 1, hostSpecs));
+            // In parts, each well under an Artery frame: a wide job has many channels per host.
+            for (int from = 0; from < hostSpecs.size(); from += CHANNELS_PER_REQUEST) {
+                int to = Math.min(hostSpecs.size(), from + CHANNELS_PER_REQUEST);
+                channelRequests.add(new ChannelRequest(host, slots.get(host).subList(from, to)));
+                host.tell(new DeploymentProtocol.SpawnChannels(channelRequests.size() - 1, hostSpecs.subList(from, to)));
+            }
         });
     }
 
@@ -509,12 +517,11 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
 
     private void connectHosts() {
         placement.subtasksByWorker().forEach((worker, part) -> {
-            List<DeploymentProtocol.SubtaskConnection> connections = new ArrayList<>();
-            for (SubtaskId id : part) {
-                connections.add(new DeploymentProtocol.SubtaskConnection(id, clusterInputs.getOrDefault(id, List.of()),
-                        clusterOutputs.getOrDefault(id, Map.of()), clusterTargetsAcrossNodes.getOrDefault(id, Map.of())));
+            for (SubtaskId id : part) { // one subtask per message: a wide job's connections would not fit one frame
+                hosts.get(worker).tell(new DeploymentProtocol.Connect(List.of(new DeploymentProtocol.SubtaskConnection(id,
+                        clusterInputs.getOrDefault(id, List.of()), clusterOutputs.getOrDefault(id, Map.of()),
+                        clusterTargetsAcrossNodes.getOrDefault(id, Map.of()))), coordinator));
             }
-            hosts.get(worker).tell(new DeploymentProtocol.Connect(connections, coordinator));
         });
     }
 
@@ -688,6 +695,9 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
 
     private Behavior<Command> onChildTerminated(Terminated terminated) {
         String node = hostNodes.get(terminated.getRef());
+        if (node == null && placement != null && placement.subtasksByWorker().containsKey(terminated.getRef())) {
+            node = terminated.getRef().path().address().toString();
+        }
         if (node != null) {
             return end(new JobOutcome.Failed(plan.graph().name(), 0, 1, new IllegalStateException("The subtasks on node "
                     + node + " stopped: the node left the cluster, or one of its subtasks or channels stopped unexpectedly")));

@@ -129,6 +129,21 @@ class RuntimeMessageSerializerTest {
     }
 
     @Test
+    void when_a_failure_has_a_huge_message_and_a_deep_stack_then_its_report_stays_small() {
+        RuntimeException failure = new RuntimeException("m".repeat(1_000_000));
+        failure.setStackTrace(java.util.stream.IntStream.range(0, 10_000)
+                .mapToObj(i -> new StackTraceElement("a.B" + i, "run", "B.java", i)).toArray(StackTraceElement[]::new));
+
+        byte[] bytes = serialization.serialize(new SubtaskProtocol.SubtaskFailed(new SubtaskId(0, 0), "op", failure)).get();
+        SubtaskProtocol.SubtaskFailed failed = (SubtaskProtocol.SubtaskFailed) roundTrip(
+                new SubtaskProtocol.SubtaskFailed(new SubtaskId(0, 0), "op", failure));
+
+        assertThat(bytes.length).isLessThan(64 * 1024);
+        assertThat(failed.cause().getMessage()).startsWith("mmmm").endsWith("(1000000 characters)");
+        assertThat(failed.cause().getStackTrace()).hasSize(128);
+    }
+
+    @Test
     void when_an_encoded_delivery_arrives_then_the_receiving_node_reads_it_back_into_records_or_a_failure() throws Exception {
         var codec = RuntimeMessageSerializer.wireCodec((akka.actor.ExtendedActorSystem) Adapter.toClassic(testKit.system()));
         List<ChannelItem> items = List.of(new RecordBatch(new Object[]{new Paint("sea", Shade.DARK, 1), new Paint("sun", Shade.LIGHT, 3)}, 2),

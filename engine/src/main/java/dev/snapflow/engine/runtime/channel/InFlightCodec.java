@@ -65,7 +65,9 @@ public final class InFlightCodec {
 
     /**
      * {@code records} as consecutive chunks split into parts of at most {@code maxPartBytes}
-     * bytes each (one record larger than that makes a part of its own), for messages with a size limit.
+     * bytes each, for messages with a size limit.
+     *
+     * @throws IOException if a record cannot be written, or alone exceeds {@code maxPartBytes}
      */
     public List<byte[]> encodeInParts(List<Object> records, int maxPartBytes) throws IOException {
         List<byte[]> parts = new ArrayList<>();
@@ -75,7 +77,12 @@ public final class InFlightCodec {
         while (from < records.size()) {
             int to = Math.min(records.size(), from + chunkRecords);
             byte[] chunk = encode(new RecordBatch(records.subList(from, to).toArray(), to - from));
-            if (chunk.length > maxPartBytes && to - from > 1) {
+            if (chunk.length > maxPartBytes) {
+                if (to - from == 1) {
+                    throw new IOException("A record of " + chunk.length + " bytes (a " + records.get(from).getClass().getName()
+                            + ") does not fit one message of at most " + maxPartBytes + " bytes; raise"
+                            + " akka.remote.artery.advanced.maximum-frame-size");
+                }
                 chunkRecords = Math.max(1, chunkRecords / 4);
                 continue;
             }

@@ -434,9 +434,8 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
                             environment.job().tell(new SubtaskProtocol.CollectedPart(id, sink.operatorName(), part));
                         }
                     } catch (java.io.IOException e) {
-                        fail(sink.operatorName(), new IllegalStateException("The records sink '" + sink.operatorName()
-                                + "' collected cannot be sent to the job's node: " + e.getMessage(), e));
-                        return;
+                        throw new UserFunctionException(sink.operatorName(), new IllegalStateException("The records sink '"
+                                + sink.operatorName() + "' collected cannot be sent to the job's node: " + e.getMessage(), e));
                     }
                     sink = new SubtaskProtocol.SinkResult(sink.operatorName(), sink.records(), java.util.Optional.of(List.of()));
                 }

@@ -86,4 +86,30 @@ class InFlightCodecTest {
         assertThatThrownBy(() -> codec.decode(badTag, "inflight/in/0"))
                 .isInstanceOf(IOException.class).hasMessageContaining("inflight/in/0").hasMessageContaining("unknown value tag 42");
     }
+
+    @Test
+    void when_records_are_encoded_in_parts_then_every_part_fits_and_they_decode_in_order() throws Exception {
+        List<Object> records = new java.util.ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            records.add("record-" + i);
+        }
+
+        List<byte[]> parts = codec.encodeInParts(records, 4096);
+
+        assertThat(parts.size()).isGreaterThan(5);
+        List<Object> decoded = new java.util.ArrayList<>();
+        for (byte[] part : parts) {
+            assertThat(part.length).isLessThanOrEqualTo(4096);
+            decoded.addAll(codec.decode(part, "a part"));
+        }
+        assertThat(decoded).isEqualTo(records);
+    }
+
+    @Test
+    void when_one_record_alone_exceeds_a_part_then_encoding_in_parts_says_so() {
+        assertThatThrownBy(() -> codec.encodeInParts(List.of("x".repeat(10_000)), 4096))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("java.lang.String")
+                .hasMessageContaining("maximum-frame-size");
+    }
 }
