@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A running job: its result, cancel, and live metrics. Thread-safe.
@@ -90,10 +89,11 @@ public final class JobHandle {
 
     /** The job's figures now. */
     public JobMetrics metrics() {
+        dev.snapflow.engine.job.DeploymentProtocol.PartFigures figures = metrics.figures(jobId);
         return new JobMetrics(
-                metrics.subtasks().stream().map(s -> new JobMetrics.Subtask(s.name(), s.recordsIn(), s.recordsOut(),
-                        TimeUnit.NANOSECONDS.toMillis(s.backpressuredNanos()))).toList(),
-                metrics.channels().stream().map(c -> new JobMetrics.Channel(c.name(), c.capacity(), c.queuedBuffers(),
+                figures.subtasks().stream().map(s -> new JobMetrics.Subtask(s.name(), s.recordsIn(), s.recordsOut(),
+                        s.backpressuredMillis())).toList(),
+                figures.channels().stream().map(c -> new JobMetrics.Channel(c.name(), c.capacity(), c.queuedBuffers(),
                         c.maxQueuedBuffers(), c.deliveredBuffers())).toList());
     }
 

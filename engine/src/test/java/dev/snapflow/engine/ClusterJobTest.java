@@ -126,6 +126,13 @@ class ClusterJobTest {
                     .anyMatch(stats -> stats.status() == CheckpointStats.Status.COMPLETED);
             return null;
         });
+        cluster.probe(1).awaitAssert(Duration.ofSeconds(10), () -> {
+            JobMetrics metrics = job.metrics();
+            assertThat(metrics.subtasks()).as("the figures of the subtasks on every node").hasSize(3 + 3 + 2);
+            assertThat(metrics.channels()).hasSize(3 * 3 + 3 * 2);
+            assertThat(metrics.subtasks().stream().mapToLong(JobMetrics.Subtask::recordsIn).sum()).isPositive();
+            return null;
+        });
         GATE.set(Long.MAX_VALUE);
         JobResult result = job.result().toCompletableFuture().get(60, TimeUnit.SECONDS);
 

@@ -49,10 +49,14 @@ final class AttemptHost {
     private final ChannelWireCodec wireCodec;
     private final Map<SubtaskId, ActorRef<SubtaskActor.Command>> subtasks = new HashMap<>();
     private final Map<SubtaskId, RestoredState> restored;
+    private final List<SubtaskMetrics> subtaskMetrics = new ArrayList<>();
+    private final List<ChannelMetrics> channelMetrics = new ArrayList<>();
+    private final String node;
 
     private AttemptHost(ActorContext<DeploymentProtocol.HostCommand> context, DeploymentProtocol.DeployPart part,
-                        RuntimeSettings settings, Map<SubtaskId, RestoredState> restored) {
+                        RuntimeSettings settings, Map<SubtaskId, RestoredState> restored, String node) {
         this.context = context;
+        this.node = node;
         this.part = part;
         this.settings = settings;
         this.restored = restored;
@@ -90,7 +94,7 @@ final class AttemptHost {
                         restored.put(id, checkpoint.states().get(id));
                     }
                 }
-                AttemptHost host = new AttemptHost(context, part, job.runtimeSettingsOn(context.getSystem()), restored);
+                AttemptHost host = new AttemptHost(context, part, job.runtimeSettingsOn(context.getSystem()), restored, node);
                 host.spawnSubtasks(plan, checkpointSettings, storage);
                 part.hostEvents().tell(new DeploymentProtocol.HostStarted(context.getSelf(), node));
                 return host.running();
@@ -108,18 +112,29 @@ final class AttemptHost {
         for (SubtaskId id : part.subtasks()) {
             ExecutionPlan.Chain chain = plan.chains().get(id.chainId());
             String name = plan.graph().operator(chain.headId()).name() + " (" + (id.subtaskIndex() + 1) + "/" + chain.parallelism() + ")";
+            SubtaskMetrics metrics = new SubtaskMetrics(name);
+            subtaskMetrics.add(metrics);
             ActorRef<SubtaskActor.Command> subtask = context.spawn(SubtaskActor.create(plan, id, new SubtaskActor.Environment(
-                    settings, checkpointSettings, storage, new SubtaskMetrics(name), part.events(), io, inFlightCodec)),
+                    settings, checkpointSettings, storage, metrics, part.events(), io, inFlightCodec)),
                     "subtask-" + id.chainId() + "-" + id.subtaskIndex(), props);
             context.watch(subtask);
             subtasks.put(id, subtask);
         }
     }
 
+    /** How often a host sends its part's figures to the attempt. */
+    private static final java.time.Duration FIGURES_INTERVAL = java.time.Duration.ofSeconds(1);
+
     private Behavior<DeploymentProtocol.HostCommand> running() {
+        context.scheduleOnce(FIGURES_INTERVAL, context.getSelf(), DeploymentProtocol.SendFigures.INSTANCE);
         return Behaviors.receive(DeploymentProtocol.HostCommand.class)
                 .onMessage(DeploymentProtocol.SpawnChannels.class, this::onSpawnChannels)
                 .onMessage(DeploymentProtocol.Connect.class, this::onConnect)
+                .onMessageEquals(DeploymentProtocol.SendFigures.INSTANCE, () -> {
+                    part.hostEvents().tell(figures());
+                    context.scheduleOnce(FIGURES_INTERVAL, context.getSelf(), DeploymentProtocol.SendFigures.INSTANCE);
+                    return Behaviors.same();
+                })
                 .onSignal(Terminated.class, terminated -> Behaviors.stopped())
                 .build();
     }
@@ -127,15 +142,31 @@ final class AttemptHost {
     private Behavior<DeploymentProtocol.HostCommand> onSpawnChannels(DeploymentProtocol.SpawnChannels request) {
         List<ActorRef<ChannelProtocol.ChannelCommand>> channels = new ArrayList<>(request.channels().size());
         for (DeploymentProtocol.ChannelSpec spec : request.channels()) {
+            ChannelMetrics metrics = new ChannelMetrics(spec.name(), settings.channelCapacity());
+            channelMetrics.add(metrics);
             ActorRef<ChannelProtocol.ChannelCommand> channel = context.spawnAnonymous(ChannelActor.create(settings.channelCapacity(),
                     new ChannelActor.Endpoints(spec.consumer(), spec.consumerChannelIndex(), spec.producer(), spec.edgeId(), spec.target()),
-                    new ChannelMetrics(spec.name(), settings.channelCapacity()), inFlightCodec,
+                    metrics, inFlightCodec,
                     spec.consumerRemote() ? Optional.of(wireCodec) : Optional.empty()));
             context.watch(channel);
             channels.add(channel);
         }
         part.hostEvents().tell(new DeploymentProtocol.ChannelsSpawned(request.request(), channels));
         return Behaviors.same();
+    }
+
+    private DeploymentProtocol.PartFigures figures() {
+        List<DeploymentProtocol.SubtaskFigures> subtasks = new ArrayList<>();
+        for (SubtaskMetrics s : subtaskMetrics) {
+            subtasks.add(new DeploymentProtocol.SubtaskFigures(s.name(), s.recordsIn(), s.recordsOut(),
+                    java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(s.backpressuredNanos())));
+        }
+        List<DeploymentProtocol.ChannelFigures> channels = new ArrayList<>();
+        for (ChannelMetrics c : channelMetrics) {
+            channels.add(new DeploymentProtocol.ChannelFigures(c.name(), c.capacity(), c.queuedBuffers(), c.maxQueuedBuffers(),
+                    c.deliveredBuffers()));
+        }
+        return new DeploymentProtocol.PartFigures(node, subtasks, channels);
     }
 
     private Behavior<DeploymentProtocol.HostCommand> onConnect(DeploymentProtocol.Connect connect) {

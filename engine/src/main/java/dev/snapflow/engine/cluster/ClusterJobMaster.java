@@ -63,8 +63,15 @@ public final class ClusterJobMaster {
 
     /** What the master accepts: from job clients on any node (CBOR), and its own notes. */
     public sealed interface Command permits Subscribe, CancelJob, RequestCheckpoint, RequestSavepoint, ListActors, Observed, Ended,
-            RetryStart {
+            RetryStart, PublishFigures {
     }
+
+    private enum PublishFigures implements Command, NoSerializationVerificationNeeded {
+        INSTANCE
+    }
+
+    /** How often the master sends its clients the job's figures. */
+    private static final java.time.Duration FIGURES_INTERVAL = java.time.Duration.ofSeconds(1);
 
     /** A client follows the job: it is answered {@link Subscribed} and then sent every {@link ClientEvent}. */
     public record Subscribe(ActorRef<ClientEvent> client) implements Command, CborSerializable {
@@ -102,7 +109,11 @@ public final class ClusterJobMaster {
     private static final java.time.Duration DEFINITION_CHECK_INTERVAL = java.time.Duration.ofSeconds(1);
 
     /** What clients are sent. */
-    public sealed interface ClientEvent permits Subscribed, CheckpointEnded, AttemptFailed, ResultPart, JobEnded {
+    public sealed interface ClientEvent permits Subscribed, CheckpointEnded, AttemptFailed, ResultPart, JobEnded, FiguresUpdate {
+    }
+
+    /** The job's figures now, every second while it runs: its subtasks' and channels' on every node. */
+    public record FiguresUpdate(DeploymentProtocol.PartFigures figures) implements ClientEvent, CborSerializable {
     }
 
     /** The master that answers now; a client watches it and subscribes again once it is gone. */
@@ -227,7 +238,8 @@ public final class ClusterJobMaster {
                             floor == 0 ? 0 : floor + CHECKPOINT_ID_MARGIN, job.slotWaitTimeout()))), "job");
             context.pipeToSelf(outcome.thenCombine(terminated, (ended, done) -> ended),
                     (ended, failure) -> new Ended(ended != null ? ended : new JobOutcome.Failed("master", 0, 1, failure)));
-            return running(context, master, new HashSet<>(), new java.util.ArrayDeque<>(), resultFile);
+            context.scheduleOnce(FIGURES_INTERVAL, context.getSelf(), PublishFigures.INSTANCE);
+            return running(context, master, metrics, new HashSet<>(), new java.util.ArrayDeque<>(), resultFile);
         } catch (IOException | RuntimeException e) {
             context.getLog().error("The master of job {} cannot start", announced.jobId(), e);
             JobOutcome.Failed failure = new JobOutcome.Failed("master", 0, 1, e);
@@ -280,9 +292,17 @@ public final class ClusterJobMaster {
     private static final int HISTORY = 200;
 
     private static Behavior<Command> running(ActorContext<Command> context, ActorRef<JobMasterActor.Command> master,
-                                             Set<ActorRef<ClientEvent>> clients, java.util.Deque<ClientEvent> history,
-                                             Path resultFile) {
+                                             MetricsRegistry metrics, Set<ActorRef<ClientEvent>> clients,
+                                             java.util.Deque<ClientEvent> history, Path resultFile) {
         return Behaviors.receive(Command.class)
+                .onMessageEquals(PublishFigures.INSTANCE, () -> {
+                    if (!clients.isEmpty()) {
+                        FiguresUpdate update = new FiguresUpdate(metrics.figures(context.getSystem().address().toString()));
+                        clients.forEach(client -> client.tell(update));
+                    }
+                    context.scheduleOnce(FIGURES_INTERVAL, context.getSelf(), PublishFigures.INSTANCE);
+                    return Behaviors.same();
+                })
                 .onMessage(Subscribe.class, subscribe -> {
                     clients.add(subscribe.client());
                     subscribe.client().tell(new Subscribed(context.getSelf()));

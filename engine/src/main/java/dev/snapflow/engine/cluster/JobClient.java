@@ -54,6 +54,10 @@ public final class JobClient {
                         master.tell(new ClusterJobMaster.Subscribe(events));
                         return Behaviors.same();
                     })
+                    .onMessage(ClusterJobMaster.FiguresUpdate.class, update -> {
+                        metrics.putRemote("cluster", update.figures());
+                        return Behaviors.same();
+                    })
                     .onMessage(ClusterJobMaster.CheckpointEnded.class, ended -> {
                         metrics.add(ended.stats());
                         return Behaviors.same();

@@ -75,7 +75,25 @@ public final class DeploymentProtocol {
     }
 
     /** What a host tells its attempt. */
-    public sealed interface HostEvent permits HostStarted, DeployFailed, ChannelsSpawned {
+    public sealed interface HostEvent permits HostStarted, DeployFailed, ChannelsSpawned, PartFigures {
+    }
+
+    /** A subtask's figures as they cross nodes; see {@code JobMetrics.Subtask}. */
+    public record SubtaskFigures(String name, long recordsIn, long recordsOut, long backpressuredMillis) implements CborSerializable {
+    }
+
+    /** A channel's figures as they cross nodes; see {@code JobMetrics.Channel}. */
+    public record ChannelFigures(String name, int capacity, long queuedBuffers, long maxQueuedBuffers, long deliveredBuffers)
+            implements CborSerializable {
+    }
+
+    /** Host → attempt, every second: the figures of its subtasks and channels, for the job's handles. */
+    public record PartFigures(String node, List<SubtaskFigures> subtasks, List<ChannelFigures> channels)
+            implements HostEvent, CborSerializable {
+        public PartFigures {
+            subtasks = List.copyOf(subtasks);
+            channels = List.copyOf(channels);
+        }
     }
 
     /** The host exists and has spawned its subtasks, which report on their own. */
@@ -95,7 +113,12 @@ public final class DeploymentProtocol {
     }
 
     /** What a host accepts from its attempt. */
-    public sealed interface HostCommand permits SpawnChannels, Connect {
+    public sealed interface HostCommand permits SpawnChannels, Connect, SendFigures {
+    }
+
+    /** A host's own reminder to send its figures. */
+    public enum SendFigures implements HostCommand, akka.actor.NoSerializationVerificationNeeded {
+        INSTANCE
     }
 
     /**

@@ -417,6 +417,10 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
     }
 
     private Behavior<Command> onHostEvent(WrappedHostEvent wrapped) {
+        if (wrapped.event() instanceof DeploymentProtocol.PartFigures figures) {
+            metrics.putRemote(figures.node(), figures);
+            return Behaviors.same();
+        }
         if (wrapped.event() instanceof DeploymentProtocol.DeployFailed failed) {
             return end(new JobOutcome.Failed(plan.graph().name(), 0, 1, new IllegalStateException(
                     "Node " + failed.node() + " cannot run its part of the job: " + failed.reason())));

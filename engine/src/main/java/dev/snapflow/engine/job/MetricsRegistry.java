@@ -37,10 +37,48 @@ public final class MetricsRegistry {
         this.listener = listener;
     }
 
+    /** The latest figures of the parts of the job that run elsewhere (other nodes), by part. */
+    private final java.util.Map<String, DeploymentProtocol.PartFigures> remoteParts = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** A new attempt is about to deploy: the previous attempt's subtasks and channels are gone. */
     void startAttempt() {
         subtasks.clear();
         channels.clear();
+        remoteParts.clear();
+    }
+
+    /** The latest figures of a part of the job that runs elsewhere; replaces that part's earlier ones. */
+    public void putRemote(String part, DeploymentProtocol.PartFigures figures) {
+        remoteParts.put(part, figures);
+    }
+
+    /** Forgets the figures of every part that runs elsewhere. */
+    public void clearRemote() {
+        remoteParts.clear();
+    }
+
+    /** The latest figures of the parts that run elsewhere, by part name in order. */
+    public List<DeploymentProtocol.PartFigures> remoteParts() {
+        return new java.util.TreeMap<>(remoteParts).values().stream().toList();
+    }
+
+    /** Every figure: the live ones of this node, then the latest of the parts elsewhere. */
+    public DeploymentProtocol.PartFigures figures(String node) {
+        List<DeploymentProtocol.SubtaskFigures> subtaskFigures = new java.util.ArrayList<>();
+        List<DeploymentProtocol.ChannelFigures> channelFigures = new java.util.ArrayList<>();
+        for (SubtaskMetrics s : subtasks) {
+            subtaskFigures.add(new DeploymentProtocol.SubtaskFigures(s.name(), s.recordsIn(), s.recordsOut(),
+                    java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(s.backpressuredNanos())));
+        }
+        for (ChannelMetrics c : channels) {
+            channelFigures.add(new DeploymentProtocol.ChannelFigures(c.name(), c.capacity(), c.queuedBuffers(),
+                    c.maxQueuedBuffers(), c.deliveredBuffers()));
+        }
+        for (DeploymentProtocol.PartFigures part : remoteParts()) {
+            subtaskFigures.addAll(part.subtasks());
+            channelFigures.addAll(part.channels());
+        }
+        return new DeploymentProtocol.PartFigures(node, subtaskFigures, channelFigures);
     }
 
     public void add(dev.snapflow.engine.JobAttemptFailure failure) {
