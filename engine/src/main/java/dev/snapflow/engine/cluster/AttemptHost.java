@@ -12,6 +12,7 @@ import dev.snapflow.engine.config.RuntimeSettings;
 import dev.snapflow.engine.graph.ExecutionPlan;
 import dev.snapflow.engine.graph.SubtaskId;
 import dev.snapflow.engine.job.DeploymentProtocol;
+import dev.snapflow.engine.job.MetricsRegistry;
 import dev.snapflow.engine.job.RestoredCheckpoint;
 import dev.snapflow.engine.runtime.channel.ChannelActor;
 import dev.snapflow.engine.runtime.channel.ChannelMetrics;
@@ -49,8 +50,8 @@ final class AttemptHost {
     private final ChannelWireCodec wireCodec;
     private final Map<SubtaskId, ActorRef<SubtaskActor.Command>> subtasks = new HashMap<>();
     private final Map<SubtaskId, RestoredState> restored;
-    private final List<SubtaskMetrics> subtaskMetrics = new ArrayList<>();
-    private final List<ChannelMetrics> channelMetrics = new ArrayList<>();
+    /** The figures of this part's subtasks and channels, sent to the attempt every second. */
+    private final MetricsRegistry metrics = new MetricsRegistry();
     private final String node;
 
     private AttemptHost(ActorContext<DeploymentProtocol.HostCommand> context, DeploymentProtocol.DeployPart part,
@@ -112,10 +113,10 @@ final class AttemptHost {
         for (SubtaskId id : part.subtasks()) {
             ExecutionPlan.Chain chain = plan.chains().get(id.chainId());
             String name = plan.graph().operator(chain.headId()).name() + " (" + (id.subtaskIndex() + 1) + "/" + chain.parallelism() + ")";
-            SubtaskMetrics metrics = new SubtaskMetrics(name);
-            subtaskMetrics.add(metrics);
+            SubtaskMetrics figures = new SubtaskMetrics(name);
+            metrics.add(figures);
             ActorRef<SubtaskActor.Command> subtask = context.spawn(SubtaskActor.create(plan, id, new SubtaskActor.Environment(
-                    settings, checkpointSettings, storage, metrics, part.events(), io, inFlightCodec)),
+                    settings, checkpointSettings, storage, figures, part.events(), io, inFlightCodec)),
                     "subtask-" + id.chainId() + "-" + id.subtaskIndex(), props);
             context.watch(subtask);
             subtasks.put(id, subtask);
@@ -131,7 +132,7 @@ final class AttemptHost {
                 .onMessage(DeploymentProtocol.SpawnChannels.class, this::onSpawnChannels)
                 .onMessage(DeploymentProtocol.Connect.class, this::onConnect)
                 .onMessageEquals(DeploymentProtocol.SendFigures.INSTANCE, () -> {
-                    part.hostEvents().tell(figures());
+                    part.hostEvents().tell(metrics.figures(node));
                     context.scheduleOnce(FIGURES_INTERVAL, context.getSelf(), DeploymentProtocol.SendFigures.INSTANCE);
                     return Behaviors.same();
                 })
@@ -142,31 +143,17 @@ final class AttemptHost {
     private Behavior<DeploymentProtocol.HostCommand> onSpawnChannels(DeploymentProtocol.SpawnChannels request) {
         List<ActorRef<ChannelProtocol.ChannelCommand>> channels = new ArrayList<>(request.channels().size());
         for (DeploymentProtocol.ChannelSpec spec : request.channels()) {
-            ChannelMetrics metrics = new ChannelMetrics(spec.name(), settings.channelCapacity());
-            channelMetrics.add(metrics);
+            ChannelMetrics figures = new ChannelMetrics(spec.name(), settings.channelCapacity());
+            metrics.add(figures);
             ActorRef<ChannelProtocol.ChannelCommand> channel = context.spawnAnonymous(ChannelActor.create(settings.channelCapacity(),
                     new ChannelActor.Endpoints(spec.consumer(), spec.consumerChannelIndex(), spec.producer(), spec.edgeId(), spec.target()),
-                    metrics, inFlightCodec,
+                    figures, inFlightCodec,
                     spec.consumerRemote() ? Optional.of(wireCodec) : Optional.empty()));
             context.watch(channel);
             channels.add(channel);
         }
         part.hostEvents().tell(new DeploymentProtocol.ChannelsSpawned(request.request(), channels));
         return Behaviors.same();
-    }
-
-    private DeploymentProtocol.PartFigures figures() {
-        List<DeploymentProtocol.SubtaskFigures> subtasks = new ArrayList<>();
-        for (SubtaskMetrics s : subtaskMetrics) {
-            subtasks.add(new DeploymentProtocol.SubtaskFigures(s.name(), s.recordsIn(), s.recordsOut(),
-                    java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(s.backpressuredNanos())));
-        }
-        List<DeploymentProtocol.ChannelFigures> channels = new ArrayList<>();
-        for (ChannelMetrics c : channelMetrics) {
-            channels.add(new DeploymentProtocol.ChannelFigures(c.name(), c.capacity(), c.queuedBuffers(), c.maxQueuedBuffers(),
-                    c.deliveredBuffers()));
-        }
-        return new DeploymentProtocol.PartFigures(node, subtasks, channels);
     }
 
     private Behavior<DeploymentProtocol.HostCommand> onConnect(DeploymentProtocol.Connect connect) {

@@ -94,11 +94,11 @@ public final class MetricsRegistry {
         return List.copyOf(failures);
     }
 
-    void add(SubtaskMetrics metrics) {
+    public void add(SubtaskMetrics metrics) {
         subtasks.add(metrics);
     }
 
-    void add(ChannelMetrics metrics) {
+    public void add(ChannelMetrics metrics) {
         channels.add(metrics);
     }
 
