@@ -44,14 +44,8 @@ class ClusterFailoverTest {
                 .process("totals", ClusterJobTest.CustomerTotal::new)
                 .map("line", total -> total.f0() + "," + total.f1())
                 .sink("files", FileSink.lines(Path.of(parameters.get("output").orElseThrow())));
-        CheckpointSettings checkpoints = CheckpointSettings.create(ClusterNodes.CONFIG)
-                .withDirectory(Path.of(parameters.get("directory").orElseThrow()))
-                .withInterval(Duration.ofMillis(50));
-        checkpoints = switch (parameters.get("mode", "aligned")) {
-            case "at-least-once" -> checkpoints.withMode(CheckpointSettings.Mode.AT_LEAST_ONCE);
-            case "unaligned" -> checkpoints.withUnaligned(true);
-            default -> checkpoints;
-        };
+        CheckpointSettings checkpoints = ClusterNodes.checkpoints(Path.of(parameters.get("directory").orElseThrow()),
+                Duration.ofMillis(50), parameters.get("mode", "aligned"));
         return ClusterJob.of(job.build()).withCheckpointSettings(checkpoints).withRuntimeSettings(
                 RuntimeSettings.create(ClusterNodes.CONFIG).withRestartStrategy(RestartStrategy.fixedDelay(5, Duration.ofMillis(100))));
     }

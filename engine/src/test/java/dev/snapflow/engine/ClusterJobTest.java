@@ -75,15 +75,8 @@ class ClusterJobTest {
                 .process("totals", CustomerTotal::new)
                 .rebalance()
                 .sink("out", Sinks.<Tuple2<String, Long>>collect()).parallelism(2);
-        CheckpointSettings checkpoints = CheckpointSettings.create(ClusterNodes.CONFIG)
-                .withDirectory(Path.of(parameters.get("directory").orElseThrow()))
-                .withInterval(Duration.ofMillis(20));
-        checkpoints = switch (parameters.get("mode", "aligned")) {
-            case "at-least-once" -> checkpoints.withMode(CheckpointSettings.Mode.AT_LEAST_ONCE);
-            case "unaligned" -> checkpoints.withUnaligned(true);
-            default -> checkpoints;
-        };
-        return ClusterJob.of(job.build()).withCheckpointSettings(checkpoints);
+        return ClusterJob.of(job.build()).withCheckpointSettings(ClusterNodes.checkpoints(
+                Path.of(parameters.get("directory").orElseThrow()), Duration.ofMillis(20), parameters.get("mode", "aligned")));
     }
 
     static Map<String, Long> expectedTotals(long records) {

@@ -45,6 +45,17 @@ final class ClusterNodes implements AutoCloseable {
             snapflow.cluster.slots = 2
             """).withFallback(ConfigFactory.load()).resolve();
 
+    /** Checkpoints into {@code directory} every {@code interval} in {@code mode}: aligned, unaligned or at-least-once. */
+    static dev.snapflow.engine.config.CheckpointSettings checkpoints(java.nio.file.Path directory, Duration interval, String mode) {
+        dev.snapflow.engine.config.CheckpointSettings checkpoints = dev.snapflow.engine.config.CheckpointSettings.create(CONFIG)
+                .withDirectory(directory).withInterval(interval);
+        return switch (mode) {
+            case "at-least-once" -> checkpoints.withMode(dev.snapflow.engine.config.CheckpointSettings.Mode.AT_LEAST_ONCE);
+            case "unaligned" -> checkpoints.withUnaligned(true);
+            default -> checkpoints;
+        };
+    }
+
     private final List<ActorSystem<Void>> nodes = new ArrayList<>();
     private final List<ActorTestKit> testKits = new ArrayList<>();
 

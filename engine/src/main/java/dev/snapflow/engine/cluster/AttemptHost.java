@@ -63,7 +63,8 @@ final class AttemptHost {
         this.restored = restored;
         this.inFlightCodec = new InFlightCodec(ValueCodec.create(context.getSystem()));
         this.wireCodec = RuntimeMessageSerializer.wireCodec(
-                (akka.actor.ExtendedActorSystem) akka.actor.typed.javadsl.Adapter.toClassic(context.getSystem()));
+                (akka.actor.ExtendedActorSystem) akka.actor.typed.javadsl.Adapter.toClassic(context.getSystem()),
+                inFlightCodec.valueCodec());
     }
 
     static Behavior<DeploymentProtocol.HostCommand> create(DeploymentProtocol.DeployPart part, JobDefinition definition,
@@ -109,11 +110,9 @@ final class AttemptHost {
 
     private void spawnSubtasks(ExecutionPlan plan, CheckpointSettings checkpointSettings, FileSystemCheckpointStorage storage) {
         TrackingExecutor io = new TrackingExecutor(context.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
-        Props props = settings.subtaskDispatcher().isEmpty() ? Props.empty() : DispatcherSelector.fromConfig(settings.subtaskDispatcher());
+        Props props = settings.subtaskProps();
         for (SubtaskId id : part.subtasks()) {
-            ExecutionPlan.Chain chain = plan.chains().get(id.chainId());
-            String name = plan.graph().operator(chain.headId()).name() + " (" + (id.subtaskIndex() + 1) + "/" + chain.parallelism() + ")";
-            SubtaskMetrics figures = new SubtaskMetrics(name);
+            SubtaskMetrics figures = new SubtaskMetrics(plan.subtaskName(id));
             metrics.add(figures);
             ActorRef<SubtaskActor.Command> subtask = context.spawn(SubtaskActor.create(plan, id, new SubtaskActor.Environment(
                     settings, checkpointSettings, storage, figures, part.events(), io, inFlightCodec)),

@@ -35,7 +35,7 @@ public final class ClusterWorker {
             return Behaviors.receive(DeploymentProtocol.WorkerCommand.class)
                     .onMessage(DeploymentProtocol.DescribeSlots.class, describe -> {
                         int used = slotsInUse.values().stream().mapToInt(Integer::intValue).sum();
-                        describe.replyTo().tell(new DeploymentProtocol.SlotsOffered(context.getSelf(), Math.max(0, slots - used)));
+                        describe.replyTo().tell(new DeploymentProtocol.SlotsOffered(Math.max(0, slots - used)));
                         return Behaviors.same();
                     })
                     .onMessage(DeploymentProtocol.DeployPart.class, part -> {

@@ -60,15 +60,15 @@ public final class RuntimeMessageSerializer extends SerializerWithStringManifest
     private ChannelWireCodec wireCodec() {
         ChannelWireCodec codec = wire;
         if (codec == null) {
-            codec = wireCodec(system);
+            codec = wireCodec(system, ValueCodec.create(Adapter.toTyped(system)));
             wire = codec;
         }
         return codec;
     }
 
-    /** The codec that channels on {@code system}'s node write with for consumers on other nodes. */
-    public static ChannelWireCodec wireCodec(ExtendedActorSystem system) {
-        return new ChannelWireCodec(ValueCodec.create(Adapter.toTyped(system)), system.dynamicAccess().classLoader(),
+    /** The codec that channels on {@code system}'s node write with for consumers on other nodes, records by {@code values}. */
+    public static ChannelWireCodec wireCodec(ExtendedActorSystem system, ValueCodec values) {
+        return new ChannelWireCodec(values, system.dynamicAccess().classLoader(),
                 SerializationSettings.create(system.settings().config()).eventAllowList(),
                 ChannelWireCodec.maxMessageBytes(system.settings().config()));
     }

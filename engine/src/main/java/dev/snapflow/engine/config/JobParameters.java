@@ -5,7 +5,6 @@ import dev.snapflow.serialization.akka.CborSerializable;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The parameters of a job submitted to a cluster by name: plain strings, which every node hands
@@ -17,7 +16,7 @@ import java.util.TreeMap;
 public record JobParameters(Map<String, String> values) implements CborSerializable {
 
     public JobParameters {
-        values = Map.copyOf(new TreeMap<>(Objects.requireNonNull(values, "values")));
+        values = Map.copyOf(Objects.requireNonNull(values, "values"));
     }
 
     public static JobParameters empty() {
@@ -30,7 +29,7 @@ public record JobParameters(Map<String, String> values) implements CborSerializa
 
     /** These parameters and {@code name = value}. */
     public JobParameters with(String name, String value) {
-        TreeMap<String, String> more = new TreeMap<>(values);
+        Map<String, String> more = new java.util.HashMap<>(values);
         more.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
         return new JobParameters(more);
     }

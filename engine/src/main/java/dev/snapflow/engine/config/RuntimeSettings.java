@@ -154,6 +154,12 @@ public final class RuntimeSettings {
                 recordsPerTurn, value, subtaskDispatcher, restartStrategy, bufferRecordsAcrossNodes);
     }
 
+    /** The props subtask actors are spawned with: on the configured dispatcher, or the system's default. */
+    public akka.actor.typed.Props subtaskProps() {
+        return subtaskDispatcher.isEmpty() ? akka.actor.typed.Props.empty()
+                : akka.actor.typed.DispatcherSelector.fromConfig(subtaskDispatcher);
+    }
+
     public RuntimeSettings withSubtaskDispatcher(String value) {
         return new RuntimeSettings(bufferRecords, flushTimeout, channelCapacity, creditsPerChannel, floatingCreditsPerGate,
                 recordsPerTurn, idleSourcePollInterval, value, restartStrategy, bufferRecordsAcrossNodes);

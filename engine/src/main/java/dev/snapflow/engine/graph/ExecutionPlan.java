@@ -152,6 +152,17 @@ public final class ExecutionPlan {
         return networkEdges;
     }
 
+    /** "operator (i/p)", as subtasks and channels are named in metrics and logs. */
+    public static String subtaskName(String operatorName, int index, int parallelism) {
+        return operatorName + " (" + (index + 1) + "/" + parallelism + ")";
+    }
+
+    /** A subtask's name: its chain head's, with its index and the chain's parallelism. */
+    public String subtaskName(SubtaskId subtask) {
+        Chain chain = chains.get(subtask.chainId());
+        return subtaskName(graph.operator(chain.headId()).name(), subtask.subtaskIndex(), chain.parallelism());
+    }
+
     public Chain chainOf(int operatorId) {
         return chains.get(chainOf[operatorId]);
     }

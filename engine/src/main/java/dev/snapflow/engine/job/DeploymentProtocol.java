@@ -41,7 +41,7 @@ public final class DeploymentProtocol {
     }
 
     /** Worker → attempt. */
-    public record SlotsOffered(ActorRef<WorkerCommand> worker, int slots) implements CborSerializable {
+    public record SlotsOffered(int slots) implements CborSerializable {
     }
 
     /**

@@ -133,10 +133,11 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
     /** Per host asked for channels (by its index in {@link #channelRequests}): what was asked, in order. */
     private final List<ChannelRequest> channelRequests = new ArrayList<>();
     private int channelAnswers;
-    /** The channels the hosts spawned, by consumer (in input order) and by producer (by edge, then target). */
-    private final Map<SubtaskId, List<ActorRef<ChannelProtocol.ChannelCommand>>> clusterInputs = new HashMap<>();
-    private final Map<SubtaskId, Map<Integer, List<ActorRef<ChannelProtocol.ChannelCommand>>>> clusterOutputs = new HashMap<>();
-    private final Map<SubtaskId, Map<Integer, Set<Integer>>> clusterTargetsAcrossNodes = new HashMap<>();
+    /** The channels, by consumer (in input order) and by producer (by edge, then target). */
+    private final Map<SubtaskId, List<ActorRef<ChannelProtocol.ChannelCommand>>> channelInputs = new HashMap<>();
+    private final Map<SubtaskId, Map<Integer, List<ActorRef<ChannelProtocol.ChannelCommand>>>> channelOutputs = new HashMap<>();
+    /** By producer and edge, the targets whose consumers run on another node. */
+    private final Map<SubtaskId, Map<Integer, Set<Integer>>> targetsAcrossNodes = new HashMap<>();
     /** Records of collecting sinks that came in parts from subtasks on other nodes, by subtask and sink. */
     private final Map<SubtaskId, Map<String, List<Object>>> collectedParts = new HashMap<>();
     /** A warning about missing slots, at most every ten seconds. */
@@ -207,7 +208,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
     }
 
     /** Where a channel asked for goes once it exists. */
-    private record ChannelSlot(int edgeId, SubtaskId producer, int target, SubtaskId consumer, int consumerChannel) {
+    private record ChannelSlot(int edgeId, SubtaskId producer, int target, SubtaskId consumer, int consumerChannel, String name) {
     }
 
     private void findWorkers() {
@@ -361,13 +362,11 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
     private void spawnSubtasks() {
         ActorRef<SubtaskProtocol.SubtaskEvent> events =
                 getContext().messageAdapter(SubtaskProtocol.SubtaskEvent.class, WrappedSubtaskEvent::new);
-        Props props = settings.subtaskDispatcher().isEmpty()
-                ? Props.empty() : DispatcherSelector.fromConfig(settings.subtaskDispatcher());
+        Props props = settings.subtaskProps();
         for (ExecutionPlan.Chain chain : plan.chains()) {
-            OperatorNode head = plan.graph().operator(chain.headId());
             for (int i = 0; i < chain.parallelism(); i++) {
                 SubtaskId id = new SubtaskId(chain.id(), i);
-                SubtaskMetrics subtaskMetrics = new SubtaskMetrics(subtaskName(head.name(), i, chain.parallelism()));
+                SubtaskMetrics subtaskMetrics = new SubtaskMetrics(plan.subtaskName(id));
                 metrics.add(subtaskMetrics);
                 ActorRef<SubtaskActor.Command> ref = getContext().spawn(
                         SubtaskActor.create(plan, id, new SubtaskActor.Environment(settings, checkpointSettings, storage,
@@ -446,26 +445,13 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
     private void requestChannels() {
         Map<ActorRef<DeploymentProtocol.HostCommand>, List<DeploymentProtocol.ChannelSpec>> specs = new java.util.LinkedHashMap<>();
         Map<ActorRef<DeploymentProtocol.HostCommand>, List<ChannelSlot>> slots = new HashMap<>();
-        for (ExecutionPlan.NetworkEdge edge : plan.networkEdges()) {
-            String producerName = plan.graph().operator(edge.producerOperatorId()).name();
-            String consumerName = plan.graph().operator(plan.chains().get(edge.consumerChain()).headId()).name();
-            for (int producer = 0; producer < edge.producerParallelism(); producer++) {
-                SubtaskId producerId = new SubtaskId(edge.producerChain(), producer);
-                ActorRef<DeploymentProtocol.WorkerCommand> producerWorker = placement.workerOf(producerId);
-                ActorRef<DeploymentProtocol.HostCommand> host = hosts.get(producerWorker);
-                for (int target = 0; target < edge.channelsPerProducer(); target++) {
-                    int consumer = edge.consumerSubtask(producer, target);
-                    SubtaskId consumerId = new SubtaskId(edge.consumerChain(), consumer);
-                    int consumerChannel = edge.consumerChannelIndex(producer);
-                    String name = subtaskName(producerName, producer, edge.producerParallelism()) + " -> "
-                            + subtaskName(consumerName, consumer, edge.consumerParallelism());
-                    specs.computeIfAbsent(host, h -> new ArrayList<>()).add(new DeploymentProtocol.ChannelSpec(name, edge.id(),
-                            target, started.get(consumerId).consumerRef(), consumerChannel,
-                            started.get(producerId).producerRef(), !placement.workerOf(consumerId).equals(producerWorker)));
-                    slots.computeIfAbsent(host, h -> new ArrayList<>())
-                            .add(new ChannelSlot(edge.id(), producerId, target, consumerId, consumerChannel));
-                }
-            }
+        for (ChannelSlot slot : channelSlots()) {
+            ActorRef<DeploymentProtocol.WorkerCommand> producerWorker = placement.workerOf(slot.producer());
+            ActorRef<DeploymentProtocol.HostCommand> host = hosts.get(producerWorker);
+            specs.computeIfAbsent(host, h -> new ArrayList<>()).add(new DeploymentProtocol.ChannelSpec(slot.name(), slot.edgeId(),
+                    slot.target(), started.get(slot.consumer()).consumerRef(), slot.consumerChannel(),
+                    started.get(slot.producer()).producerRef(), !placement.workerOf(slot.consumer()).equals(producerWorker)));
+            slots.computeIfAbsent(host, h -> new ArrayList<>()).add(slot);
         }
         specs.forEach((host, hostSpecs) -> {
             // In parts, each well under an Artery frame: a wide job has many channels per host.
@@ -502,16 +488,16 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
 
     private void placeChannel(ChannelSlot slot, ActorRef<ChannelProtocol.ChannelCommand> channel) {
         channels.add(channel);
-        if (!placement.workerOf(slot.producer()).equals(placement.workerOf(slot.consumer()))) {
-            clusterTargetsAcrossNodes.computeIfAbsent(slot.producer(), id -> new HashMap<>())
+        if (placement != null && !placement.workerOf(slot.producer()).equals(placement.workerOf(slot.consumer()))) {
+            targetsAcrossNodes.computeIfAbsent(slot.producer(), id -> new HashMap<>())
                     .computeIfAbsent(slot.edgeId(), id -> new java.util.HashSet<>()).add(slot.target());
         }
-        List<ActorRef<ChannelProtocol.ChannelCommand>> inputs = clusterInputs.computeIfAbsent(slot.consumer(), id -> new ArrayList<>());
+        List<ActorRef<ChannelProtocol.ChannelCommand>> inputs = channelInputs.computeIfAbsent(slot.consumer(), id -> new ArrayList<>());
         while (inputs.size() <= slot.consumerChannel()) {
             inputs.add(null);
         }
         inputs.set(slot.consumerChannel(), channel);
-        List<ActorRef<ChannelProtocol.ChannelCommand>> outputs = clusterOutputs
+        List<ActorRef<ChannelProtocol.ChannelCommand>> outputs = channelOutputs
                 .computeIfAbsent(slot.producer(), id -> new HashMap<>()).computeIfAbsent(slot.edgeId(), id -> new ArrayList<>());
         while (outputs.size() <= slot.target()) {
             outputs.add(null);
@@ -523,8 +509,8 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
         placement.subtasksByWorker().forEach((worker, part) -> {
             for (SubtaskId id : part) { // one subtask per message: a wide job's connections would not fit one frame
                 hosts.get(worker).tell(new DeploymentProtocol.Connect(List.of(new DeploymentProtocol.SubtaskConnection(id,
-                        clusterInputs.getOrDefault(id, List.of()), clusterOutputs.getOrDefault(id, Map.of()),
-                        clusterTargetsAcrossNodes.getOrDefault(id, Map.of()))), coordinator));
+                        channelInputs.getOrDefault(id, List.of()), channelOutputs.getOrDefault(id, Map.of()),
+                        targetsAcrossNodes.getOrDefault(id, Map.of()))), coordinator));
             }
         });
     }
@@ -573,44 +559,39 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
      */
     private void connect() {
         spawnCoordinator();
-        Map<SubtaskId, List<ActorRef<ChannelProtocol.ChannelCommand>>> inputs = new HashMap<>();
-        Map<SubtaskId, Map<Integer, List<ActorRef<ChannelProtocol.ChannelCommand>>>> outputs = new HashMap<>();
+        for (ChannelSlot slot : channelSlots()) {
+            ChannelMetrics channelMetrics = new ChannelMetrics(slot.name(), settings.channelCapacity());
+            metrics.add(channelMetrics);
+            ActorRef<ChannelProtocol.ChannelCommand> channel = getContext().spawn(
+                    ChannelActor.create(settings.channelCapacity(), new ChannelActor.Endpoints(
+                            started.get(slot.consumer()).consumerRef(), slot.consumerChannel(),
+                            started.get(slot.producer()).producerRef(), slot.edgeId(), slot.target()), channelMetrics, inFlightCodec),
+                    "channel-" + slot.edgeId() + "-" + slot.producer().subtaskIndex() + "-" + slot.consumer().subtaskIndex());
+            getContext().watch(channel);
+            placeChannel(slot, channel);
+        }
+        subtasks.forEach((id, ref) -> ref.tell(new SubtaskActor.ConnectChannels(
+                channelInputs.getOrDefault(id, List.of()), channelOutputs.getOrDefault(id, Map.of()), coordinator,
+                restore.map(r -> r.states().get(id)))));
+    }
+
+    /** Every channel of the job: one per producer subtask and target of each network edge, in edge order. */
+    private List<ChannelSlot> channelSlots() {
+        List<ChannelSlot> slots = new ArrayList<>();
         for (ExecutionPlan.NetworkEdge edge : plan.networkEdges()) {
             String producerName = plan.graph().operator(edge.producerOperatorId()).name();
             String consumerName = plan.graph().operator(plan.chains().get(edge.consumerChain()).headId()).name();
             for (int producer = 0; producer < edge.producerParallelism(); producer++) {
-                SubtaskId producerId = new SubtaskId(edge.producerChain(), producer);
-                List<ActorRef<ChannelProtocol.ChannelCommand>> targets = new ArrayList<>();
                 for (int target = 0; target < edge.channelsPerProducer(); target++) {
                     int consumer = edge.consumerSubtask(producer, target);
-                    SubtaskId consumerId = new SubtaskId(edge.consumerChain(), consumer);
-                    int consumerChannel = edge.consumerChannelIndex(producer);
-                    ChannelMetrics channelMetrics = new ChannelMetrics(
-                            subtaskName(producerName, producer, edge.producerParallelism()) + " -> "
-                                    + subtaskName(consumerName, consumer, edge.consumerParallelism()),
-                            settings.channelCapacity());
-                    metrics.add(channelMetrics);
-                    ActorRef<ChannelProtocol.ChannelCommand> channel = getContext().spawn(
-                            ChannelActor.create(settings.channelCapacity(), new ChannelActor.Endpoints(
-                                    started.get(consumerId).consumerRef(), consumerChannel,
-                                    started.get(producerId).producerRef(), edge.id(), target), channelMetrics, inFlightCodec),
-                            "channel-" + edge.id() + "-" + producer + "-" + consumer);
-                    getContext().watch(channel);
-                    channels.add(channel);
-                    targets.add(channel);
-                    List<ActorRef<ChannelProtocol.ChannelCommand>> consumerInputs =
-                            inputs.computeIfAbsent(consumerId, id -> new ArrayList<>());
-                    while (consumerInputs.size() <= consumerChannel) {
-                        consumerInputs.add(null);
-                    }
-                    consumerInputs.set(consumerChannel, channel);
+                    slots.add(new ChannelSlot(edge.id(), new SubtaskId(edge.producerChain(), producer), target,
+                            new SubtaskId(edge.consumerChain(), consumer), edge.consumerChannelIndex(producer),
+                            ExecutionPlan.subtaskName(producerName, producer, edge.producerParallelism()) + " -> "
+                                    + ExecutionPlan.subtaskName(consumerName, consumer, edge.consumerParallelism())));
                 }
-                outputs.computeIfAbsent(producerId, id -> new HashMap<>()).put(edge.id(), targets);
             }
         }
-        subtasks.forEach((id, ref) -> ref.tell(new SubtaskActor.ConnectChannels(
-                inputs.getOrDefault(id, List.of()), outputs.getOrDefault(id, Map.of()), coordinator,
-                restore.map(r -> r.states().get(id)))));
+        return slots;
     }
 
     /**
@@ -655,7 +636,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
             checkpointRefs.put(id, subtaskStarted.checkpointRef());
             ExecutionPlan.Chain chain = plan.chains().get(id.chainId());
             OperatorNode head = plan.graph().operator(chain.headId());
-            names.put(id, subtaskName(head.name(), id.subtaskIndex(), chain.parallelism()));
+            names.put(id, plan.subtaskName(id));
             if (head.isSource()) {
                 sources.add(id);
             }
@@ -723,7 +704,4 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
         return this;
     }
 
-    static String subtaskName(String operatorName, int index, int parallelism) {
-        return operatorName + " (" + (index + 1) + "/" + parallelism + ")";
-    }
 }

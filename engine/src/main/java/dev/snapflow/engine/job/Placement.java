@@ -5,7 +5,6 @@ import dev.snapflow.engine.graph.SubtaskId;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +37,15 @@ public final class Placement<W> {
     }
 
     private final Map<SubtaskId, W> workers;
+    private final Map<W, List<SubtaskId>> subtasksByWorker;
     private final int slotsNeeded;
 
     private Placement(Map<SubtaskId, W> workers, int slotsNeeded) {
         this.workers = Collections.unmodifiableMap(workers);
+        Map<W, List<SubtaskId>> byWorker = new LinkedHashMap<>();
+        workers.forEach((subtask, worker) -> byWorker.computeIfAbsent(worker, w -> new ArrayList<>()).add(subtask));
+        byWorker.replaceAll((worker, subtasks) -> List.copyOf(subtasks));
+        this.subtasksByWorker = Collections.unmodifiableMap(byWorker);
         this.slotsNeeded = slotsNeeded;
     }
 
@@ -90,9 +94,7 @@ public final class Placement<W> {
 
     /** The subtasks of each worker, workers in the order of their first subtask. */
     public Map<W, List<SubtaskId>> subtasksByWorker() {
-        Map<W, List<SubtaskId>> byWorker = new LinkedHashMap<>();
-        workers.forEach((subtask, worker) -> byWorker.computeIfAbsent(worker, w -> new ArrayList<>()).add(subtask));
-        return byWorker;
+        return subtasksByWorker;
     }
 
     public Map<SubtaskId, W> workers() {
@@ -105,8 +107,8 @@ public final class Placement<W> {
 
     /** Subtasks per worker, for logs. */
     public Map<W, Integer> load() {
-        Map<W, Integer> load = new HashMap<>();
-        workers.values().forEach(worker -> load.merge(worker, 1, Integer::sum));
+        Map<W, Integer> load = new LinkedHashMap<>();
+        subtasksByWorker.forEach((worker, subtasks) -> load.put(worker, subtasks.size()));
         return load;
     }
 }

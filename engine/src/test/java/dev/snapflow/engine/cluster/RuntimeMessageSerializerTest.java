@@ -145,7 +145,8 @@ class RuntimeMessageSerializerTest {
 
     @Test
     void when_an_encoded_delivery_arrives_then_the_receiving_node_reads_it_back_into_records_or_a_failure() throws Exception {
-        var codec = RuntimeMessageSerializer.wireCodec((akka.actor.ExtendedActorSystem) Adapter.toClassic(testKit.system()));
+        var codec = RuntimeMessageSerializer.wireCodec((akka.actor.ExtendedActorSystem) Adapter.toClassic(testKit.system()),
+                dev.snapflow.serialization.record.ValueCodec.create(testKit.system()));
         List<ChannelItem> items = List.of(new RecordBatch(new Object[]{new Paint("sea", Shade.DARK, 1), new Paint("sun", Shade.LIGHT, 3)}, 2),
                 new EventItem(BARRIER, true));
         ChannelProtocol.EncodedDelivery encoded = codec.encode(3, items, 1).get(0);

@@ -94,15 +94,16 @@ public final class ChannelWireCodec {
             } else {
                 EventItem event = (EventItem) item;
                 ByteBuffer serialized = EventSerializer.toSerializedEvent(event.event());
-                messages.add(DataType.forEvent(event.event(), event.priority()), serialized.array(), serialized.limit(), false);
+                messages.addEvent(DataType.forEvent(event.event(), event.priority()), serialized.array(), serialized.limit());
             }
         }
         return messages.finish();
     }
 
+    /** Writes the batch's records straight into the messages, splitting it where a message is full. */
     private void writeBatch(RecordBatch batch, Messages messages) throws IOException {
-        int maxPayload = maxMessageBytes - HEADER_BYTES - BUFFER_FRAMING_BYTES - 1;
-        ByteArrayDataOutput out = new ByteArrayDataOutput(Math.min(maxPayload, 64 + batch.size() * 16));
+        int start = messages.openBuffer(DataType.DATA_BUFFER);
+        ByteArrayDataOutput out = messages.out();
         ValueCodec.Writer writer = codec.writer(out);
         Object[] records = batch.records();
         int inPart = 0;
@@ -110,15 +111,21 @@ public final class ChannelWireCodec {
             int lengthSlot = out.position();
             out.writeInt(0);
             write(writer, records[i]);
-            if (out.position() > maxPayload) {
-                if (inPart == 0) {
-                    throw new IOException("A record of " + (out.position() - 4) + " bytes (a "
+            if (out.position() > maxMessageBytes) {
+                if (inPart == 0 && messages.isFirstBuffer()) {
+                    throw new IOException("A record of " + (out.position() - lengthSlot - 4) + " bytes (a "
                             + records[i].getClass().getName() + ") cannot cross nodes: one Artery message holds at most "
                             + maxMessageBytes + " bytes; raise akka.remote.artery.advanced.maximum-frame-size");
                 }
-                out.truncate(lengthSlot);
-                messages.add(DataType.DATA_BUFFER, out.toByteArray(), out.position(), true);
-                out.reset();
+                if (inPart == 0) {
+                    out.truncate(start); // the buffer had no record yet: it starts in the next message
+                } else {
+                    out.truncate(lengthSlot);
+                    messages.closeBuffer(start, true);
+                }
+                messages.closeMessage();
+                start = messages.openBuffer(DataType.DATA_BUFFER);
+                out = messages.out();
                 writer = codec.writer(out); // each buffer is a stream of its own, readable alone
                 inPart = 0;
                 i--; // written again, first in the next part
@@ -127,7 +134,7 @@ public final class ChannelWireCodec {
             out.writeIntAt(lengthSlot, out.position() - lengthSlot - 4);
             inPart++;
         }
-        messages.add(DataType.DATA_BUFFER, out.toByteArray(), out.position(), batch.tookNoCredit());
+        messages.closeBuffer(start, batch.tookNoCredit());
     }
 
     private static void write(ValueCodec.Writer writer, Object record) throws IOException {
@@ -205,7 +212,7 @@ public final class ChannelWireCodec {
         return new RecordBatch(records.toArray(), records.size(), leadingPart);
     }
 
-    /** Collects buffers into messages that stay under the limit. */
+    /** Writes buffers straight into messages that stay under the limit. */
     private final class Messages {
         private final int channelIndex;
         private final int backlog;
@@ -218,26 +225,48 @@ public final class ChannelWireCodec {
             this.backlog = backlog;
         }
 
-        void add(DataType type, byte[] payload, int length, boolean leadingPart) {
-            int size = BUFFER_FRAMING_BYTES + 1 + length;
-            if (current != null && current.position() + size > maxMessageBytes) {
-                close();
-            }
+        ByteArrayDataOutput out() {
+            return current;
+        }
+
+        boolean isFirstBuffer() {
+            return buffers == 0;
+        }
+
+        /** Starts a buffer of {@code type}, in a new message if none is open; returns where it starts. */
+        int openBuffer(DataType type) {
             if (current == null) {
-                current = new ByteArrayDataOutput(Math.min(maxMessageBytes, HEADER_BYTES + size));
+                current = new ByteArrayDataOutput(Math.min(maxMessageBytes, 16 * 1024));
                 current.writeInt(channelIndex);
                 current.writeInt(backlog);
                 current.writeInt(0);
                 buffers = 0;
             }
-            current.writeByte(leadingPart ? LEADING_PART : 0);
-            current.writeInt(1 + length);
+            int start = current.position();
+            current.writeByte(0);
+            current.writeInt(0);
             current.writeByte(type.ordinal());
-            current.write(payload, 0, length);
+            return start;
+        }
+
+        /** Ends the buffer that starts at {@code start}: its flags and its length. */
+        void closeBuffer(int start, boolean leadingPart) {
+            int length = current.position() - start - BUFFER_FRAMING_BYTES;
+            current.writeIntAt(start, (leadingPart ? LEADING_PART : 0) << 24); // the flags byte; the rest is overwritten next
+            current.writeIntAt(start + 1, length);
             buffers++;
         }
 
-        private void close() {
+        void addEvent(DataType type, byte[] payload, int length) {
+            if (current != null && current.position() + BUFFER_FRAMING_BYTES + 1 + length > maxMessageBytes) {
+                closeMessage();
+            }
+            int start = openBuffer(type);
+            current.write(payload, 0, length);
+            closeBuffer(start, false);
+        }
+
+        void closeMessage() {
             current.writeIntAt(8, buffers);
             finished.add(new ChannelProtocol.EncodedDelivery(current.toByteArray()));
             current = null;
@@ -245,7 +274,7 @@ public final class ChannelWireCodec {
 
         List<ChannelProtocol.EncodedDelivery> finish() {
             if (current != null) {
-                close();
+                closeMessage();
             }
             return finished;
         }
