@@ -84,7 +84,7 @@ class UnwritableCheckpointTest {
                 .process("count", CountWithBrokenState::new)
                 .sink("files", FileSink.lines(output));
         return Snapflow.submit(testKit.system(), builder.build(), RuntimeSettings.create(testKit.system()),
-                checkpoints.withKeyedStateSnapshot(CheckpointSettings.KeyedStateSnapshot.COPY));
+                checkpoints);
     }
 
     @Test

@@ -36,24 +36,12 @@ public final class CheckpointSettings {
     private final int retained;
     private final boolean checkpointsAfterInputsEnd;
     private final Optional<Path> directory;
-    private final KeyedStateSnapshot keyedStateSnapshot;
     private final boolean unaligned;
     private final Duration alignedCheckpointTimeout;
 
-    /** How the synchronous part of a keyed-state snapshot makes its consistent copy. */
-    public enum KeyedStateSnapshot {
-        /** Serialize everything while the subtask waits; the asynchronous part only writes. */
-        SERIALIZE,
-        /**
-         * Copy the maps (values with immutable types are shared) while the subtask waits, and
-         * serialize in the asynchronous part; falls back to SERIALIZE for possibly mutable values.
-         */
-        COPY
-    }
-
     private CheckpointSettings(Optional<Duration> interval, Mode mode, Duration timeout, Duration minPause,
                                int maxConcurrent, int tolerableFailures, int retained, boolean checkpointsAfterInputsEnd,
-                               Optional<Path> directory, KeyedStateSnapshot keyedStateSnapshot, boolean unaligned,
+                               Optional<Path> directory, boolean unaligned,
                                Duration alignedCheckpointTimeout) {
         interval.ifPresent(value -> SettingsValidation.requirePositive(CONFIG_PATH, "interval", value));
         SettingsValidation.requirePositive(CONFIG_PATH, "timeout", timeout);
@@ -72,7 +60,6 @@ public final class CheckpointSettings {
         this.retained = retained;
         this.checkpointsAfterInputsEnd = checkpointsAfterInputsEnd;
         this.directory = Objects.requireNonNull(directory, "directory");
-        this.keyedStateSnapshot = Objects.requireNonNull(keyedStateSnapshot, "keyedStateSnapshot");
         if (unaligned && mode != Mode.EXACTLY_ONCE) {
             throw new IllegalArgumentException(CONFIG_PATH + ".unaligned = on needs mode = exactly-once: at-least-once"
                     + " checkpoints never align, so there is nothing to make unaligned");
@@ -115,17 +102,9 @@ public final class CheckpointSettings {
             }
             String directoryText = c.getString("directory").trim();
             Optional<Path> directory = directoryText.isEmpty() ? Optional.empty() : Optional.of(Path.of(directoryText));
-            String snapshotText = c.getString("keyed-state-snapshot").trim().toUpperCase(Locale.ROOT);
-            KeyedStateSnapshot keyedStateSnapshot;
-            try {
-                keyedStateSnapshot = KeyedStateSnapshot.valueOf(snapshotText);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(CONFIG_PATH + ".keyed-state-snapshot must be serialize or copy, was '"
-                        + c.getString("keyed-state-snapshot") + "'");
-            }
             return new CheckpointSettings(interval, mode, c.getDuration("timeout"), c.getDuration("min-pause"),
                     c.getInt("max-concurrent"), c.getInt("tolerable-failed-checkpoints"), c.getInt("retained"),
-                    c.getBoolean("checkpoints-after-inputs-end"), directory, keyedStateSnapshot, c.getBoolean("unaligned"),
+                    c.getBoolean("checkpoints-after-inputs-end"), directory, c.getBoolean("unaligned"),
                     c.getDuration("aligned-checkpoint-timeout"));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("Invalid " + CONFIG_PATH + " settings: " + e.getMessage(), e);
@@ -182,15 +161,6 @@ public final class CheckpointSettings {
 
     public CheckpointSettings inMemory() {
         return with(d -> d.directory = Optional.empty());
-    }
-
-    /** How keyed state is copied in the synchronous part of a snapshot. */
-    public KeyedStateSnapshot keyedStateSnapshot() {
-        return keyedStateSnapshot;
-    }
-
-    public CheckpointSettings withKeyedStateSnapshot(KeyedStateSnapshot value) {
-        return with(d -> d.keyedStateSnapshot = value);
     }
 
     public CheckpointSettings withInterval(Duration value) {
@@ -267,7 +237,6 @@ public final class CheckpointSettings {
         int retained;
         boolean checkpointsAfterInputsEnd;
         Optional<Path> directory;
-        KeyedStateSnapshot keyedStateSnapshot;
         boolean unaligned;
         Duration alignedCheckpointTimeout;
 
@@ -281,14 +250,13 @@ public final class CheckpointSettings {
             retained = settings.retained;
             checkpointsAfterInputsEnd = settings.checkpointsAfterInputsEnd;
             directory = settings.directory;
-            keyedStateSnapshot = settings.keyedStateSnapshot;
             unaligned = settings.unaligned;
             alignedCheckpointTimeout = settings.alignedCheckpointTimeout;
         }
 
         CheckpointSettings build() {
             return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                    checkpointsAfterInputsEnd, directory, keyedStateSnapshot, unaligned, alignedCheckpointTimeout);
+                    checkpointsAfterInputsEnd, directory, unaligned, alignedCheckpointTimeout);
         }
     }
 
@@ -305,7 +273,7 @@ public final class CheckpointSettings {
                 + ", tolerableFailures=" + tolerableFailures + ", retained=" + retained
                 + ", checkpointsAfterInputsEnd=" + checkpointsAfterInputsEnd
                 + ", directory=" + directory.map(Path::toString).orElse("(memory)")
-                + ", keyedStateSnapshot=" + keyedStateSnapshot + ", unaligned=" + unaligned
+                + ", unaligned=" + unaligned
                 + ", alignedCheckpointTimeout=" + alignedCheckpointTimeout + ")";
     }
 }

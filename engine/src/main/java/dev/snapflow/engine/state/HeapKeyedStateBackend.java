@@ -22,18 +22,25 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * Keyed state on the heap: for each registered state, one hash map from key to value. Key groups
- * matter only when state leaves the subtask, so they are computed at snapshot time, not per
- * record: one map keeps keys that arrive in order close together in memory, which measured three
- * to five times faster per access than one map per key group. Snapshots group the entries by key
- * group and serialize them, so a snapshot is a consistent copy the subtask can write while it
- * goes on changing the live maps, and can be restored into any subtask that owns a range of those
- * key groups. A key outside this subtask's range (a routing bug) fails the snapshot.
+ * Keyed state on the heap: for each registered state, one {@link CopyOnWriteStateMap} from key to
+ * value. Key groups matter only when state leaves the subtask, so an entry's key group is computed
+ * once, when its key is inserted, not per record: one map keeps keys that arrive in order close
+ * together in memory, which measured three to five times faster per access than one map per key
+ * group. A snapshot's synchronous part copies each map's bucket array and nothing else; the
+ * maps then copy an entry only when a record changes it while the snapshot may still be written,
+ * and the snapshot is grouped by key group and serialized on another thread. It can be restored
+ * into any subtask that owns a range of those key groups. A key outside this subtask's range (a
+ * routing bug) fails the record that inserts it.
  *
  * <p>Keys may be of any type {@code keyBy} accepts: each key is written with its type by a
  * {@link ValueCodec}, so it reads back equal, with the same hash, whatever the first key of the
  * snapshot was. The first key of each class a subtask sees is checked to do so
  * ({@link #setCurrentKey}), so that a key type that would lose its state on restore fails at once.
+ *
+ * <p>Values stored with {@code update}, {@code add} or {@code put} belong to the state from then
+ * on, as in Flink's heap state: a value of a mutable type is changed through what the state
+ * returns ({@code value()}, {@code get()}), which is a private copy whenever a snapshot still shares
+ * the stored one, never through a reference kept from before.
  *
  * <p>Snapshot format (big-endian): format version; max parallelism; the number of states; per
  * state its name, kind and the number of non-empty key groups; per key group its number and entry
@@ -50,21 +57,19 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
     private static final class Table {
         final StateDescriptor<?> descriptor;
         final Kind kind;
-        final HashMap<Object, Object> entries;
+        final CopyOnWriteStateMap entries;
+        /** Whether values handed to user code may be changed by it, so a shared one is copied first. */
+        final boolean mutableValues;
         Object handle;
 
-        Table(StateDescriptor<?> descriptor, Kind kind) {
-            this(descriptor, kind, new HashMap<>());
-        }
-
-        private Table(StateDescriptor<?> descriptor, Kind kind, HashMap<Object, Object> entries) {
+        Table(StateDescriptor<?> descriptor, Kind kind, CopyOnWriteStateMap.KeyGroupFunction keyGroups) {
             this.descriptor = descriptor;
             this.kind = kind;
-            this.entries = entries;
+            this.mutableValues = !valuesAreImmutable(descriptor, kind);
+            this.entries = new CopyOnWriteStateMap(keyGroups, this::privateCopy);
         }
 
-        /** True if the values are immutable, so a copy of the containers is a consistent snapshot. */
-        boolean isCopyable() {
+        private static boolean valuesAreImmutable(StateDescriptor<?> descriptor, Kind kind) {
             return switch (kind) {
                 case VALUE -> ((StateDescriptor.Value<?>) descriptor).serializer().isImmutableType();
                 case REDUCING -> ((StateDescriptor.Reducing<?>) descriptor).serializer().isImmutableType();
@@ -74,16 +79,48 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
             };
         }
 
-        /** A copy of the entries and of every list or map in them; the values themselves are shared. */
+        /**
+         * A copy of a value that the live state may change without touching the original: the
+         * lists and maps the state changes in place, and values of mutable types, deeply.
+         */
         @SuppressWarnings("unchecked")
-        Table copy() {
-            HashMap<Object, Object> copied = new HashMap<>(entries);
-            if (kind == Kind.LIST) {
-                copied.replaceAll((key, values) -> new ArrayList<>((List<Object>) values));
-            } else if (kind == Kind.MAP) {
-                copied.replaceAll((key, map) -> new HashMap<>((Map<Object, Object>) map));
-            }
-            return new Table(descriptor, kind, copied);
+        private Object privateCopy(Object value) {
+            return switch (kind) {
+                case VALUE -> mutableValues ? deepCopy(((StateDescriptor.Value<Object>) descriptor).serializer(), value) : value;
+                case REDUCING -> mutableValues ? deepCopy(((StateDescriptor.Reducing<Object>) descriptor).serializer(), value) : value;
+                case LIST -> {
+                    RecordSerializer<Object> serializer = ((StateDescriptor.List<Object>) descriptor).serializer();
+                    List<Object> copy = new ArrayList<>((List<Object>) value);
+                    if (mutableValues) {
+                        copy.replaceAll(element -> deepCopy(serializer, element));
+                    }
+                    yield copy;
+                }
+                case MAP -> {
+                    StateDescriptor.Map<Object, Object> map = (StateDescriptor.Map<Object, Object>) descriptor;
+                    Map<Object, Object> copy = new HashMap<>();
+                    ((Map<Object, Object>) value).forEach((k, v) -> copy.put(mutableValues ? deepCopy(map.keySerializer(), k) : k,
+                            mutableValues ? deepCopy(map.valueSerializer(), v) : v));
+                    yield copy;
+                }
+            };
+        }
+
+        /** Reads a value by the part of its state that the value is used through. */
+        Object read(Object key) {
+            return mutableValues ? entries.getPrivate(key) : entries.get(key);
+        }
+    }
+
+    /** A copy through the value's serializer: the one way to copy any type a state may hold. */
+    private static Object deepCopy(RecordSerializer<Object> serializer, Object value) {
+        try {
+            ByteArrayDataOutput out = new ByteArrayDataOutput(64);
+            serializer.serialize(value, out);
+            return serializer.deserialize(new ByteBufferDataInput(ByteBuffer.wrap(out.toByteArray())));
+        } catch (IOException e) {
+            throw new IllegalStateException("A " + value.getClass().getName() + " in keyed state cannot be copied by its serializer: "
+                    + e.getMessage(), e);
         }
     }
 
@@ -95,10 +132,11 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
     /** Every key class checked so far, for jobs whose keys alternate between classes. */
     private final java.util.Set<Class<?>> checkedKeyClasses = new java.util.HashSet<>();
     private final Map<String, Table> tables = new LinkedHashMap<>();
-    private final boolean copyOnSnapshot;
     /**
      * Restored state not yet registered: by state name, its kind and each key with its value
      * still as bytes, because only the descriptor, given when the state is first used, can read it.
+     * Never changed after the restore, only removed by name when its state registers, so
+     * snapshots share the maps.
      */
     private final Map<String, Restored> restored = new LinkedHashMap<>();
 
@@ -112,15 +150,6 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
     private volatile int lastSnapshotBytes = 1024;
 
     public HeapKeyedStateBackend(int maxParallelism, KeyGroupRange range, ValueCodec keyCodec) {
-        this(maxParallelism, range, keyCodec, false);
-    }
-
-    /**
-     * @param keyCodec       writes and reads the keys
-     * @param copyOnSnapshot whether {@link #snapshotInTwoPhases()} copies the maps and serializes
-     *                       later (when the values are immutable), or serializes at once
-     */
-    public HeapKeyedStateBackend(int maxParallelism, KeyGroupRange range, ValueCodec keyCodec, boolean copyOnSnapshot) {
         KeyGroupRangeAssignment.checkMaxParallelism(maxParallelism);
         if (range.endKeyGroup() >= maxParallelism) {
             throw new IllegalArgumentException(range + " is outside max parallelism " + maxParallelism);
@@ -128,7 +157,6 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
         this.maxParallelism = maxParallelism;
         this.range = range;
         this.keyCodec = java.util.Objects.requireNonNull(keyCodec, "keyCodec");
-        this.copyOnSnapshot = copyOnSnapshot;
     }
 
     /**
@@ -158,11 +186,23 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
         lastCheckedKeyClass = type;
     }
 
-    private HashMap<Object, Object> currentTable(Table table) {
+    /** The current key, checked to be set: state is only available while a record is processed. */
+    private Object key(Table table) {
         if (currentKey == null) {
             throw new IllegalStateException("Keyed state '" + table.descriptor.name() + "' is only available while a record is processed");
         }
-        return table.entries;
+        return currentKey;
+    }
+
+    private CopyOnWriteStateMap.KeyGroupFunction keyGroupsOf(String stateName) {
+        return key -> {
+            int keyGroup = KeyGroupRangeAssignment.keyGroupFor(key, maxParallelism);
+            if (!range.contains(keyGroup)) {
+                throw new IllegalStateException("Key " + key + " of state '" + stateName + "' is in key group " + keyGroup
+                        + ", not in this subtask's " + range + ": the record was routed to the wrong subtask");
+            }
+            return keyGroup;
+        };
     }
 
     @Override
@@ -171,7 +211,7 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
         Table table = tables.get(descriptor.name());
         Kind kind = kindOf(descriptor);
         if (table == null) {
-            table = new Table(descriptor, kind);
+            table = new Table(descriptor, kind, keyGroupsOf(descriptor.name()));
             table.handle = handle(table);
             tables.put(descriptor.name(), table);
             Restored pending = restored.remove(descriptor.name());
@@ -199,11 +239,12 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
 
     @SuppressWarnings("unchecked")
     private Object handle(Table table) {
+        CopyOnWriteStateMap entries = table.entries;
         return switch (table.kind) {
             case VALUE -> new ValueState<Object>() {
                 @Override
                 public Object value() {
-                    return currentTable(table).get(currentKey);
+                    return table.read(key(table));
                 }
 
                 @Override
@@ -211,25 +252,31 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
                     if (value == null) {
                         clear();
                     } else {
-                        currentTable(table).put(currentKey, value);
+                        entries.put(key(table), value);
                     }
                 }
 
                 @Override
                 public void clear() {
-                    currentTable(table).remove(currentKey);
+                    entries.remove(key(table));
                 }
             };
             case LIST -> new ListState<Object>() {
                 @Override
                 public List<Object> get() {
-                    List<Object> values = (List<Object>) currentTable(table).get(currentKey);
+                    List<Object> values = (List<Object>) table.read(key(table));
                     return values == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(values));
                 }
 
                 @Override
                 public void add(Object value) {
-                    ((List<Object>) currentTable(table).computeIfAbsent(currentKey, k -> new ArrayList<>())).add(value);
+                    Object key = key(table);
+                    List<Object> values = (List<Object>) entries.getPrivate(key);
+                    if (values == null) {
+                        values = new ArrayList<>();
+                        entries.put(key, values);
+                    }
+                    values.add(value);
                 }
 
                 @Override
@@ -237,75 +284,82 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
                     if (values.isEmpty()) {
                         clear();
                     } else {
-                        currentTable(table).put(currentKey, new ArrayList<>(values));
+                        entries.put(key(table), new ArrayList<>(values));
                     }
                 }
 
                 @Override
                 public void clear() {
-                    currentTable(table).remove(currentKey);
+                    entries.remove(key(table));
                 }
             };
             case MAP -> new MapState<Object, Object>() {
-                private Map<Object, Object> map(boolean create) {
-                    HashMap<Object, Object> current = currentTable(table);
-                    return create ? (Map<Object, Object>) current.computeIfAbsent(currentKey, k -> new HashMap<>())
-                            : (Map<Object, Object>) current.getOrDefault(currentKey, Map.of());
+                private Map<Object, Object> read() {
+                    Map<Object, Object> map = (Map<Object, Object>) table.read(key(table));
+                    return map == null ? Map.of() : map;
                 }
 
                 @Override
                 public Object get(Object key) {
-                    return map(false).get(key);
+                    return read().get(key);
                 }
 
                 @Override
                 public void put(Object key, Object value) {
-                    map(true).put(key, value);
+                    Object current = key(table);
+                    Map<Object, Object> map = (Map<Object, Object>) entries.getPrivate(current);
+                    if (map == null) {
+                        map = new HashMap<>();
+                        entries.put(current, map);
+                    }
+                    map.put(key, value);
                 }
 
                 @Override
                 public void remove(Object key) {
-                    Map<Object, Object> map = map(false);
-                    if (!map.isEmpty()) {
-                        map.remove(key);
-                        if (map.isEmpty()) {
-                            clear();
+                    Object current = key(table);
+                    Map<Object, Object> map = (Map<Object, Object>) entries.get(current);
+                    if (map != null && map.containsKey(key)) {
+                        if (map.size() == 1) {
+                            entries.remove(current);
+                        } else {
+                            ((Map<Object, Object>) entries.getPrivate(current)).remove(key);
                         }
                     }
                 }
 
                 @Override
                 public boolean contains(Object key) {
-                    return map(false).containsKey(key);
+                    return read().containsKey(key);
                 }
 
                 @Override
                 public Map<Object, Object> entries() {
-                    return Collections.unmodifiableMap(new HashMap<>(map(false)));
+                    return Collections.unmodifiableMap(new HashMap<>(read()));
                 }
 
                 @Override
                 public void clear() {
-                    currentTable(table).remove(currentKey);
+                    entries.remove(key(table));
                 }
             };
             case REDUCING -> new ReducingState<Object>() {
                 @Override
                 public Object get() {
-                    return currentTable(table).get(currentKey);
+                    return table.read(key(table));
                 }
 
                 @Override
                 public void add(Object value) throws Exception {
-                    HashMap<Object, Object> current = currentTable(table);
-                    Object accumulated = current.get(currentKey);
-                    current.put(currentKey, accumulated == null ? value
+                    Object key = key(table);
+                    Object accumulated = table.read(key);
+                    entries.put(key, accumulated == null ? value
                             : ((StateDescriptor.Reducing<Object>) table.descriptor).reducer().reduce(accumulated, value));
                 }
 
                 @Override
                 public void clear() {
-                    currentTable(table).remove(currentKey);
+                    entries.remove(key(table));
                 }
             };
         };
@@ -424,113 +478,119 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
 
     /** All keyed state, serialized now, in the format described on the class. */
     public byte[] snapshot() throws IOException {
-        return serialize(List.copyOf(tables.values()), copyOfRestored());
-    }
-
-    /** Restored states nobody used yet still belong to the subtask: they go into every snapshot as they are. */
-    private Map<String, Restored> copyOfRestored() {
-        Map<String, Restored> copy = new LinkedHashMap<>();
-        restored.forEach((name, pending) -> copy.put(name, new Restored(pending.kind(), new HashMap<>(pending.values()))));
-        return copy;
+        try {
+            return snapshotInTwoPhases().call();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
     }
 
     /**
-     * A snapshot in two phases. Now, on the subtask's thread: with copy-on-snapshot and every
-     * state holding immutable values (by its serializers), a copy of the maps and of the lists and
-     * maps in them; otherwise the serialized bytes themselves. Later, on any thread: the bytes.
-     * The live state may change as soon as this returns.
+     * A snapshot in two phases. Now, on the subtask's thread: a copy of each state's bucket array
+     * (see {@link CopyOnWriteStateMap}). Later, on any thread, once: the bytes, grouped by key
+     * group. The live state may change as soon as this returns.
      */
-    public Callable<byte[]> snapshotInTwoPhases() throws IOException {
-        if (copyOnSnapshot && tables.values().stream().allMatch(Table::isCopyable)) {
-            List<Table> copies = new ArrayList<>(tables.size());
-            for (Table table : tables.values()) {
-                copies.add(table.copy());
-            }
-            Map<String, Restored> pending = copyOfRestored();
-            return () -> serialize(copies, pending);
+    public Callable<byte[]> snapshotInTwoPhases() {
+        List<StateView> views = new ArrayList<>(tables.size() + restored.size());
+        for (Table table : tables.values()) {
+            views.add(new StateView(table, table.entries.snapshot()));
         }
-        byte[] bytes = snapshot();
-        return () -> bytes;
+        Map<String, Restored> pending = new LinkedHashMap<>(restored);
+        return () -> {
+            try {
+                return serialize(views, pending);
+            } finally {
+                views.forEach(view -> view.entries().release());
+            }
+        };
     }
 
-    private byte[] serialize(List<Table> tables, Map<String, Restored> pending) throws IOException {
-        ByteArrayDataOutput out = new ByteArrayDataOutput(lastSnapshotBytes + lastSnapshotBytes / 8);
+    /** One state as a snapshot saw it. */
+    private record StateView(Table table, CopyOnWriteStateMap.Snapshot entries) {
+    }
+
+    private byte[] serialize(List<StateView> views, Map<String, Restored> pending) throws IOException {
+        int estimate = lastSnapshotBytes;
+        ByteArrayDataOutput out = new ByteArrayDataOutput(estimate + estimate / 8);
         out.writeInt(FORMAT_VERSION);
         out.writeInt(maxParallelism);
-        out.writeInt(tables.size() + pending.size());
-        for (Table table : tables) {
-            out.writeUTF(table.descriptor.name());
+        out.writeInt(views.size() + pending.size());
+        int perKeyGroup = estimate / Math.max(1, views.size() + pending.size()) / range.numberOfKeyGroups();
+        for (StateView view : views) {
+            Table table = view.table();
+            String name = table.descriptor.name();
+            out.writeUTF(name);
             out.writeByte(table.kind.ordinal());
-            writeByKeyGroup(out, table.descriptor.name(), table.entries,
-                    (value, target) -> writeValue(target, table, value));
+            KeyGroupWriter writer = new KeyGroupWriter(name, perKeyGroup);
+            for (CopyOnWriteStateMap.Entry head : view.entries().buckets()) {
+                for (CopyOnWriteStateMap.Entry e = head; e != null; e = e.next()) {
+                    writeValue(writer.startEntry(e.keyGroup(), e.key()), table, e.value());
+                }
+            }
+            writer.writeTo(out);
         }
         for (Map.Entry<String, Restored> state : pending.entrySet()) {
             out.writeUTF(state.getKey());
             out.writeByte(state.getValue().kind().ordinal());
-            writeByKeyGroup(out, state.getKey(), state.getValue().values(),
-                    (value, target) -> target.write((byte[]) value));
+            KeyGroupWriter writer = new KeyGroupWriter(state.getKey(), perKeyGroup);
+            for (Map.Entry<Object, byte[]> entry : state.getValue().values().entrySet()) {
+                writer.startEntry(KeyGroupRangeAssignment.keyGroupFor(entry.getKey(), maxParallelism), entry.getKey())
+                        .write(entry.getValue());
+            }
+            writer.writeTo(out);
         }
         lastSnapshotBytes = out.position();
         return out.toByteArray();
     }
 
     /**
-     * Writes a table's entries grouped by key group, ascending: a counting sort over the key
-     * groups, with primitive arrays, so that the snapshot costs one pass to group and one to write.
+     * Groups one state's entries by key group as they come, in the order the map holds them: one
+     * buffer per key group of the range, each with its own key stream, so the entries are read in
+     * memory order and written once, then the buffers are appended in key group order.
      */
-    @FunctionalInterface
-    private interface ValueWriter {
-        void write(Object value, ByteArrayDataOutput out) throws IOException;
-    }
+    private final class KeyGroupWriter {
+        private final String stateName;
+        private final int initialBytes;
+        private final ByteArrayDataOutput[] buffers = new ByteArrayDataOutput[range.numberOfKeyGroups()];
+        private final ValueCodec.Writer[] keyWriters = new ValueCodec.Writer[buffers.length];
+        private final int[] counts = new int[buffers.length];
 
-    private void writeByKeyGroup(ByteArrayDataOutput out, String stateName, Map<?, ?> entries,
-                                 ValueWriter valueWriter) throws IOException {
-        int size = entries.size();
-        Object[] keys = new Object[size];
-        Object[] values = new Object[size];
-        int[] keyGroups = new int[size];
-        int[] counts = new int[maxParallelism];
-        int i = 0;
-        for (Map.Entry<?, ?> entry : entries.entrySet()) {
-            int keyGroup = KeyGroupRangeAssignment.keyGroupFor(entry.getKey(), maxParallelism);
-            if (!range.contains(keyGroup)) {
-                throw new IllegalStateException("Key " + entry.getKey() + " of state '" + stateName
-                        + "' is in key group " + keyGroup + ", not in this subtask's " + range);
+        KeyGroupWriter(String stateName, int initialBytes) {
+            this.stateName = stateName;
+            this.initialBytes = Math.max(64, initialBytes + initialBytes / 8);
+        }
+
+        /** Writes the key into its key group's buffer and returns the buffer, for the value. */
+        ByteArrayDataOutput startEntry(int keyGroup, Object key) throws IOException {
+            int index = keyGroup - range.startKeyGroup();
+            ByteArrayDataOutput buffer = buffers[index];
+            if (buffer == null) {
+                buffer = buffers[index] = new ByteArrayDataOutput(initialBytes);
+                keyWriters[index] = keyCodec.writer(buffer);
             }
-            keys[i] = entry.getKey();
-            values[i] = entry.getValue();
-            keyGroups[i] = keyGroup;
-            counts[keyGroup]++;
-            i++;
-        }
-        int[] starts = new int[maxParallelism];
-        int nonEmpty = 0;
-        for (int keyGroup = 0, start = 0; keyGroup < maxParallelism; keyGroup++) {
-            starts[keyGroup] = start;
-            start += counts[keyGroup];
-            nonEmpty += counts[keyGroup] > 0 ? 1 : 0;
-        }
-        int[] order = new int[size];
-        int[] next = starts.clone();
-        for (int entry = 0; entry < size; entry++) {
-            order[next[keyGroups[entry]]++] = entry;
-        }
-        out.writeInt(nonEmpty);
-        for (int keyGroup = 0; keyGroup < maxParallelism; keyGroup++) {
-            if (counts[keyGroup] == 0) {
-                continue;
+            try {
+                keyWriters[index].write(key);
+            } catch (IOException e) {
+                throw new IOException("Key " + key + " of state '" + stateName + "' cannot be written: " + e.getMessage(), e);
             }
-            out.writeInt(keyGroup);
-            out.writeInt(counts[keyGroup]);
-            ValueCodec.Writer keyWriter = keyCodec.writer(out);
-            for (int position = starts[keyGroup]; position < starts[keyGroup] + counts[keyGroup]; position++) {
-                int entry = order[position];
-                try {
-                    keyWriter.write(keys[entry]);
-                } catch (IOException e) {
-                    throw new IOException("Key " + keys[entry] + " of state '" + stateName + "' cannot be written: " + e.getMessage(), e);
+            counts[index]++;
+            return buffer;
+        }
+
+        void writeTo(ByteArrayDataOutput out) throws IOException {
+            int nonEmpty = 0;
+            for (int count : counts) {
+                nonEmpty += count > 0 ? 1 : 0;
+            }
+            out.writeInt(nonEmpty);
+            for (int index = 0; index < buffers.length; index++) {
+                if (counts[index] > 0) {
+                    out.writeInt(range.startKeyGroup() + index);
+                    out.writeInt(counts[index]);
+                    buffers[index].writeTo(out);
                 }
-                valueWriter.write(values[entry], out);
             }
         }
     }

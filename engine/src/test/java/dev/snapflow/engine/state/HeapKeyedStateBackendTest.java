@@ -94,7 +94,7 @@ class HeapKeyedStateBackendTest {
 
     @Test
     void when_a_two_phase_snapshot_is_completed_later_then_it_shows_the_state_at_the_snapshot() throws Exception {
-        HeapKeyedStateBackend backend = new HeapKeyedStateBackend(128, new KeyGroupRange(0, 127), KEYS, true);
+        HeapKeyedStateBackend backend = new HeapKeyedStateBackend(128, new KeyGroupRange(0, 127), KEYS);
         backend.setCurrentKey("a");
         backend.state(COUNT).update(1L);
         backend.state(SEEN).add("x");
@@ -114,15 +114,16 @@ class HeapKeyedStateBackendTest {
     }
 
     @Test
-    void when_values_may_be_mutable_then_the_two_phase_snapshot_serializes_at_once() throws Exception {
+    void when_a_mutable_value_is_changed_through_the_state_after_a_snapshot_then_the_snapshot_keeps_the_old_one() throws Exception {
         StateDescriptor.Value<byte[]> blob = new StateDescriptor.Value<>("blob", RecordSerializers.byteArrays());
-        HeapKeyedStateBackend backend = new HeapKeyedStateBackend(128, new KeyGroupRange(0, 127), KEYS, true);
+        HeapKeyedStateBackend backend = new HeapKeyedStateBackend(128, new KeyGroupRange(0, 127), KEYS);
         backend.setCurrentKey("a");
         byte[] value = {1, 2, 3};
         backend.state(blob).update(value);
         java.util.concurrent.Callable<byte[]> later = backend.snapshotInTwoPhases();
 
-        value[0] = 9; // a user mutating what it stored
+        backend.state(blob).value()[0] = 9; // a user changing the value the state returned
+        assertThat(backend.state(blob).value()).containsExactly(9, 2, 3);
 
         Map<String, Map<Object, Object>> read = HeapKeyedStateBackend.read(later.call(), Map.of("blob", blob), KEYS);
         assertThat((byte[]) read.get("blob").get("a")).containsExactly(1, 2, 3);
@@ -167,16 +168,15 @@ class HeapKeyedStateBackendTest {
     }
 
     @Test
-    void when_a_key_belongs_to_another_subtask_then_the_snapshot_is_refused() {
+    void when_a_key_belongs_to_another_subtask_then_storing_it_is_refused() {
         HeapKeyedStateBackend backend = new HeapKeyedStateBackend(128, KeyGroupRangeAssignment.rangeForSubtask(128, 2, 0), KEYS);
         long foreign = 0;
         while (KeyGroupRangeAssignment.subtaskForKey(foreign, 128, 2) == 0) {
             foreign++;
         }
         backend.setCurrentKey(foreign);
-        backend.state(COUNT).update(1L);
 
-        assertThatThrownBy(backend::snapshot).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> backend.state(COUNT).update(1L)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not in this subtask's KeyGroupRange[0..63]");
     }
 

@@ -52,8 +52,7 @@ import java.util.concurrent.TimeUnit;
  * {@code -Dmode=at-least-once} checkpoint every {@code -Dinterval} ms (W1: 100, W2: 200) into a
  * temporary directory, and the RESULT line adds the checkpoint figures (end to end = trigger to
  * the last acknowledgement, as Flink counts it). The running sums are keyed value state, as in
- * the Flink harness; {@code -DkeyedStateSnapshot=copy} switches how its snapshots are copied (see
- * {@code snapflow.checkpoint.keyed-state-snapshot}). The JVM is Maven's own when run through exec:java: set
+ * the Flink harness. The JVM is Maven's own when run through exec:java: set
  * {@code MAVEN_OPTS="-Xms2g -Xmx2g -XX:+UseG1GC"} to match the Flink harness. Prints exactly one line
  * that starts with {@code RESULT }.
  */
@@ -204,9 +203,7 @@ public final class Bench {
                 .withMode(params.mode().equals("at-least-once") ? CheckpointSettings.Mode.AT_LEAST_ONCE : CheckpointSettings.Mode.EXACTLY_ONCE)
                 .withUnaligned(params.mode().equals("unaligned") || params.mode().equals("aligned-timeout"))
                 .withAlignedCheckpointTimeout(Duration.ofMillis(params.mode().equals("aligned-timeout") ? params.alignedTimeoutMillis() : 0))
-                .withTolerableFailures(Integer.MAX_VALUE)
-                .withKeyedStateSnapshot(CheckpointSettings.KeyedStateSnapshot.valueOf(
-                        System.getProperty("keyedStateSnapshot", "serialize").toUpperCase(Locale.ROOT)));
+                .withTolerableFailures(Integer.MAX_VALUE);
         return params.checkpoints() ? checkpoints.withInterval(Duration.ofMillis(params.intervalMillis())) : checkpoints.withoutInterval();
     }
 

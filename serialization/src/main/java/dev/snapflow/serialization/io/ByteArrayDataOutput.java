@@ -62,6 +62,11 @@ public final class ByteArrayDataOutput extends OutputStream implements DataOutpu
         return Arrays.copyOf(bytes, position);
     }
 
+    /** Writes the bytes written so far to {@code target}, without copying them first. */
+    public void writeTo(OutputStream target) throws IOException {
+        target.write(bytes, 0, position);
+    }
+
     /** Overwrites the 4 bytes at {@code index}, which must already have been written. */
     public void writeIntAt(int index, int value) {
         if (index < 0 || index > position - 4) {

@@ -240,7 +240,7 @@ abstract class ChainedOperator implements Collector<Object> {
             this.keySelector = keySelector;
             this.keyedState = keySelector == null ? null : new HeapKeyedStateBackend(context.maxParallelism(),
                     KeyGroupRangeAssignment.rangeForSubtask(context.maxParallelism(), context.parallelism(), context.subtaskIndex()),
-                    keyedStateOptions.keyCodec(), keyedStateOptions.copyOnSnapshot());
+                    keyedStateOptions.keyCodec());
         }
 
         @Override

@@ -7,10 +7,9 @@ import java.util.Objects;
 /**
  * How the keyed operators of a subtask keep their state.
  *
- * @param keyCodec       writes keys into snapshots and reads them back
- * @param copyOnSnapshot whether keyed state snapshots copy now and serialize later
+ * @param keyCodec writes keys into snapshots and reads them back
  */
-record KeyedStateOptions(ValueCodec keyCodec, boolean copyOnSnapshot) {
+record KeyedStateOptions(ValueCodec keyCodec) {
     KeyedStateOptions {
         Objects.requireNonNull(keyCodec, "keyCodec");
     }

@@ -195,8 +195,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
         SubtaskActor actor = new SubtaskActor(context, id, headName, writersByEdge, environment, connect.coordinator(), timers);
         try {
             OperatorChain operators = OperatorChain.create(plan, chain, id.subtaskIndex(), edgeId -> writersByEdge[edgeId],
-                    new KeyedStateOptions(environment.inFlightCodec().valueCodec(),
-                            environment.checkpointSettings().keyedStateSnapshot() == CheckpointSettings.KeyedStateSnapshot.COPY));
+                    new KeyedStateOptions(environment.inFlightCodec().valueCodec()));
             SubtaskRunner.Inputs inputs = new SubtaskRunner.Inputs(connect.inputs().size(), settings.creditsPerChannel(),
                     settings.floatingCreditsPerGate(), creditPort);
             actor.runner = new SubtaskRunner(operators, writers, inputs, pressure, environment.metrics(),
