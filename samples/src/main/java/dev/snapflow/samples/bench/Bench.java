@@ -45,6 +45,10 @@ import java.util.concurrent.TimeUnit;
  *   {@code -DemitEvery} updates; a discarding sink.</li>
  *   <li>{@code -Dworkload=W2}: the same, emitting every update to a sink that busy-spins
  *   {@code -DsinkSpinNanos} per record, so the keyBy exchange is backpressured.</li>
+ *   <li>{@code -Dworkload=W3} (large state, few changes): record {@code i} has key
+ *   {@code i < keys ? i : i % hotKeys} ({@code -Dkeys} default 2,000,000, {@code -DhotKeys} default
+ *   {@code keys / 100}), so every key is stored once and then only the hot ones change; the running
+ *   sum of W1; checkpoints every 500 ms.</li>
  * </ul>
  *
  * <p>{@code -Dmode=none} runs without checkpoints; {@code -Dmode=aligned}, {@code -Dmode=unaligned},
@@ -59,14 +63,15 @@ import java.util.concurrent.TimeUnit;
 public final class Bench {
 
     /** The parameters, read from system properties with the Flink harness's names and defaults. */
-    public record Params(String workload, String mode, long n, int parallelism, long keys, int emitEvery, long sinkSpinNanos,
-                         long intervalMillis, long alignedTimeoutMillis) {
+    public record Params(String workload, String mode, long n, int parallelism, long keys, long hotKeys, int emitEvery,
+                         long sinkSpinNanos, long intervalMillis, long alignedTimeoutMillis) {
 
         static Params fromSystemProperties() {
             String workload = System.getProperty("workload", "W1").toUpperCase(Locale.ROOT);
             boolean w2 = workload.equals("W2");
-            if (!workload.equals("W1") && !w2) {
-                throw new IllegalArgumentException("-Dworkload must be W1 or W2, was " + workload);
+            boolean w3 = workload.equals("W3");
+            if (!workload.equals("W1") && !w2 && !w3) {
+                throw new IllegalArgumentException("-Dworkload must be W1, W2 or W3, was " + workload);
             }
             String mode = System.getProperty("mode", "none");
             if (!List.of("none", "aligned", "unaligned", "aligned-timeout", "at-least-once").contains(mode)) {
@@ -76,10 +81,11 @@ public final class Bench {
             return new Params(workload, mode,
                     Long.getLong("n", w2 ? 1_000_000L : 20_000_000L),
                     Integer.getInteger("parallelism", 2),
-                    Long.getLong("keys", 100_000L),
+                    Long.getLong("keys", w3 ? 2_000_000L : 100_000L),
+                    Long.getLong("hotKeys", Long.getLong("keys", w3 ? 2_000_000L : 100_000L) / 100),
                     Integer.getInteger("emitEvery", w2 ? 1 : 1000),
                     Long.getLong("sinkSpinNanos", w2 ? 20_000L : 0L),
-                    Long.getLong("interval", w2 ? 200L : 100L),
+                    Long.getLong("interval", w2 ? 200L : w3 ? 500L : 100L),
                     Long.getLong("alignedTimeoutMs", 50L));
         }
 
@@ -91,13 +97,13 @@ public final class Bench {
         dev.snapflow.engine.config.JobParameters toJobParameters() {
             return dev.snapflow.engine.config.JobParameters.of(java.util.Map.of("workload", workload, "mode", mode,
                     "n", Long.toString(n), "parallelism", Integer.toString(parallelism), "keys", Long.toString(keys),
-                    "emitEvery", Integer.toString(emitEvery), "sinkSpinNanos", Long.toString(sinkSpinNanos),
+                    "hotKeys", Long.toString(hotKeys), "emitEvery", Integer.toString(emitEvery), "sinkSpinNanos", Long.toString(sinkSpinNanos),
                     "interval", Long.toString(intervalMillis), "alignedTimeoutMs", Long.toString(alignedTimeoutMillis)));
         }
 
         static Params fromJobParameters(dev.snapflow.engine.config.JobParameters parameters) {
             return new Params(parameters.get("workload", "W1"), parameters.get("mode", "none"), parameters.getLong("n", 0),
-                    parameters.getInt("parallelism", 2), parameters.getLong("keys", 100_000L), parameters.getInt("emitEvery", 1000),
+                    parameters.getInt("parallelism", 2), parameters.getLong("keys", 100_000L), parameters.getLong("hotKeys", 1_000L), parameters.getInt("emitEvery", 1000),
                     parameters.getLong("sinkSpinNanos", 0), parameters.getLong("interval", 100), parameters.getLong("alignedTimeoutMs", 50));
         }
     }
@@ -156,10 +162,12 @@ public final class Bench {
     /** The workload's job: what {@code Bench} runs, and what the unaligned sample runs in every mode. */
     public static JobGraph job(Params params) {
         long keys = params.keys();
+        long hotKeys = params.hotKeys();
+        boolean largeState = params.workload().equals("W3");
         JobBuilder job = JobBuilder.create("bench-" + params.workload()).defaultParallelism(params.parallelism());
         Sink<Tuple2<Long, Long>> sink = params.sinkSpinNanos() > 0 ? spinning(params.sinkSpinNanos()) : Sinks.discard();
         job.source("source", Sources.sequence(0, params.n() - 1))
-                .map("to-kv", i -> Tuple2.of(i % keys, 1L))
+                .map("to-kv", largeState ? i -> Tuple2.of(i < keys ? i : i % hotKeys, 1L) : i -> Tuple2.of(i % keys, 1L))
                 .keyBy(Tuple2::f0)
                 .process("keyed-sum", () -> new SumFn(params.emitEvery()))
                 .sink("sink", sink);

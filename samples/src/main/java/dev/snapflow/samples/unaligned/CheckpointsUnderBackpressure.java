@@ -56,7 +56,7 @@ public final class CheckpointsUnderBackpressure {
 
     /** Runs the job once per mode, checkpointing every 200 ms into {@code directory}. */
     static List<Row> run(ActorSystem<?> system, long records, Path directory) throws Exception {
-        Bench.Params params = new Bench.Params("W2", "aligned", records, 2, 100_000, 1, 20_000, 200, 50);
+        Bench.Params params = new Bench.Params("W2", "aligned", records, 2, 100_000, 1_000, 1, 20_000, 200, 50);
         CheckpointSettings base = CheckpointSettings.create(system).withInterval(Duration.ofMillis(params.intervalMillis()))
                 .withDirectory(directory).withTolerableFailures(Integer.MAX_VALUE).withTimeout(Duration.ofSeconds(30));
         List<Row> rows = new ArrayList<>();
