@@ -106,6 +106,8 @@ class ChaosTest {
         final Barriers barriers;
         final boolean onDisk;
         final int faults;
+        /** Incremental keyed state: as {@code -Dsnapflow.chaos.incremental=on|off} says, else in odd seeds. */
+        final boolean incremental;
         /** How many records each source subtask may emit. */
         final AtomicLong allowed = new AtomicLong();
         /** How many of the next records throw, one failure each. */
@@ -120,13 +122,16 @@ class ChaosTest {
             this.exactlyOnce = random.nextInt(4) != 0 || barriers != Barriers.SEEDED;
             this.onDisk = random.nextBoolean();
             this.faults = 1 + random.nextInt(3);
+            String incrementalChoice = System.getProperty("snapflow.chaos.incremental", "");
+            this.incremental = incrementalChoice.isEmpty() ? seed % 2 == 1 : incrementalChoice.equals("on");
         }
 
         CheckpointSettings checkpoints() throws IOException {
             CheckpointSettings checkpoints = CheckpointSettings.create(testKit.system()).withInterval(Duration.ofMillis(20))
                     .withMode(exactlyOnce ? CheckpointSettings.Mode.EXACTLY_ONCE : CheckpointSettings.Mode.AT_LEAST_ONCE)
                     .withUnaligned(barriers != Barriers.SEEDED)
-                    .withAlignedCheckpointTimeout(barriers == Barriers.ALIGNED_TIMEOUT ? Duration.ofMillis(1) : Duration.ZERO);
+                    .withAlignedCheckpointTimeout(barriers == Barriers.ALIGNED_TIMEOUT ? Duration.ofMillis(1) : Duration.ZERO)
+                    .withIncremental(incremental).withIncrementalMaxDeltas(3);
             return onDisk ? checkpoints.withDirectory(temporaryDirectory("snapflow-chaos-")) : checkpoints;
         }
 
@@ -202,9 +207,9 @@ class ChaosTest {
 
         String describe(JobHandle job) {
             List<CheckpointStats> stats = job.checkpointStats();
-            return String.format("seed=%d mode=%s storage=%s faults=%s restarts=%d checkpoints=%d unaligned=%d inflight_bytes=%d", seed,
+            return String.format("seed=%d mode=%s storage=%s incremental=%s faults=%s restarts=%d checkpoints=%d unaligned=%d inflight_bytes=%d", seed,
                     barriers == Barriers.UNALIGNED ? "unaligned" : barriers == Barriers.ALIGNED_TIMEOUT ? "aligned-timeout"
-                            : exactlyOnce ? "exactly-once" : "at-least-once", onDisk ? "disk" : "memory", plan,
+                            : exactlyOnce ? "exactly-once" : "at-least-once", onDisk ? "disk" : "memory", incremental, plan,
                     job.failedAttempts().size(), stats.size(),
                     stats.stream().filter(CheckpointStats::unaligned).count(),
                     stats.stream().mapToLong(CheckpointStats::persistedInFlightBytes).sum());

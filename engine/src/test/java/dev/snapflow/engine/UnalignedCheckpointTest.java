@@ -306,6 +306,16 @@ class UnalignedCheckpointTest {
         }
 
         @Override
+        public dev.snapflow.engine.state.SharedStateRef write(long checkpointId, byte[] bytes) throws IOException {
+            return storage.write(checkpointId, bytes);
+        }
+
+        @Override
+        public byte[] read(dev.snapflow.engine.state.SharedStateRef ref) throws IOException {
+            return storage.read(ref);
+        }
+
+        @Override
         public void writeMetadata(CheckpointMetadata metadata) throws IOException {
             storage.writeMetadata(metadata);
         }

@@ -37,12 +37,14 @@ public final class CheckpointSettings {
     private final boolean checkpointsAfterInputsEnd;
     private final Optional<Path> directory;
     private final boolean unaligned;
+    private final boolean incremental;
+    private final int incrementalMaxDeltas;
     private final Duration alignedCheckpointTimeout;
 
     private CheckpointSettings(Optional<Duration> interval, Mode mode, Duration timeout, Duration minPause,
                                int maxConcurrent, int tolerableFailures, int retained, boolean checkpointsAfterInputsEnd,
                                Optional<Path> directory, boolean unaligned,
-                               Duration alignedCheckpointTimeout) {
+                               Duration alignedCheckpointTimeout, boolean incremental, int incrementalMaxDeltas) {
         interval.ifPresent(value -> SettingsValidation.requirePositive(CONFIG_PATH, "interval", value));
         SettingsValidation.requirePositive(CONFIG_PATH, "timeout", timeout);
         if (minPause == null || minPause.isNegative()) {
@@ -71,6 +73,9 @@ public final class CheckpointSettings {
                     + ": a newer unaligned checkpoint's barrier overtakes an older checkpoint's or a savepoint's barrier");
         }
         this.unaligned = unaligned;
+        SettingsValidation.requireAtLeast(CONFIG_PATH, "incremental-max-deltas", incrementalMaxDeltas, 1);
+        this.incremental = incremental;
+        this.incrementalMaxDeltas = incrementalMaxDeltas;
         if (alignedCheckpointTimeout == null || alignedCheckpointTimeout.isNegative()) {
             throw new IllegalArgumentException(CONFIG_PATH + ".aligned-checkpoint-timeout must be >= 0, was " + alignedCheckpointTimeout);
         }
@@ -105,7 +110,8 @@ public final class CheckpointSettings {
             return new CheckpointSettings(interval, mode, c.getDuration("timeout"), c.getDuration("min-pause"),
                     c.getInt("max-concurrent"), c.getInt("tolerable-failed-checkpoints"), c.getInt("retained"),
                     c.getBoolean("checkpoints-after-inputs-end"), directory, c.getBoolean("unaligned"),
-                    c.getDuration("aligned-checkpoint-timeout"));
+                    c.getDuration("aligned-checkpoint-timeout"),
+                    c.getBoolean("incremental"), c.getInt("incremental-max-deltas"));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("Invalid " + CONFIG_PATH + " settings: " + e.getMessage(), e);
         }
@@ -199,6 +205,27 @@ public final class CheckpointSettings {
         return with(d -> d.checkpointsAfterInputsEnd = value);
     }
 
+    /** Whether keyed state is checkpointed incrementally (see {@code snapflow.checkpoint.incremental}). */
+    public boolean incremental() {
+        return incremental;
+    }
+
+    public CheckpointSettings withIncremental(boolean value) {
+        return with(d -> d.incremental = value);
+    }
+
+    /**
+     * With {@link #incremental()}, the most checkpoints in a row that write only what changed
+     * before one writes the whole state again.
+     */
+    public int incrementalMaxDeltas() {
+        return incrementalMaxDeltas;
+    }
+
+    public CheckpointSettings withIncrementalMaxDeltas(int value) {
+        return with(d -> d.incrementalMaxDeltas = value);
+    }
+
     /**
      * Whether checkpoints are unaligned: a barrier overtakes the data queued before it, each
      * subtask snapshots on the first barrier, and the overtaken data becomes part of the checkpoint.
@@ -238,6 +265,8 @@ public final class CheckpointSettings {
         boolean checkpointsAfterInputsEnd;
         Optional<Path> directory;
         boolean unaligned;
+        boolean incremental;
+        int incrementalMaxDeltas;
         Duration alignedCheckpointTimeout;
 
         Draft(CheckpointSettings settings) {
@@ -251,12 +280,15 @@ public final class CheckpointSettings {
             checkpointsAfterInputsEnd = settings.checkpointsAfterInputsEnd;
             directory = settings.directory;
             unaligned = settings.unaligned;
+            incremental = settings.incremental;
+            incrementalMaxDeltas = settings.incrementalMaxDeltas;
             alignedCheckpointTimeout = settings.alignedCheckpointTimeout;
         }
 
         CheckpointSettings build() {
             return new CheckpointSettings(interval, mode, timeout, minPause, maxConcurrent, tolerableFailures, retained,
-                    checkpointsAfterInputsEnd, directory, unaligned, alignedCheckpointTimeout);
+                    checkpointsAfterInputsEnd, directory, unaligned, alignedCheckpointTimeout,
+                    incremental, incrementalMaxDeltas);
         }
     }
 
@@ -273,7 +305,7 @@ public final class CheckpointSettings {
                 + ", tolerableFailures=" + tolerableFailures + ", retained=" + retained
                 + ", checkpointsAfterInputsEnd=" + checkpointsAfterInputsEnd
                 + ", directory=" + directory.map(Path::toString).orElse("(memory)")
-                + ", unaligned=" + unaligned
+                + ", unaligned=" + unaligned + ", incremental=" + incremental + ", incrementalMaxDeltas=" + incrementalMaxDeltas
                 + ", alignedCheckpointTimeout=" + alignedCheckpointTimeout + ")";
     }
 }

@@ -56,11 +56,21 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
                 .orElseThrow(() -> new IOException("There is no intact completed checkpoint to restore from"));
     }
 
-    /** As {@link #latest}, but empty when the storage holds no intact completed checkpoint. */
+    /**
+     * As {@link #latest}, but empty when the storage holds no completed checkpoint.
+     *
+     * @throws IOException if it holds completed checkpoints but none is intact: starting without
+     *                     state would silently lose what they hold
+     */
     public static Optional<RestoredCheckpoint> findLatest(CheckpointStorage storage, ExecutionPlan plan,
                                                           boolean allowNonRestoredState) throws IOException {
         Optional<CheckpointMetadata> latest = storage.latestCompleted();
         if (latest.isEmpty()) {
+            List<Long> completed = storage.completedCheckpointIds();
+            if (!completed.isEmpty()) {
+                throw new IOException("None of the completed checkpoints " + completed + " can be read back intact (see the"
+                        + " warnings naming their damaged files); the job does not start without their state");
+            }
             return Optional.empty();
         }
         return Optional.of(read(storage, latest.get(), plan, allowNonRestoredState));

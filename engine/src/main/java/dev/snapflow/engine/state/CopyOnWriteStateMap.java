@@ -1,6 +1,8 @@
 package dev.snapflow.engine.state;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
@@ -42,6 +44,8 @@ final class CopyOnWriteStateMap {
          * because of its place in a chain still shares its value with the snapshots before.
          */
         int valueVersion;
+        /** The map version in whose change list this entry was put last; see {@link #changes}. */
+        int changedVersion;
 
         Entry(Object key, int hash, int keyGroup, Object value, Entry next, int version, int valueVersion) {
             this.key = key;
@@ -92,6 +96,17 @@ final class CopyOnWriteStateMap {
     private int highestSharedVersion;
     /** Snapshots taken and not yet released; written by the threads that release them. */
     private final AtomicInteger outstandingSnapshots = new AtomicInteger();
+    /**
+     * With change tracking, what changed in this version, in order: entries put or changed (each
+     * once per version) and {@link Removal}s. A snapshot takes the list; the entries in it are
+     * then shared like any other, so they still hold their values at that snapshot when it is
+     * written. Null without change tracking.
+     */
+    private ArrayList<Object> changes;
+
+    /** A key removed from the map, in a change list. */
+    record Removal(Object key, int keyGroup) {
+    }
 
     /**
      * @param keyGroups the key group of a key, computed when it is first inserted
@@ -101,6 +116,20 @@ final class CopyOnWriteStateMap {
     CopyOnWriteStateMap(KeyGroupFunction keyGroups, UnaryOperator<Object> copier) {
         this.keyGroups = Objects.requireNonNull(keyGroups, "keyGroups");
         this.copier = Objects.requireNonNull(copier, "copier");
+    }
+
+    /** Records what changes from now on, for snapshots of what changed since the one before. */
+    void trackChanges() {
+        if (changes == null) {
+            changes = new ArrayList<>();
+        }
+    }
+
+    private void changed(Entry e) {
+        if (changes != null && e.changedVersion != version) {
+            e.changedVersion = version;
+            changes.add(e);
+        }
     }
 
     int size() {
@@ -140,6 +169,7 @@ final class CopyOnWriteStateMap {
                     e.value = copier.apply(e.value);
                     e.valueVersion = version;
                 }
+                changed(e); // the caller may change the value in place
                 return e.value;
             }
         }
@@ -156,11 +186,14 @@ final class CopyOnWriteStateMap {
                 }
                 e.value = value;
                 e.valueVersion = version;
+                changed(e);
                 return;
             }
         }
         // A new entry goes in front of the chain: no entry a snapshot reaches changes.
-        table[index] = new Entry(key, hash, keyGroups.keyGroupOf(key), value, table[index], version, version);
+        Entry added = new Entry(key, hash, keyGroups.keyGroupOf(key), value, table[index], version, version);
+        table[index] = added;
+        changed(added);
         if (++size > table.length * LOAD_FACTOR) {
             grow();
         }
@@ -181,6 +214,9 @@ final class CopyOnWriteStateMap {
                     previous.next = e.next;
                 }
                 size--;
+                if (changes != null) {
+                    changes.add(new Removal(e.key, e.keyGroup));
+                }
                 return;
             }
         }
@@ -197,6 +233,7 @@ final class CopyOnWriteStateMap {
             Entry current = e;
             if (e.version <= highestSharedVersion) {
                 current = new Entry(e.key, e.hash, e.keyGroup, e.value, e.next, version, e.valueVersion);
+                current.changedVersion = e.changedVersion;
                 if (previous == null) {
                     table[index] = current;
                 } else {
@@ -218,8 +255,11 @@ final class CopyOnWriteStateMap {
             for (Entry e = head; e != null; ) {
                 Entry following = e.next;
                 // Relinking changes next: an entry a snapshot reaches is copied instead.
-                Entry moved = e.version <= highestSharedVersion
-                        ? new Entry(e.key, e.hash, e.keyGroup, e.value, null, version, e.valueVersion) : e;
+                Entry moved = e;
+                if (e.version <= highestSharedVersion) {
+                    moved = new Entry(e.key, e.hash, e.keyGroup, e.value, null, version, e.valueVersion);
+                    moved.changedVersion = e.changedVersion;
+                }
                 int index = e.hash & mask;
                 moved.next = grown[index];
                 grown[index] = moved;
@@ -243,7 +283,33 @@ final class CopyOnWriteStateMap {
      * changes. Release it when it has been written, so entries stop being copied.
      */
     Snapshot snapshot() {
-        Snapshot snapshot = new Snapshot(Arrays.copyOf(table, table.length), size, this);
+        return snapshot(false);
+    }
+
+    /**
+     * @param takeChanges whether the snapshot takes what changed since the last one that did
+     *                    ({@link Snapshot#changes()}), so the next one that does starts afresh; a
+     *                    snapshot that does not (a savepoint's) leaves the changes to the next one
+     */
+    Snapshot snapshot(boolean takeChanges) {
+        return snapshot(takeChanges, true);
+    }
+
+    /**
+     * Only what changed since the last snapshot that took changes, in O(1): no buckets
+     * ({@link Snapshot#buckets()} is empty).
+     */
+    Snapshot snapshotChanges() {
+        return snapshot(true, false);
+    }
+
+    private Snapshot snapshot(boolean takeChanges, boolean withBuckets) {
+        List<Object> taken = List.of();
+        if (takeChanges && changes != null) {
+            taken = changes;
+            changes = new ArrayList<>(Math.max(16, taken.size()));
+        }
+        Snapshot snapshot = new Snapshot(withBuckets ? Arrays.copyOf(table, table.length) : new Entry[0], size, taken, this);
         outstandingSnapshots.incrementAndGet();
         highestSharedVersion = version;
         version++;
@@ -265,12 +331,22 @@ final class CopyOnWriteStateMap {
     static final class Snapshot {
         private final Entry[] buckets;
         private final int size;
+        private final List<Object> changes;
         private CopyOnWriteStateMap owner;
 
-        private Snapshot(Entry[] buckets, int size, CopyOnWriteStateMap owner) {
+        private Snapshot(Entry[] buckets, int size, List<Object> changes, CopyOnWriteStateMap owner) {
             this.buckets = buckets;
             this.size = size;
+            this.changes = changes;
             this.owner = owner;
+        }
+
+        /**
+         * What changed since the last snapshot that took changes, in order: {@link Entry}s (as they
+         * were at this snapshot) and {@link Removal}s. Empty if this one did not take them.
+         */
+        List<Object> changes() {
+            return changes;
         }
 
         int size() {

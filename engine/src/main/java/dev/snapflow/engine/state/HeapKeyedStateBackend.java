@@ -50,6 +50,10 @@ import java.util.concurrent.Callable;
 public final class HeapKeyedStateBackend implements KeyedStateStore {
 
     private static final int FORMAT_VERSION = 2;
+    /** The format of what changed since the snapshot before: as {@link #FORMAT_VERSION}, with a flag per key. */
+    private static final int DELTA_FORMAT_VERSION = 3;
+    private static final int PUT = 1;
+    private static final int REMOVE = 0;
 
     private enum Kind { VALUE, LIST, MAP, REDUCING }
 
@@ -149,14 +153,61 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
      */
     private volatile int lastSnapshotBytes = 1024;
 
+    /** Where chains of shared files are written and read; null where there is no such storage. */
+    private final SharedStateStore sharedState;
+    /** With incremental checkpoints, the most deltas after a full snapshot in a chain; 0 without. */
+    private final int maxDeltas;
+    /** The chain of the newest checkpoint this subtask heard completed; empty before the first. */
+    private WrittenChain confirmedChain = WrittenChain.NONE;
+    /**
+     * What changed in each snapshot taken for a checkpoint not yet heard completed, oldest first:
+     * the next delta covers all of it, since any of those checkpoints may still fail.
+     */
+    private final java.util.ArrayDeque<Epoch> unconfirmed = new java.util.ArrayDeque<>();
+    /** The chains written for checkpoints not yet heard completed; filled by the threads that write them. */
+    private final Map<Long, WrittenChain> writtenChains = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A chain of shared files and what it is made of. */
+    private record WrittenChain(List<SharedStateRef> files, long fullBytes, long deltaBytes) {
+        static final WrittenChain NONE = new WrittenChain(List.of(), 0, 0);
+    }
+
+    /** What changed, state by state, in the snapshot of one checkpoint. */
+    private record Epoch(long checkpointId, Map<Table, List<Object>> changes) {
+        long count() {
+            return changes.values().stream().mapToLong(List::size).sum();
+        }
+    }
+
+    /** Keyed state without incremental checkpoints or shared files: every snapshot is full and self-contained. */
     public HeapKeyedStateBackend(int maxParallelism, KeyGroupRange range, ValueCodec keyCodec) {
+        this(maxParallelism, range, keyCodec, null, 0);
+    }
+
+    /**
+     * @param sharedState where the shared files of incremental checkpoints are written and read
+     *                    back, for restoring them whether or not this backend writes them; null
+     *                    where there is none (then such checkpoints cannot be restored)
+     * @param maxDeltas   0: every checkpoint is a full snapshot; otherwise incremental: a
+     *                    checkpoint writes what changed since the one before, and a full snapshot
+     *                    again after this many deltas, or sooner when the deltas add up to more
+     *                    than the full one
+     */
+    public HeapKeyedStateBackend(int maxParallelism, KeyGroupRange range, ValueCodec keyCodec, SharedStateStore sharedState,
+                                 int maxDeltas) {
         KeyGroupRangeAssignment.checkMaxParallelism(maxParallelism);
         if (range.endKeyGroup() >= maxParallelism) {
             throw new IllegalArgumentException(range + " is outside max parallelism " + maxParallelism);
         }
+        if (maxDeltas < 0 || (maxDeltas > 0 && sharedState == null)) {
+            throw new IllegalArgumentException("Incremental keyed state needs a shared state store and maxDeltas >= 1, was "
+                    + maxDeltas);
+        }
         this.maxParallelism = maxParallelism;
         this.range = range;
         this.keyCodec = java.util.Objects.requireNonNull(keyCodec, "keyCodec");
+        this.sharedState = sharedState;
+        this.maxDeltas = maxDeltas;
     }
 
     /**
@@ -212,6 +263,9 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
         Kind kind = kindOf(descriptor);
         if (table == null) {
             table = new Table(descriptor, kind, keyGroupsOf(descriptor.name()));
+            if (maxDeltas > 0) {
+                table.entries.trackChanges();
+            }
             table.handle = handle(table);
             tables.put(descriptor.name(), table);
             Restored pending = restored.remove(descriptor.name());
@@ -388,10 +442,25 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
      * @throws IOException if the snapshot is corrupt or was taken with another max parallelism
      */
     public void restore(byte[] snapshot) throws IOException {
+        if (KeyedStateChain.isChain(snapshot)) {
+            if (sharedState == null) {
+                throw new IOException("Keyed state of an incremental checkpoint refers to shared files, but there is no"
+                        + " checkpoint storage to read them from");
+            }
+            for (SharedStateRef file : KeyedStateChain.files(snapshot)) {
+                restoreFile(sharedState.read(file), file.file());
+            }
+        } else {
+            restoreFile(snapshot, null);
+        }
+    }
+
+    private void restoreFile(byte[] snapshot, String fileName) throws IOException {
         ByteBufferDataInput in = new ByteBufferDataInput(ByteBuffer.wrap(snapshot));
         int version = in.readInt();
-        if (version != FORMAT_VERSION) {
-            throw new IOException(unsupportedVersion(version));
+        boolean delta = version == DELTA_FORMAT_VERSION;
+        if (version != FORMAT_VERSION && !delta) {
+            throw new IOException((fileName == null ? "" : "Shared state file " + fileName + ": ") + unsupportedVersion(version));
         }
         int snapshotMaxParallelism = in.readInt();
         if (snapshotMaxParallelism != maxParallelism) {
@@ -415,6 +484,12 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
                 ValueCodec.Reader keys = keyCodec.reader(in, "a key of keyed state '" + name + "'");
                 for (int count = in.readInt(); count > 0; count--) {
                     Object key = keys.read();
+                    if (delta && in.readUnsignedByte() == REMOVE) {
+                        if (mine) {
+                            target.values().remove(key);
+                        }
+                        continue;
+                    }
                     int start = in.buffer().position();
                     skipValue(in, kind);
                     if (mine) {
@@ -456,10 +531,14 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
     public static int maxParallelismOf(byte[] snapshot) throws IOException {
         ByteBufferDataInput in = new ByteBufferDataInput(ByteBuffer.wrap(snapshot));
         int version = in.readInt();
-        if (version != FORMAT_VERSION) {
+        int maxParallelism;
+        if (KeyedStateChain.isChain(snapshot)) {
+            maxParallelism = KeyedStateChain.maxParallelism(snapshot);
+        } else if (version == FORMAT_VERSION || version == DELTA_FORMAT_VERSION) {
+            maxParallelism = in.readInt();
+        } else {
             throw new IOException(unsupportedVersion(version));
         }
-        int maxParallelism = in.readInt();
         if (maxParallelism < 1 || maxParallelism > KeyGroupRangeAssignment.UPPER_BOUND_MAX_PARALLELISM) {
             throw new IOException("Keyed state claims max parallelism " + maxParallelism + ": it is damaged");
         }
@@ -488,23 +567,123 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
     }
 
     /**
-     * A snapshot in two phases. Now, on the subtask's thread: a copy of each state's bucket array
-     * (see {@link CopyOnWriteStateMap}). Later, on any thread, once: the bytes, grouped by key
-     * group. The live state may change as soon as this returns.
+     * A full, self-contained snapshot in two phases. Now, on the subtask's thread: a copy of each
+     * state's bucket array (see {@link CopyOnWriteStateMap}). Later, on any thread, once: the
+     * bytes, grouped by key group. The live state may change as soon as this returns. What
+     * changed since the last checkpoint is left for the next one (a savepoint takes this).
      */
     public Callable<byte[]> snapshotInTwoPhases() {
-        List<StateView> views = new ArrayList<>(tables.size() + restored.size());
-        for (Table table : tables.values()) {
-            views.add(new StateView(table, table.entries.snapshot()));
-        }
+        List<StateView> views = views(false);
         Map<String, Restored> pending = new LinkedHashMap<>(restored);
         return () -> {
             try {
                 return serialize(views, pending);
             } finally {
-                views.forEach(view -> view.entries().release());
+                release(views);
             }
         };
+    }
+
+    /**
+     * The snapshot of checkpoint {@code checkpointId}, in two phases as {@link #snapshotInTwoPhases()}.
+     * With incremental checkpoints, the later phase writes a shared file (a full snapshot, or what
+     * changed since the newest checkpoint heard completed) and returns a {@link KeyedStateChain}.
+     */
+    public Callable<byte[]> snapshotInTwoPhases(long checkpointId) {
+        if (maxDeltas == 0) {
+            return snapshotInTwoPhases();
+        }
+        WrittenChain base = confirmedChain;
+        boolean full = needsFullSnapshot(base);
+        List<StateView> views = new ArrayList<>(tables.size());
+        Map<Table, List<Object>> changes = new java.util.IdentityHashMap<>();
+        for (Table table : tables.values()) {
+            table.entries.forgetReleasedSnapshots();
+            // A delta needs only the changes: no bucket array to copy.
+            CopyOnWriteStateMap.Snapshot view = full ? table.entries.snapshot(true) : table.entries.snapshotChanges();
+            views.add(new StateView(table, view));
+            changes.put(table, view.changes());
+        }
+        unconfirmed.addLast(new Epoch(checkpointId, changes));
+        if (full) {
+            Map<String, Restored> pending = new LinkedHashMap<>(restored);
+            return () -> {
+                try {
+                    byte[] bytes = serialize(views, pending);
+                    WrittenChain chain = new WrittenChain(List.of(sharedState.write(checkpointId, bytes)), bytes.length, 0);
+                    writtenChains.put(checkpointId, chain);
+                    return KeyedStateChain.encode(maxParallelism, chain.files());
+                } finally {
+                    release(views);
+                }
+            };
+        }
+        // Every change since the base, in order: a checkpoint after it may have failed.
+        Map<Table, List<List<Object>>> sinceBase = new java.util.IdentityHashMap<>();
+        for (Epoch epoch : unconfirmed) {
+            epoch.changes().forEach((table, list) -> sinceBase.computeIfAbsent(table, t -> new ArrayList<>()).add(list));
+        }
+        return () -> {
+            try {
+                byte[] delta = serializeChanges(sinceBase);
+                List<SharedStateRef> files = new ArrayList<>(base.files());
+                files.add(sharedState.write(checkpointId, delta));
+                WrittenChain chain = new WrittenChain(List.copyOf(files), base.fullBytes(), base.deltaBytes() + delta.length);
+                writtenChains.put(checkpointId, chain);
+                return KeyedStateChain.encode(maxParallelism, chain.files());
+            } finally {
+                release(views);
+            }
+        };
+    }
+
+    /**
+     * A full snapshot starts every chain, follows a restore (whose state may come from several
+     * chains), and bounds a chain's length and its deltas' bytes (at most the full snapshot's),
+     * which bound what a restore reads; so do changes piling up while checkpoints fail.
+     */
+    private boolean needsFullSnapshot(WrittenChain base) {
+        if (base.files().isEmpty() || base.files().size() > maxDeltas || base.deltaBytes() >= base.fullBytes()) {
+            return true;
+        }
+        long changes = 0;
+        for (Epoch epoch : unconfirmed) {
+            changes += epoch.count();
+        }
+        long entries = 0;
+        for (Table table : tables.values()) {
+            entries += table.entries.size();
+        }
+        return changes > entries;
+    }
+
+    /**
+     * Checkpoint {@code checkpointId} completed: its chain is the base of the next delta, and the
+     * changes it covers are no longer needed.
+     */
+    public void notifyCheckpointComplete(long checkpointId) {
+        WrittenChain chain = writtenChains.get(checkpointId);
+        if (chain == null) {
+            return; // not one of this backend's incremental snapshots
+        }
+        confirmedChain = chain;
+        writtenChains.keySet().removeIf(id -> id <= checkpointId);
+        while (!unconfirmed.isEmpty() && unconfirmed.peekFirst().checkpointId() <= checkpointId) {
+            unconfirmed.removeFirst();
+        }
+    }
+
+    private List<StateView> views(boolean takeChanges) {
+        List<StateView> views = new ArrayList<>(tables.size());
+        for (Table table : tables.values()) {
+            table.entries.forgetReleasedSnapshots();
+            views.add(new StateView(table, table.entries.snapshot(takeChanges)));
+        }
+        return views;
+    }
+
+    private static void release(List<StateView> views) {
+        views.forEach(view -> view.entries().release());
     }
 
     /** One state as a snapshot saw it. */
@@ -542,6 +721,45 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
             writer.writeTo(out);
         }
         lastSnapshotBytes = out.position();
+        return out.toByteArray();
+    }
+
+    /**
+     * What changed, state by state: per key group in the order it happened, each key with a flag,
+     * then for a key put its value as it was at the snapshot, for a key removed nothing. Read back
+     * by {@link #restore(byte[])} on top of the snapshots before it.
+     */
+    private byte[] serializeChanges(Map<Table, List<List<Object>>> changes) throws IOException {
+        long count = 0;
+        for (List<List<Object>> lists : changes.values()) {
+            for (List<Object> list : lists) {
+                count += list.size();
+            }
+        }
+        ByteArrayDataOutput out = new ByteArrayDataOutput((int) Math.min(1 << 30, 64 + count * 24));
+        out.writeInt(DELTA_FORMAT_VERSION);
+        out.writeInt(maxParallelism);
+        out.writeInt(changes.size());
+        int perKeyGroup = (int) Math.min(1 << 20, count * 24 / Math.max(1, changes.size()) / range.numberOfKeyGroups());
+        for (Map.Entry<Table, List<List<Object>>> state : changes.entrySet()) {
+            Table table = state.getKey();
+            out.writeUTF(table.descriptor.name());
+            out.writeByte(table.kind.ordinal());
+            KeyGroupWriter writer = new KeyGroupWriter(table.descriptor.name(), perKeyGroup);
+            for (List<Object> list : state.getValue()) {
+                for (Object change : list) {
+                    if (change instanceof CopyOnWriteStateMap.Entry entry) {
+                        ByteArrayDataOutput target = writer.startEntry(entry.keyGroup(), entry.key());
+                        target.writeByte(PUT);
+                        writeValue(target, table, entry.value());
+                    } else {
+                        CopyOnWriteStateMap.Removal removal = (CopyOnWriteStateMap.Removal) change;
+                        writer.startEntry(removal.keyGroup(), removal.key()).writeByte(REMOVE);
+                    }
+                }
+            }
+            writer.writeTo(out);
+        }
         return out.toByteArray();
     }
 

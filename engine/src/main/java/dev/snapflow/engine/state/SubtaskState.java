@@ -82,6 +82,12 @@ public final class SubtaskState {
         return bytes == null ? java.util.Optional.empty() : java.util.Optional.of(bytes.clone());
     }
 
+    /** Operator {@code name}'s snapshot as a read-only view, without a copy, or empty if it has none. */
+    public java.util.Optional<java.nio.ByteBuffer> operatorStateView(String name) {
+        byte[] bytes = operatorStates.get(name);
+        return bytes == null ? java.util.Optional.empty() : java.util.Optional.of(java.nio.ByteBuffer.wrap(bytes).asReadOnlyBuffer());
+    }
+
     /** Writes operator {@code name}'s snapshot, length-prefixed, without copying it first. */
     public void writeOperatorState(String name, dev.snapflow.serialization.io.ByteArrayDataOutput out) {
         byte[] bytes = operatorStates.get(name);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.snapflow.engine.graph.SubtaskId;
+import dev.snapflow.engine.state.KeyedStateChain;
+import dev.snapflow.engine.state.SharedStateRef;
 import dev.snapflow.engine.state.SubtaskState;
 
 import java.io.IOException;
@@ -51,8 +53,12 @@ public final class SnapshotDirectory {
                         long completionMillis, List<StateJson> states) {
     }
 
-    /** One state file in the metadata. */
-    record StateJson(int chain, int subtask, String file, long sizeBytes, String crc32c) {
+    /** One state file in the metadata, with the shared files it refers to (absent in older metadata). */
+    record StateJson(int chain, int subtask, String file, long sizeBytes, String crc32c, List<SharedJson> shared) {
+    }
+
+    /** A shared file of incremental keyed state in the metadata. */
+    record SharedJson(String file, long sizeBytes, String crc32c) {
     }
 
     private final Path directory;
@@ -85,7 +91,8 @@ public final class SnapshotDirectory {
         byte[] file = SubtaskStateFormat.encode(state);
         String name = stateFileName(subtask);
         writeAtomically(directory.resolve(name), file);
-        return new StateHandle(checkpointId, subtask, name, file.length, SubtaskStateFormat.checksumOf(file));
+        return new StateHandle(checkpointId, subtask, name, file.length, SubtaskStateFormat.checksumOf(file),
+                KeyedStateChain.referencedBy(state));
     }
 
     public SubtaskState readState(StateHandle handle) throws IOException {
@@ -118,7 +125,8 @@ public final class SnapshotDirectory {
                         + directory.resolve(handle.location()));
             }
             states.add(new StateJson(handle.subtask().chainId(), handle.subtask().subtaskIndex(), handle.location(),
-                    handle.sizeBytes(), Long.toHexString(handle.checksum())));
+                    handle.sizeBytes(), Long.toHexString(handle.checksum()), handle.sharedFiles().stream()
+                    .map(file -> new SharedJson(file.file(), file.sizeBytes(), Long.toHexString(file.checksum()))).toList()));
         }
         states.sort(Comparator.comparing(StateJson::file));
         byte[] bytes = JSON.writeValueAsBytes(new MetadataJson(FORMAT_VERSION, metadata.jobName(), metadata.checkpointId(),
@@ -162,8 +170,17 @@ public final class SnapshotDirectory {
         Map<SubtaskId, StateHandle> states = new HashMap<>();
         for (StateJson state : metadata.states()) {
             SubtaskId subtask = new SubtaskId(state.chain(), state.subtask());
+            List<SharedStateRef> shared = new ArrayList<>();
+            try {
+                for (SharedJson sharedFile : state.shared() == null ? List.<SharedJson>of() : state.shared()) {
+                    shared.add(new SharedStateRef(sharedFile.file(), sharedFile.sizeBytes(),
+                            Long.parseUnsignedLong(sharedFile.crc32c(), 16)));
+                }
+            } catch (RuntimeException e) {
+                throw new IOException("Metadata file " + file + " lists a shared file that is not valid: " + e.getMessage(), e);
+            }
             states.put(subtask, new StateHandle(metadata.checkpointId(), subtask, state.file(), state.sizeBytes(),
-                    Long.parseUnsignedLong(state.crc32c(), 16)));
+                    Long.parseUnsignedLong(state.crc32c(), 16), shared));
         }
         return Optional.of(new CheckpointMetadata(metadata.jobName(), metadata.checkpointId(), metadata.triggerTimeMillis(),
                 metadata.completionMillis(), states));
@@ -238,7 +255,7 @@ public final class SnapshotDirectory {
         });
     }
 
-    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+    static void writeAtomically(Path target, byte[] bytes) throws IOException {
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {

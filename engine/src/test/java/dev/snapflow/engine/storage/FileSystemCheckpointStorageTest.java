@@ -179,4 +179,27 @@ class FileSystemCheckpointStorageTest extends CheckpointStorageContractTest {
             threads.shutdownNow();
         }
     }
+
+    @Test
+    void when_a_shared_file_is_damaged_then_the_loader_falls_back_to_an_older_intact_checkpoint() throws IOException {
+        dev.snapflow.engine.state.SharedStateRef full1 = storage.write(1, new byte[]{1, 1});
+        completeWithChain(1, full1);
+        dev.snapflow.engine.state.SharedStateRef full2 = storage.write(2, new byte[]{2, 2});
+        completeWithChain(2, full2);
+        flipByte(base.resolve("job-1").resolve("shared").resolve(full2.file()), 0);
+
+        assertThatThrownBy(() -> storage.read(full2)).isInstanceOf(IOException.class)
+                .hasMessageContaining(full2.file()).hasMessageContaining("corrupted");
+        assertThat(storage.latestCompleted()).map(CheckpointMetadata::checkpointId).contains(1L);
+    }
+
+    @Test
+    void when_the_only_checkpoint_has_a_missing_shared_file_then_there_is_no_intact_checkpoint() throws IOException {
+        dev.snapflow.engine.state.SharedStateRef full = storage.write(1, new byte[]{1});
+        completeWithChain(1, full);
+        Files.delete(base.resolve("job-1").resolve("shared").resolve(full.file()));
+
+        assertThatThrownBy(() -> storage.read(full)).hasMessageContaining("is missing");
+        assertThat(storage.latestCompleted()).isEmpty();
+    }
 }

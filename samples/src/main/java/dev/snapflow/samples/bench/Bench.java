@@ -212,6 +212,13 @@ public final class Bench {
                 .withUnaligned(params.mode().equals("unaligned") || params.mode().equals("aligned-timeout"))
                 .withAlignedCheckpointTimeout(Duration.ofMillis(params.mode().equals("aligned-timeout") ? params.alignedTimeoutMillis() : 0))
                 .withTolerableFailures(Integer.MAX_VALUE);
+        String incremental = System.getProperty("incremental", "");
+        if (!incremental.isEmpty()) {
+            if (!incremental.equals("on") && !incremental.equals("off")) {
+                throw new IllegalArgumentException("-Dincremental must be on or off, was " + incremental);
+            }
+            checkpoints = checkpoints.withIncremental(incremental.equals("on"));
+        }
         return params.checkpoints() ? checkpoints.withInterval(Duration.ofMillis(params.intervalMillis())) : checkpoints.withoutInterval();
     }
 
@@ -256,6 +263,9 @@ public final class Bench {
             line.append(String.format(Locale.ROOT, " ckpt_completed=%d ckpt_failed=%d ckpt_e2e_p50_ms=%d ckpt_e2e_p99_ms=%d ckpt_e2e_max_ms=%d",
                     endToEnd.size(), stats.size() - endToEnd.size(), percentile(endToEnd, 50), percentile(endToEnd, 99),
                     percentile(endToEnd, 100)));
+            line.append(String.format(Locale.ROOT, " ckpt_state_bytes_p50=%d ckpt_written_bytes_p50=%d",
+                    percentile(completed(stats, CheckpointStats::stateBytes), 50),
+                    percentile(completed(stats, CheckpointStats::writtenBytes), 50)));
             line.append(String.format(Locale.ROOT, " persisted_inflight_avg_bytes=%d",
                     (long) stats.stream().filter(s -> s.status() == CheckpointStats.Status.COMPLETED)
                             .mapToLong(CheckpointStats::persistedInFlightBytes).average().orElse(0)));
@@ -267,6 +277,11 @@ public final class Bench {
                     keyedPercentile(stats, CheckpointStats.Subtask::asyncMillis)));
         }
         return line.toString();
+    }
+
+    /** A figure of every completed checkpoint, sorted. */
+    private static List<Long> completed(List<CheckpointStats> stats, java.util.function.ToLongFunction<CheckpointStats> figure) {
+        return stats.stream().filter(s -> s.status() == CheckpointStats.Status.COMPLETED).map(figure::applyAsLong).sorted().toList();
     }
 
     /** The median over completed checkpoints of the largest figure among the keyed subtasks. */

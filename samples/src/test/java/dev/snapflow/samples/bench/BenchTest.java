@@ -44,7 +44,7 @@ class BenchTest {
 
         assertThat(line).contains(" mode=aligned ", " interval_ms=5 ")
                 .containsPattern("ckpt_completed=\\d+ ckpt_failed=\\d+ ckpt_e2e_p50_ms=-?\\d+ ckpt_e2e_p99_ms=-?\\d+ ckpt_e2e_max_ms=-?\\d+ "
-                        + "persisted_inflight_avg_bytes=0 "
+                        + "ckpt_state_bytes_p50=\\d+ ckpt_written_bytes_p50=\\d+ persisted_inflight_avg_bytes=0 "
                         + "keyed_start_delay_p50_ms=-?\\d+ keyed_align_p50_ms=-?\\d+ keyed_sync_p50_ms=-?\\d+ keyed_async_p50_ms=-?\\d+$");
     }
 

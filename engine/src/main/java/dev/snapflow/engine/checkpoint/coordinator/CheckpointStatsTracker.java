@@ -43,10 +43,11 @@ final class CheckpointStatsTracker {
                 subtaskNames.getOrDefault(id, id.toString()),
                 checkpoint.subtaskAckMillis().getOrDefault(id, checkpoint.completionMillis()) - checkpoint.triggerTimeMillis(),
                 TimeUnit.NANOSECONDS.toMillis(m.syncNanos()), TimeUnit.NANOSECONDS.toMillis(m.asyncNanos()),
-                TimeUnit.NANOSECONDS.toMillis(m.alignmentNanos()), m.startDelayMillis(), m.stateBytes())));
+                TimeUnit.NANOSECONDS.toMillis(m.alignmentNanos()), m.startDelayMillis(), m.stateBytes(), m.writtenBytes())));
         perSubtask.sort(Comparator.comparing(CheckpointStats.Subtask::name));
         return keep(new CheckpointStats(checkpoint.id(), CheckpointStats.Status.COMPLETED, checkpoint.isSavepoint(),
                 checkpoint.triggerTimeMillis(), checkpoint.endToEndMillis(), checkpoint.stateBytes(),
+                checkpoint.subtaskMetrics().values().stream().mapToLong(SubtaskCheckpointMetrics::writtenBytes).sum(),
                 checkpoint.subtaskMetrics().values().stream().mapToLong(SubtaskCheckpointMetrics::inFlightBytes).sum(),
                 checkpoint.subtaskMetrics().values().stream().anyMatch(SubtaskCheckpointMetrics::unaligned),
                 Optional.empty(), perSubtask));
@@ -59,7 +60,7 @@ final class CheckpointStatsTracker {
     CheckpointStats failed(long checkpointId, boolean savepoint, String reason, long nowMillis) {
         long trigger = Optional.ofNullable(triggerTimes.remove(checkpointId)).orElse(nowMillis);
         return keep(new CheckpointStats(checkpointId, CheckpointStats.Status.FAILED, savepoint, trigger, nowMillis - trigger,
-                0, 0, false, Optional.of(reason), List.of()));
+                0, 0, 0, false, Optional.of(reason), List.of()));
     }
 
     private CheckpointStats keep(CheckpointStats stats) {

@@ -11,7 +11,10 @@ import java.util.Optional;
  * @param savepoint          true for a savepoint (taken on request, into its own directory)
  * @param triggerTimeMillis  the coordinator's wall-clock trigger time
  * @param endToEndMillis     trigger to the last acknowledgement (completed) or to the failure
- * @param stateBytes         state written by all subtasks (0 for failed checkpoints)
+ * @param stateBytes         state the checkpoint holds, of all subtasks (0 for failed checkpoints), as
+ *                           Flink's state size: with incremental keyed state, the shared files it
+ *                           refers to included
+ * @param writtenBytes       of {@code stateBytes}, what this checkpoint wrote, as Flink's checkpointed size
  * @param persistedInFlightBytes of {@code stateBytes}, the in-flight data an unaligned checkpoint persisted
  * @param unaligned          true if any subtask took it unaligned
  * @param failureReason      why it failed; empty when completed
@@ -24,6 +27,7 @@ public record CheckpointStats(
         long triggerTimeMillis,
         long endToEndMillis,
         long stateBytes,
+        long writtenBytes,
         long persistedInFlightBytes,
         boolean unaligned,
         Optional<String> failureReason,
@@ -41,10 +45,11 @@ public record CheckpointStats(
      * @param asyncMillis      the asynchronous part (writing)
      * @param alignmentMillis  first to last barrier at this subtask
      * @param startDelayMillis trigger to the first barrier's arrival
-     * @param stateBytes       state it wrote
+     * @param stateBytes       state the checkpoint holds for it
+     * @param writtenBytes     of {@code stateBytes}, what it wrote for this checkpoint
      */
     public record Subtask(String name, long ackTimeMillis, long syncMillis, long asyncMillis, long alignmentMillis,
-                          long startDelayMillis, long stateBytes) {
+                          long startDelayMillis, long stateBytes, long writtenBytes) {
     }
 
     public CheckpointStats {
@@ -55,6 +60,7 @@ public record CheckpointStats(
     public String summary() {
         return (savepoint ? "Savepoint " : "Checkpoint ") + id + " " + status + " in " + endToEndMillis + " ms"
                 + (status == Status.COMPLETED ? ", " + stateBytes + " bytes of state"
+                + (writtenBytes != stateBytes ? " (" + writtenBytes + " written)" : "")
                 + (unaligned ? " (unaligned, " + persistedInFlightBytes + " bytes in flight)" : "") + ", " + subtasks.size() + " subtasks"
                 + ", max alignment " + subtasks.stream().mapToLong(Subtask::alignmentMillis).max().orElse(0) + " ms"
                 : ": " + failureReason.orElse("unknown reason"));

@@ -96,14 +96,23 @@ abstract class ChainedOperator implements Collector<Object> {
     }
 
     /** The operator's keyed state, if it has any, as a two-phase snapshot (see the state backend). */
-    Optional<Callable<byte[]>> snapshotKeyedState() {
+    /**
+     * @param intoCheckpointStorage false for a savepoint, which must be self-contained: no
+     *                              incremental keyed state
+     */
+    Optional<Callable<byte[]>> snapshotKeyedState(long checkpointId, boolean intoCheckpointStorage) {
         return Optional.empty();
     }
 
     void notifyCheckpointComplete(long checkpointId) {
+        notifyStateOfCompletion(checkpointId);
         if (userObject instanceof CheckpointListener listener) {
             call(() -> listener.notifyCheckpointComplete(checkpointId));
         }
+    }
+
+    /** Tells the operator's own state that a checkpoint completed, before its user function hears of it. */
+    void notifyStateOfCompletion(long checkpointId) {
     }
 
     void notifyCheckpointAborted(long checkpointId) {
@@ -240,7 +249,7 @@ abstract class ChainedOperator implements Collector<Object> {
             this.keySelector = keySelector;
             this.keyedState = keySelector == null ? null : new HeapKeyedStateBackend(context.maxParallelism(),
                     KeyGroupRangeAssignment.rangeForSubtask(context.maxParallelism(), context.parallelism(), context.subtaskIndex()),
-                    keyedStateOptions.keyCodec());
+                    keyedStateOptions.keyCodec(), keyedStateOptions.sharedState(), keyedStateOptions.maxDeltas());
         }
 
         @Override
@@ -269,13 +278,21 @@ abstract class ChainedOperator implements Collector<Object> {
         }
 
         @Override
-        Optional<Callable<byte[]>> snapshotKeyedState() {
+        Optional<Callable<byte[]>> snapshotKeyedState(long checkpointId, boolean intoCheckpointStorage) {
             if (keyedState == null || keyedState.isEmpty()) {
                 return Optional.empty();
             }
             List<Callable<byte[]>> snapshot = new java.util.ArrayList<>(1);
-            call(() -> snapshot.add(keyedState.snapshotInTwoPhases()));
+            call(() -> snapshot.add(intoCheckpointStorage ? keyedState.snapshotInTwoPhases(checkpointId)
+                    : keyedState.snapshotInTwoPhases()));
             return Optional.of(snapshot.get(0));
+        }
+
+        @Override
+        void notifyStateOfCompletion(long checkpointId) {
+            if (keyedState != null) {
+                keyedState.notifyCheckpointComplete(checkpointId);
+            }
         }
 
         @Override

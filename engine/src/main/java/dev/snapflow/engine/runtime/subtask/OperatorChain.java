@@ -247,9 +247,11 @@ final class OperatorChain {
      * source's uid, each checkpointed function's snapshot under its operator's uid, and each
      * operator's keyed state under its uid plus {@value SubtaskState#KEYED_SUFFIX}, its operator list
      * state under its uid plus {@value SubtaskState#OPERATOR_SUFFIX}, and when {@code finished}, the
-     * marker {@value SubtaskState#FINISHED_SUFFIX} of every operator.
+     * marker {@value SubtaskState#FINISHED_SUFFIX} of every operator. A snapshot not
+     * {@code intoCheckpointStorage} (a savepoint's) is self-contained.
      */
-    java.util.Map<String, java.util.concurrent.Callable<byte[]>> snapshot(long checkpointId, boolean finished) {
+    java.util.Map<String, java.util.concurrent.Callable<byte[]>> snapshot(long checkpointId, boolean finished,
+                                                                          boolean intoCheckpointStorage) {
         java.util.Map<String, java.util.concurrent.Callable<byte[]>> states = new java.util.TreeMap<>();
         if (finished) {
             byte[] none = new byte[0];
@@ -261,7 +263,7 @@ final class OperatorChain {
         });
         for (ChainedOperator operator : operators) {
             operator.snapshotState(checkpointId).ifPresent(bytes -> states.put(operator.uid(), () -> bytes));
-            operator.snapshotKeyedState().ifPresent(later -> states.put(operator.uid() + SubtaskState.KEYED_SUFFIX, later));
+            operator.snapshotKeyedState(checkpointId, intoCheckpointStorage).ifPresent(later -> states.put(operator.uid() + SubtaskState.KEYED_SUFFIX, later));
             operator.snapshotOperatorState(checkpointId).ifPresent(bytes -> states.put(operator.uid() + SubtaskState.OPERATOR_SUFFIX, () -> bytes));
         }
         return states;

@@ -195,7 +195,8 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
         SubtaskActor actor = new SubtaskActor(context, id, headName, writersByEdge, environment, connect.coordinator(), timers);
         try {
             OperatorChain operators = OperatorChain.create(plan, chain, id.subtaskIndex(), edgeId -> writersByEdge[edgeId],
-                    new KeyedStateOptions(environment.inFlightCodec().valueCodec()));
+                    new KeyedStateOptions(environment.inFlightCodec().valueCodec(), environment.storage(),
+                            environment.checkpointSettings().incremental() ? environment.checkpointSettings().incrementalMaxDeltas() : 0));
             SubtaskRunner.Inputs inputs = new SubtaskRunner.Inputs(connect.inputs().size(), settings.creditsPerChannel(),
                     settings.floatingCreditsPerGate(), creditPort);
             actor.runner = new SubtaskRunner(operators, writers, inputs, pressure, environment.metrics(),
@@ -243,8 +244,8 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
                 }
             }, blockingIo), (handle, failure) -> failure == null
                     ? new SnapshotWritten(barrier, handle, new SubtaskCheckpointMetrics(alignmentNanos, startDelayMillis,
-                    syncNanos, System.nanoTime() - asyncStart, handle.sizeBytes(), inFlightBytes[0],
-                    barrier.options().isUnaligned()))
+                    syncNanos, System.nanoTime() - asyncStart, handle.stateBytes(), inFlightBytes[0],
+                    barrier.options().isUnaligned(), handle.writtenBytes()))
                     : new SnapshotFailed(barrier.id(), failure));
         }
 

@@ -319,7 +319,8 @@ final class SubtaskCheckpointer {
 
     private OperatorSnapshot snapshotOperators(CheckpointBarrier barrier) {
         long start = nanoClock.getAsLong();
-        Map<String, Callable<byte[]>> parts = chain.snapshot(barrier.id(), input.operatorsFinished());
+        Map<String, Callable<byte[]>> parts = chain.snapshot(barrier.id(), input.operatorsFinished(),
+                barrier.options().targetLocation().isDefault());
         return new OperatorSnapshot(parts, nanoClock.getAsLong() - start);
     }
 

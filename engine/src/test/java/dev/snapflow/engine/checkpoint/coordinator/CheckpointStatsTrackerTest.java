@@ -36,8 +36,8 @@ class CheckpointStatsTrackerTest {
         assertThat(stats.persistedInFlightBytes()).isEqualTo(20);
         assertThat(stats.unaligned()).isTrue();
         assertThat(stats.subtasks()).containsExactly(
-                new CheckpointStats.Subtask("numbers (1/1)", 30, 1, 5, 0, 2, 100),
-                new CheckpointStats.Subtask("out (1/1)", 80, 3, 4, 7, 9, 50));
+                new CheckpointStats.Subtask("numbers (1/1)", 30, 1, 5, 0, 2, 100, 100),
+                new CheckpointStats.Subtask("out (1/1)", 80, 3, 4, 7, 9, 50, 50));
         assertThat(tracker.history()).containsExactly(stats);
     }
 

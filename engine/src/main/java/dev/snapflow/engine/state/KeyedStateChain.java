@@ -1,0 +1,97 @@
+package dev.snapflow.engine.state;
+
+import dev.snapflow.serialization.io.ByteArrayDataOutput;
+import dev.snapflow.serialization.io.ByteBufferDataInput;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The keyed state of an incremental checkpoint, as its part of a subtask's state: not the state
+ * itself but the shared files that make it up, in order. The first is a full snapshot, each later
+ * one what changed after the one before (see {@link HeapKeyedStateBackend}); a restore reads them
+ * in order. Format (big-endian): the magic {@code "KGCH"} (which no keyed snapshot starts with:
+ * they start with their format version), the format version, the max parallelism, the number of
+ * files, and per file its name (modified UTF-8), size and CRC32C.
+ */
+public final class KeyedStateChain {
+
+    /** "KGCH". */
+    static final int MAGIC = 0x4B474348;
+    private static final int VERSION = 1;
+
+    private KeyedStateChain() {
+    }
+
+    /** A chain of {@code files}, oldest first, of keyed state written with {@code maxParallelism}. */
+    public static byte[] encode(int maxParallelism, List<SharedStateRef> files) throws IOException {
+        ByteArrayDataOutput out = new ByteArrayDataOutput(16 + 48 * files.size());
+        out.writeInt(MAGIC);
+        out.writeInt(VERSION);
+        out.writeInt(maxParallelism);
+        out.writeInt(files.size());
+        for (SharedStateRef file : files) {
+            out.writeUTF(file.file());
+            out.writeLong(file.sizeBytes());
+            out.writeLong(file.checksum());
+        }
+        return out.toByteArray();
+    }
+
+    /** True if a keyed state part is a chain of shared files rather than the state itself. */
+    public static boolean isChain(byte[] part) {
+        return part.length >= 4 && ByteBuffer.wrap(part).getInt(0) == MAGIC;
+    }
+
+    /** The files of a chain, in the order a restore reads them. */
+    public static List<SharedStateRef> files(byte[] part) throws IOException {
+        ByteBufferDataInput in = header(part);
+        in.readInt(); // max parallelism
+        int count = in.readInt();
+        if (count < 1 || count > part.length) {
+            throw new IOException("A keyed state chain of " + count + " files is damaged");
+        }
+        List<SharedStateRef> files = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String name = in.readUTF();
+            try {
+                files.add(new SharedStateRef(name, in.readLong(), in.readLong()));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("A keyed state chain is damaged: " + e.getMessage(), e);
+            }
+        }
+        return files;
+    }
+
+    static int maxParallelism(byte[] part) throws IOException {
+        return header(part).readInt();
+    }
+
+    private static ByteBufferDataInput header(byte[] part) throws IOException {
+        ByteBufferDataInput in = new ByteBufferDataInput(ByteBuffer.wrap(part));
+        if (in.readInt() != MAGIC) {
+            throw new IOException("Not a keyed state chain");
+        }
+        int version = in.readInt();
+        if (version != VERSION) {
+            throw new IOException("Unsupported keyed state chain format version " + version + " (this Snapflow reads " + VERSION + ")");
+        }
+        return in;
+    }
+
+    /** Every shared file the keyed parts of a subtask's state refer to. */
+    public static List<SharedStateRef> referencedBy(SubtaskState state) throws IOException {
+        List<SharedStateRef> files = new ArrayList<>();
+        for (String part : state.operators()) {
+            if (part.endsWith(SubtaskState.KEYED_SUFFIX)) {
+                java.nio.ByteBuffer view = state.operatorStateView(part).orElseThrow();
+                if (view.remaining() >= 4 && view.getInt(0) == MAGIC) {
+                    files.addAll(files(state.operatorState(part).orElseThrow()));
+                }
+            }
+        }
+        return files;
+    }
+}
