@@ -3,6 +3,7 @@ package dev.snapflow.engine;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import dev.snapflow.engine.api.Collector;
+import dev.snapflow.engine.checkpoint.stats.CheckpointStats;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RestoreSettings;
 import dev.snapflow.engine.config.RuntimeSettings;
@@ -130,21 +131,35 @@ class RestoreFromCheckpointTest {
         return job.build();
     }
 
-    @org.junit.jupiter.params.ParameterizedTest(name = "keyed operator at parallelism {0}, then {1}")
-    @org.junit.jupiter.params.provider.CsvSource({"2, 3", "4, 2", "1, 3"})
+    /**
+     * Two checkpoints, the second one after more records: with incremental keyed state, the one
+     * restored is a chain (a full snapshot and what changed after it), read by a new job, which
+     * keeps its checkpoints in a directory of its own, at another parallelism.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "keyed operator at parallelism {0}, then {1}, incremental {2}")
+    @org.junit.jupiter.params.provider.CsvSource({"2, 3, false", "4, 2, false", "1, 3, false", "2, 3, true", "4, 2, true",
+            "2, 2, true"})
     void when_a_keyed_operator_is_rescaled_across_a_restore_then_every_key_counts_every_record_once(
-            int before, int after) throws Exception {
-        CheckpointSettings settings = CheckpointSettings.create(testKit.system()).withoutInterval().withDirectory(checkpoints);
+            int before, int after, boolean incremental) throws Exception {
+        CheckpointSettings settings = CheckpointSettings.create(testKit.system()).withoutInterval().withDirectory(checkpoints)
+                .withIncremental(incremental);
         RuntimeSettings runtime = RuntimeSettings.create(testKit.system()).withIdleSourcePollInterval(Duration.ofMillis(1));
-        ALLOWED_PER_SUBTASK.set(N / 4);
+        ALLOWED_PER_SUBTASK.set(N / 8);
         JobHandle first = Snapflow.submit(testKit.system(), keyedJob(before), runtime, settings);
         TestProbe<Object> probe = testKit.createTestProbe();
-        probe.awaitAssert(Duration.ofSeconds(10), () -> {
-            assertThat(first.metrics().subtasks().stream().filter(s -> s.name().startsWith("count"))
-                    .mapToLong(JobMetrics.Subtask::recordsIn).sum()).isEqualTo(N / 2);
-            return null;
-        });
-        first.triggerCheckpoint(Duration.ofSeconds(10)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        for (long processed : new long[]{N / 4, N / 2}) {
+            ALLOWED_PER_SUBTASK.set(processed / 2);
+            probe.awaitAssert(Duration.ofSeconds(10), () -> {
+                assertThat(first.metrics().subtasks().stream().filter(s -> s.name().startsWith("count"))
+                        .mapToLong(JobMetrics.Subtask::recordsIn).sum()).isEqualTo(processed);
+                return null;
+            });
+            first.triggerCheckpoint(Duration.ofSeconds(10)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        if (incremental) {
+            CheckpointStats second = first.checkpointStats().get(first.checkpointStats().size() - 1);
+            assertThat(second.writtenBytes()).as("the second checkpoint writes only what changed").isLessThan(second.stateBytes());
+        }
         first.cancel().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         ALLOWED_PER_SUBTASK.set(Long.MAX_VALUE);

@@ -4,6 +4,7 @@ import dev.snapflow.engine.graph.ExecutionPlan;
 import dev.snapflow.engine.graph.OperatorNode;
 import dev.snapflow.engine.graph.SubtaskId;
 import dev.snapflow.engine.state.HeapKeyedStateBackend;
+import dev.snapflow.engine.state.KeyedStateChain;
 import dev.snapflow.engine.state.InFlightPart;
 import dev.snapflow.engine.state.OperatorStateBackend;
 import dev.snapflow.engine.state.RestoredState;
@@ -93,7 +94,8 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
                                            boolean allowNonRestoredState) throws IOException {
         Map<SubtaskId, SubtaskState> old = new HashMap<>();
         for (Map.Entry<SubtaskId, StateHandle> entry : metadata.states().entrySet()) {
-            old.put(entry.getKey(), storage.readState(entry.getValue()));
+            // Chains of shared files are read here, from the storage the checkpoint is in.
+            old.put(entry.getKey(), KeyedStateChain.resolve(storage.readState(entry.getValue()), storage));
         }
         return assign(metadata.checkpointId(), old, plan, allowNonRestoredState);
     }

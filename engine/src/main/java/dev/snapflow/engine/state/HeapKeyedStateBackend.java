@@ -167,9 +167,14 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
     /** The chains written for checkpoints not yet heard completed; filled by the threads that write them. */
     private final Map<Long, WrittenChain> writtenChains = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** A chain of shared files and what it is made of. */
-    private record WrittenChain(List<SharedStateRef> files, long fullBytes, long deltaBytes) {
-        static final WrittenChain NONE = new WrittenChain(List.of(), 0, 0);
+    /**
+     * A chain of shared files and what it is made of.
+     *
+     * @param fullEntries the entries the full snapshot at its start held, to estimate how large a
+     *                    full snapshot would be now
+     */
+    private record WrittenChain(List<SharedStateRef> files, long fullBytes, long fullEntries, long deltaBytes) {
+        static final WrittenChain NONE = new WrittenChain(List.of(), 0, 0, 0);
     }
 
     /** What changed, state by state, in the snapshot of one checkpoint. */
@@ -442,13 +447,18 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
      * @throws IOException if the snapshot is corrupt or was taken with another max parallelism
      */
     public void restore(byte[] snapshot) throws IOException {
-        if (KeyedStateChain.isChain(snapshot)) {
+        if (KeyedStateChain.isInline(snapshot)) {
+            List<byte[]> files = KeyedStateChain.inlineFiles(snapshot);
+            for (int i = 0; i < files.size(); i++) {
+                restoreFile(files.get(i), "file " + (i + 1) + " of " + files.size() + " of a keyed state chain");
+            }
+        } else if (KeyedStateChain.isChain(snapshot)) {
             if (sharedState == null) {
                 throw new IOException("Keyed state of an incremental checkpoint refers to shared files, but there is no"
                         + " checkpoint storage to read them from");
             }
             for (SharedStateRef file : KeyedStateChain.files(snapshot)) {
-                restoreFile(sharedState.read(file), file.file());
+                restoreFile(sharedState.read(file), "shared state file " + file.file());
             }
         } else {
             restoreFile(snapshot, null);
@@ -460,7 +470,7 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
         int version = in.readInt();
         boolean delta = version == DELTA_FORMAT_VERSION;
         if (version != FORMAT_VERSION && !delta) {
-            throw new IOException((fileName == null ? "" : "Shared state file " + fileName + ": ") + unsupportedVersion(version));
+            throw new IOException((fileName == null ? "" : fileName + ": ") + unsupportedVersion(version));
         }
         int snapshotMaxParallelism = in.readInt();
         if (snapshotMaxParallelism != maxParallelism) {
@@ -532,7 +542,7 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
         ByteBufferDataInput in = new ByteBufferDataInput(ByteBuffer.wrap(snapshot));
         int version = in.readInt();
         int maxParallelism;
-        if (KeyedStateChain.isChain(snapshot)) {
+        if (KeyedStateChain.isChain(snapshot) || KeyedStateChain.isInline(snapshot)) {
             maxParallelism = KeyedStateChain.maxParallelism(snapshot);
         } else if (version == FORMAT_VERSION || version == DELTA_FORMAT_VERSION) {
             maxParallelism = in.readInt();
@@ -610,7 +620,8 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
             return () -> {
                 try {
                     byte[] bytes = serialize(views, pending);
-                    WrittenChain chain = new WrittenChain(List.of(sharedState.write(checkpointId, bytes)), bytes.length, 0);
+                    WrittenChain chain = new WrittenChain(List.of(sharedState.write(checkpointId, bytes)), bytes.length,
+                            entries(views), 0);
                     writtenChains.put(checkpointId, chain);
                     return KeyedStateChain.encode(maxParallelism, chain.files());
                 } finally {
@@ -628,7 +639,8 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
                 byte[] delta = serializeChanges(sinceBase);
                 List<SharedStateRef> files = new ArrayList<>(base.files());
                 files.add(sharedState.write(checkpointId, delta));
-                WrittenChain chain = new WrittenChain(List.copyOf(files), base.fullBytes(), base.deltaBytes() + delta.length);
+                WrittenChain chain = new WrittenChain(List.copyOf(files), base.fullBytes(), base.fullEntries(),
+                        base.deltaBytes() + delta.length);
                 writtenChains.put(checkpointId, chain);
                 return KeyedStateChain.encode(maxParallelism, chain.files());
             } finally {
@@ -639,22 +651,37 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
 
     /**
      * A full snapshot starts every chain, follows a restore (whose state may come from several
-     * chains), and bounds a chain's length and its deltas' bytes (at most the full snapshot's),
-     * which bound what a restore reads; so do changes piling up while checkpoints fail.
+     * chains), and bounds a chain: its length, and its bytes at twice what a full snapshot would
+     * take now (estimated from the entries the last one held and its bytes), which bound what a
+     * restore reads; so do changes piling up while checkpoints fail. Growing state (keys being
+     * added) therefore does not force full snapshots.
      */
     private boolean needsFullSnapshot(WrittenChain base) {
-        if (base.files().isEmpty() || base.files().size() > maxDeltas || base.deltaBytes() >= base.fullBytes()) {
+        if (base.files().isEmpty() || base.files().size() > maxDeltas) {
+            return true;
+        }
+        long entries = 0;
+        for (Table table : tables.values()) {
+            entries += table.entries.size();
+        }
+        double bytesPerEntry = (double) base.fullBytes() / Math.max(1, base.fullEntries());
+        double fullNow = Math.max(base.fullBytes(), bytesPerEntry * entries);
+        if (base.fullBytes() + base.deltaBytes() > 2 * fullNow) {
             return true;
         }
         long changes = 0;
         for (Epoch epoch : unconfirmed) {
             changes += epoch.count();
         }
-        long entries = 0;
-        for (Table table : tables.values()) {
-            entries += table.entries.size();
-        }
         return changes > entries;
+    }
+
+    private static long entries(List<StateView> views) {
+        long entries = 0;
+        for (StateView view : views) {
+            entries += view.entries().size();
+        }
+        return entries;
     }
 
     /**

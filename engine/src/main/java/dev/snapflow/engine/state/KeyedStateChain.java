@@ -20,6 +20,8 @@ public final class KeyedStateChain {
 
     /** "KGCH". */
     static final int MAGIC = 0x4B474348;
+    /** "KGCI": a chain read back, the files' bytes in it, as the restore receives it. */
+    static final int INLINE_MAGIC = 0x4B474349;
     private static final int VERSION = 1;
 
     private KeyedStateChain() {
@@ -71,7 +73,8 @@ public final class KeyedStateChain {
 
     private static ByteBufferDataInput header(byte[] part) throws IOException {
         ByteBufferDataInput in = new ByteBufferDataInput(ByteBuffer.wrap(part));
-        if (in.readInt() != MAGIC) {
+        int magic = in.readInt();
+        if (magic != MAGIC && magic != INLINE_MAGIC) {
             throw new IOException("Not a keyed state chain");
         }
         int version = in.readInt();
@@ -79,6 +82,81 @@ public final class KeyedStateChain {
             throw new IOException("Unsupported keyed state chain format version " + version + " (this Snapflow reads " + VERSION + ")");
         }
         return in;
+    }
+
+    /**
+     * A subtask's state with every keyed chain replaced by the files it names, read from
+     * {@code store} (the storage the checkpoint is in, which need not be the restoring job's) and
+     * checked there, so the restore needs no storage.
+     *
+     * @throws IOException naming the file, if one is missing or damaged
+     */
+    public static SubtaskState resolve(SubtaskState state, SharedStateStore store) throws IOException {
+        java.util.Map<String, byte[]> parts = null;
+        for (String part : state.operators()) {
+            if (part.endsWith(SubtaskState.KEYED_SUFFIX)) {
+                java.nio.ByteBuffer view = state.operatorStateView(part).orElseThrow();
+                if (view.remaining() >= 4 && view.getInt(0) == MAGIC) {
+                    if (parts == null) {
+                        parts = new java.util.TreeMap<>();
+                        for (String name : state.operators()) {
+                            parts.put(name, state.operatorState(name).orElseThrow());
+                        }
+                    }
+                    parts.put(part, inline(parts.get(part), store));
+                }
+            }
+        }
+        return parts == null ? state : SubtaskState.adopt(parts);
+    }
+
+    private static byte[] inline(byte[] chain, SharedStateStore store) throws IOException {
+        List<SharedStateRef> files = files(chain);
+        List<byte[]> contents = new ArrayList<>(files.size());
+        long size = 16;
+        for (SharedStateRef file : files) {
+            byte[] bytes = store.read(file);
+            contents.add(bytes);
+            size += 4 + bytes.length;
+        }
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IOException("The keyed state chain of " + files.size() + " files holds " + size + " bytes, more than one"
+                    + " subtask's state can take in memory");
+        }
+        ByteArrayDataOutput out = new ByteArrayDataOutput((int) size);
+        out.writeInt(INLINE_MAGIC);
+        out.writeInt(VERSION);
+        out.writeInt(maxParallelism(chain));
+        out.writeInt(contents.size());
+        for (byte[] bytes : contents) {
+            out.writeInt(bytes.length);
+            out.write(bytes);
+        }
+        return out.toByteArray();
+    }
+
+    static boolean isInline(byte[] part) {
+        return part.length >= 4 && ByteBuffer.wrap(part).getInt(0) == INLINE_MAGIC;
+    }
+
+    /** The files of a resolved chain, oldest first. */
+    static List<byte[]> inlineFiles(byte[] part) throws IOException {
+        ByteBufferDataInput in = new ByteBufferDataInput(ByteBuffer.wrap(part));
+        in.readInt();
+        int version = in.readInt();
+        if (version != VERSION) {
+            throw new IOException("Unsupported keyed state chain format version " + version);
+        }
+        in.readInt(); // max parallelism
+        int count = in.readInt();
+        if (count < 1 || count > part.length) {
+            throw new IOException("A keyed state chain of " + count + " files is damaged");
+        }
+        List<byte[]> files = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            files.add(in.readByteArray(in.readInt(), "a file of a keyed state chain"));
+        }
+        return files;
     }
 
     /** Every shared file the keyed parts of a subtask's state refer to. */

@@ -56,7 +56,9 @@ import java.util.concurrent.TimeUnit;
  * {@code -Dmode=at-least-once} checkpoint every {@code -Dinterval} ms (W1: 100, W2: 200) into a
  * temporary directory, and the RESULT line adds the checkpoint figures (end to end = trigger to
  * the last acknowledgement, as Flink counts it). The running sums are keyed value state, as in
- * the Flink harness. The JVM is Maven's own when run through exec:java: set
+ * the Flink harness. {@code -Dincremental=on|off} sets incremental keyed state (default: the
+ * configuration's), and {@code -Drecovery=true} adds how long a new job takes to restore from the
+ * run's latest checkpoint. The JVM is Maven's own when run through exec:java: set
  * {@code MAVEN_OPTS="-Xms2g -Xmx2g -XX:+UseG1GC"} to match the Flink harness. Prints exactly one line
  * that starts with {@code RESULT }.
  */
@@ -231,7 +233,25 @@ public final class Bench {
         JobResult result = handle.result().toCompletableFuture().get(30, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
         handle.terminated().toCompletableFuture().get(1, TimeUnit.MINUTES);
-        return resultLine(params, seconds, result, handle.checkpointStats(), "");
+        String recovery = params.checkpoints() && Boolean.getBoolean("recovery")
+                ? recovery(system, graph, checkpoints, checkpointDirectory.resolve(handle.jobId())) : "";
+        return resultLine(params, seconds, result, handle.checkpointStats(), recovery);
+    }
+
+    /**
+     * {@code -Drecovery=true}: how long a new job takes to start from the run's latest checkpoint
+     * and finish, its sources resuming at their checkpointed positions (so it also processes the
+     * records after that checkpoint, which its sink count shows).
+     */
+    private static String recovery(ActorSystem<?> system, JobGraph graph, CheckpointSettings checkpoints, Path jobDirectory)
+            throws Exception {
+        long start = System.nanoTime();
+        JobHandle restored = Snapflow.submitFromCheckpoint(system, graph, jobDirectory, RuntimeSettings.create(system),
+                checkpoints.withoutInterval());
+        JobResult result = restored.result().toCompletableFuture().get(30, TimeUnit.MINUTES);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        restored.terminated().toCompletableFuture().get(1, TimeUnit.MINUTES);
+        return String.format(Locale.ROOT, " recovery_ms=%d recovery_sink_records=%d", millis, result.records("sink"));
     }
 
     /**
