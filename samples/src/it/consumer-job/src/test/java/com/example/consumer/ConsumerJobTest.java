@@ -145,30 +145,35 @@ class ConsumerJobTest {
 
     @Test
     void string_keys_commit_every_count_once_across_a_failure() throws Exception {
-        assertCommittedOnce(reading -> reading.sensor(), false);
+        assertCommittedOnce(reading -> reading.sensor(), false, false);
     }
 
     @Test
     void tuple_keys_commit_every_count_once_across_a_failure() throws Exception {
-        assertCommittedOnce(reading -> Tuple2.of(reading.sensor(), reading.value() % 5), false);
+        assertCommittedOnce(reading -> Tuple2.of(reading.sensor(), reading.value() % 5), false, false);
     }
 
     @Test
     void record_keys_with_an_enum_commit_every_count_once_across_a_failure() throws Exception {
-        assertCommittedOnce(reading -> new SensorKey(reading.sensor(), reading.kind()), false);
+        assertCommittedOnce(reading -> new SensorKey(reading.sensor(), reading.kind()), false, false);
+    }
+
+    @Test
+    void incremental_checkpoints_of_record_keys_commit_every_count_once_across_a_failure() throws Exception {
+        assertCommittedOnce(reading -> new SensorKey(reading.sensor(), reading.kind()), false, true);
     }
 
     @Test
     void enum_keys_commit_every_count_once_across_a_failure() throws Exception {
-        assertCommittedOnce(Reading::kind, false);
+        assertCommittedOnce(Reading::kind, false, false);
     }
 
     @Test
     void records_in_flight_in_unaligned_checkpoints_commit_every_count_once_across_a_failure() throws Exception {
-        assertCommittedOnce(reading -> Tuple2.of(reading.kind(), reading.sensor()), true);
+        assertCommittedOnce(reading -> Tuple2.of(reading.kind(), reading.sensor()), true, false);
     }
 
-    private <K> void assertCommittedOnce(Function<Reading, K> key, boolean unaligned) throws Exception {
+    private <K> void assertCommittedOnce(Function<Reading, K> key, boolean unaligned, boolean incremental) throws Exception {
         failed.set(false);
         checkpointCompleted.set(false);
         JobBuilder builder = JobBuilder.create("consumer-counts").defaultParallelism(2);
@@ -179,11 +184,15 @@ class ConsumerJobTest {
         JobHandle job = Snapflow.submit(testKit.system(), builder.build(),
                 RuntimeSettings.create(testKit.system()).withRestartStrategy(RestartStrategy.fixedDelay(2, Duration.ofMillis(50))),
                 CheckpointSettings.create(testKit.system()).withInterval(Duration.ofMillis(20)).withDirectory(checkpoints)
-                        .withUnaligned(unaligned));
+                        .withUnaligned(unaligned).withIncremental(incremental));
         job.result().toCompletableFuture().get(60, TimeUnit.SECONDS);
 
         assertThat(failed).as("the injected failure happened").isTrue();
         assertThat(job.checkpointStats()).anyMatch(stats -> stats.status() == CheckpointStats.Status.COMPLETED);
+        if (incremental) {
+            assertThat(job.checkpointStats()).as("a checkpoint that wrote only what changed")
+                    .anyMatch(stats -> stats.status() == CheckpointStats.Status.COMPLETED && stats.writtenBytes() < stats.stateBytes());
+        }
         assertThat(job.checkpointStats().stream().flatMap(stats -> stats.failureReason().stream())
                 .filter(reason -> reason.contains("EXCEPTION") || reason.contains("FAILURE")))
                 .as("checkpoints that could not be written").isEmpty();
