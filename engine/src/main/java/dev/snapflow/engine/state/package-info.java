@@ -1,6 +1,8 @@
 /**
- * State: keyed state on the heap ({@link dev.snapflow.engine.state.HeapKeyedStateBackend}, written
- * grouped by key group so that it can be restored at another parallelism), operator list state
+ * State: keyed state on the heap ({@link dev.snapflow.engine.state.HeapKeyedStateBackend}, in
+ * {@link dev.snapflow.engine.state.CopyOnWriteStateMap}s whose snapshots cost an array copy, written
+ * grouped by key group so that it can be restored at another parallelism, in full or incrementally
+ * as a {@link dev.snapflow.engine.state.KeyedStateChain} of shared files), operator list state
  * with its redistribution ({@link dev.snapflow.engine.state.OperatorStateBackend}), a subtask's
  * part of a checkpoint ({@link dev.snapflow.engine.state.SubtaskState}), and the key-group
  * arithmetic ({@link dev.snapflow.engine.state.KeyGroupRangeAssignment}). Pure Java: no Akka
