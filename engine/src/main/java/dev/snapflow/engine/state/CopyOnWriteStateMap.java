@@ -103,6 +103,11 @@ final class CopyOnWriteStateMap {
      * written. Null without change tracking.
      */
     private ArrayList<Object> changes;
+    /**
+     * The change list outgrew the map (keys put and removed over and over): it was dropped, and
+     * only a full snapshot can cover this version. Bounds the list's memory by the map's size.
+     */
+    private boolean changesOverflowed;
 
     /** A key removed from the map, in a change list. */
     record Removal(Object key, int keyGroup) {
@@ -128,8 +133,25 @@ final class CopyOnWriteStateMap {
     private void changed(Entry e) {
         if (changes != null && e.changedVersion != version) {
             e.changedVersion = version;
-            changes.add(e);
+            recordChange(e);
         }
+    }
+
+    private void recordChange(Object change) {
+        if (changesOverflowed) {
+            return;
+        }
+        if (changes.size() >= 2L * size + 1024) {
+            changesOverflowed = true;
+            changes = new ArrayList<>();
+            return;
+        }
+        changes.add(change);
+    }
+
+    /** True if what changed since the last snapshot that took changes is no longer known: the next one must be full. */
+    boolean changesOverflowed() {
+        return changesOverflowed;
     }
 
     int size() {
@@ -215,7 +237,7 @@ final class CopyOnWriteStateMap {
                 }
                 size--;
                 if (changes != null) {
-                    changes.add(new Removal(e.key, e.keyGroup));
+                    recordChange(new Removal(e.key, e.keyGroup));
                 }
                 return;
             }
@@ -308,6 +330,7 @@ final class CopyOnWriteStateMap {
         if (takeChanges && changes != null) {
             taken = changes;
             changes = new ArrayList<>(Math.max(16, taken.size()));
+            changesOverflowed = false;
         }
         Snapshot snapshot = new Snapshot(withBuckets ? Arrays.copyOf(table, table.length) : new Entry[0], size, taken, this);
         outstandingSnapshots.incrementAndGet();

@@ -9,6 +9,7 @@ import dev.snapflow.engine.api.ValueState;
 import dev.snapflow.serialization.io.ByteArrayDataOutput;
 import dev.snapflow.serialization.io.ByteBufferDataInput;
 import dev.snapflow.serialization.record.RecordSerializer;
+import dev.snapflow.serialization.record.RecordSerializers;
 import dev.snapflow.serialization.record.ValueCodec;
 
 import java.io.IOException;
@@ -177,8 +178,15 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
         static final WrittenChain NONE = new WrittenChain(List.of(), 0, 0, 0);
     }
 
-    /** What changed, state by state, in the snapshot of one checkpoint. */
-    private record Epoch(long checkpointId, Map<Table, List<Object>> changes) {
+    /**
+     * What changed, state by state, in the snapshot of one checkpoint.
+     *
+     * @param complete false if a state's change list overflowed, so only a full snapshot covers this one
+     * @param base     the chain this snapshot built on; {@link WrittenChain#NONE} if it started a
+     *                 new one (a full snapshot). Once its checkpoint completes, storage deletes the
+     *                 files of every chain it does not refer to.
+     */
+    private record Epoch(long checkpointId, Map<Table, List<Object>> changes, boolean complete, WrittenChain base) {
         long count() {
             return changes.values().stream().mapToLong(List::size).sum();
         }
@@ -607,14 +615,16 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
         boolean full = needsFullSnapshot(base);
         List<StateView> views = new ArrayList<>(tables.size());
         Map<Table, List<Object>> changes = new java.util.IdentityHashMap<>();
+        boolean complete = true;
         for (Table table : tables.values()) {
+            complete &= !table.entries.changesOverflowed();
             table.entries.forgetReleasedSnapshots();
             // A delta needs only the changes: no bucket array to copy.
             CopyOnWriteStateMap.Snapshot view = full ? table.entries.snapshot(true) : table.entries.snapshotChanges();
             views.add(new StateView(table, view));
             changes.put(table, view.changes());
         }
-        unconfirmed.addLast(new Epoch(checkpointId, changes));
+        unconfirmed.addLast(new Epoch(checkpointId, changes, complete, full ? WrittenChain.NONE : base));
         if (full) {
             Map<String, Restored> pending = new LinkedHashMap<>(restored);
             return () -> {
@@ -651,7 +661,8 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
 
     /**
      * A full snapshot starts every chain, follows a restore (whose state may come from several
-     * chains), and bounds a chain: its length, and its bytes at twice what a full snapshot would
+     * chains), is taken while a snapshot built on another base is still in progress (a
+     * notification that lags a checkpoint behind), and bounds a chain: its length, and its bytes at twice what a full snapshot would
      * take now (estimated from the entries the last one held and its bytes), which bound what a
      * restore reads; so do changes piling up while checkpoints fail. Growing state (keys being
      * added) therefore does not force full snapshots.
@@ -671,7 +682,17 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
         }
         long changes = 0;
         for (Epoch epoch : unconfirmed) {
+            // A snapshot still in progress that does not build on this base (a full one, or one on an
+            // older base): if its checkpoint completes first, storage deletes files this base needs.
+            if (!epoch.complete() || epoch.base() != base) {
+                return true;
+            }
             changes += epoch.count();
+        }
+        for (Table table : tables.values()) {
+            if (table.entries.changesOverflowed()) {
+                return true;
+            }
         }
         return changes > entries;
     }
@@ -685,13 +706,25 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
     }
 
     /**
+     * True if checkpoints of this backend refer to shared files, so it takes part in every
+     * checkpoint even when its state is empty: a checkpoint without its part would let storage
+     * delete the files a later delta builds on.
+     */
+    public boolean hasChain() {
+        return maxDeltas > 0 && (!confirmedChain.files().isEmpty() || !unconfirmed.isEmpty());
+    }
+
+    /**
      * Checkpoint {@code checkpointId} completed: its chain is the base of the next delta, and the
      * changes it covers are no longer needed.
      */
     public void notifyCheckpointComplete(long checkpointId) {
         WrittenChain chain = writtenChains.get(checkpointId);
         if (chain == null) {
-            return; // not one of this backend's incremental snapshots
+            // A checkpoint without this backend's chain (a savepoint, or one taken while the state was
+            // empty and had no chain): once it subsumes the one that had it, storage deletes the
+            // files of that chain, so the next snapshot must not build on them.
+            chain = WrittenChain.NONE;
         }
         confirmedChain = chain;
         writtenChains.keySet().removeIf(id -> id <= checkpointId);
@@ -864,9 +897,32 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
         }
     }
 
-    /** Writes a 4-byte length slot, serializes in place, then fills the slot: no copy per entry. */
+    private static final RecordSerializer<?> LONGS = RecordSerializers.longs();
+    private static final RecordSerializer<?> INTS = RecordSerializers.ints();
+    private static final RecordSerializer<?> DOUBLES = RecordSerializers.doubles();
+
+    /**
+     * Writes a 4-byte length slot, serializes in place, then fills the slot: no copy per entry.
+     * Numbers of the built-in serializers, the most common state, are written directly, in the
+     * same bytes, without a call through the serializer or a patched slot.
+     */
     private static void writeFramed(ByteArrayDataOutput out, RecordSerializer<Object> serializer, Object value)
             throws IOException {
+        if (serializer == LONGS) {
+            out.writeInt(Long.BYTES);
+            out.writeLong((Long) value);
+            return;
+        }
+        if (serializer == INTS) {
+            out.writeInt(Integer.BYTES);
+            out.writeInt((Integer) value);
+            return;
+        }
+        if (serializer == DOUBLES) {
+            out.writeInt(Double.BYTES);
+            out.writeDouble((Double) value);
+            return;
+        }
         int slot = out.position();
         out.writeInt(0);
         serializer.serialize(value, out);

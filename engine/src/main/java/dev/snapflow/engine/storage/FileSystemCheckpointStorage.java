@@ -102,6 +102,11 @@ public final class FileSystemCheckpointStorage implements CheckpointStorage {
         Files.createDirectories(sharedDirectory);
         String name = checkpointId + "-" + UUID.randomUUID() + ".kg";
         SnapshotDirectory.writeAtomically(sharedDirectory.resolve(name), bytes);
+        if (discarded.contains(checkpointId)) {
+            // Discarded while this was written: its listing may have missed the file.
+            Files.deleteIfExists(sharedDirectory.resolve(name));
+            throw new IOException("Checkpoint " + checkpointId + " was discarded while its shared state was being written");
+        }
         return new SharedStateRef(name, bytes.length, SubtaskStateFormat.crc32c(bytes));
     }
 

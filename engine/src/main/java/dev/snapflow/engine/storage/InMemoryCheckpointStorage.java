@@ -53,6 +53,10 @@ public final class InMemoryCheckpointStorage implements CheckpointStorage {
         }
         String name = checkpointId + "-" + UUID.randomUUID() + ".kg";
         sharedFiles.put(name, bytes.clone());
+        if (discarded.contains(checkpointId)) {
+            sharedFiles.remove(name);
+            throw new IOException("Checkpoint " + checkpointId + " was discarded while its shared state was being written");
+        }
         return new SharedStateRef(name, bytes.length, 0);
     }
 

@@ -103,4 +103,21 @@ class CopyOnWriteStateMapTest {
         assertThat(map.size()).isZero();
         assertThat(map.get("k")).isNull();
     }
+
+    @Test
+    void when_keys_are_put_and_removed_over_and_over_then_the_change_list_stays_bounded_and_says_so() {
+        CopyOnWriteStateMap map = map();
+        map.trackChanges();
+        map.put("kept", 1);
+        for (int i = 0; i < 5_000; i++) {
+            map.put("flapping", i);
+            map.remove("flapping");
+        }
+
+        assertThat(map.changesOverflowed()).isTrue();
+        CopyOnWriteStateMap.Snapshot snapshot = map.snapshot(true);
+        assertThat(snapshot.changes()).hasSizeLessThanOrEqualTo(2 * 2 + 1024);
+        assertThat(map.changesOverflowed()).as("a snapshot that took the changes starts afresh").isFalse();
+        assertThat(contents(snapshot)).containsOnly(java.util.Map.entry("kept", 1));
+    }
 }

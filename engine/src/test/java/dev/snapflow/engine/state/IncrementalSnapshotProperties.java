@@ -36,10 +36,23 @@ class IncrementalSnapshotProperties {
     private static final ValueCodec KEYS = ValueCodec.builtInTypesOnly();
     private static final int MAX_PARALLELISM = 128;
 
-    /** Shared files in memory. */
+    /**
+     * Shared files in memory, deleted as a storage that retains one checkpoint deletes them: when
+     * a checkpoint completes, every file written up to it that it does not refer to.
+     */
     private static final class MapStore implements SharedStateStore {
         final Map<String, byte[]> files = new HashMap<>();
         final AtomicInteger names = new AtomicInteger();
+
+        void discarded(long checkpointId) {
+            files.keySet().removeIf(name -> name.startsWith(checkpointId + "-"));
+        }
+
+        void completed(long checkpointId, byte[] chainOrNull) throws IOException {
+            List<String> kept = chainOrNull == null ? List.of()
+                    : KeyedStateChain.files(chainOrNull).stream().map(SharedStateRef::file).toList();
+            files.keySet().removeIf(name -> !kept.contains(name) && Long.parseLong(name.substring(0, name.indexOf('-'))) <= checkpointId);
+        }
 
         @Override
         public SharedStateRef write(long checkpointId, byte[] bytes) {
@@ -64,7 +77,7 @@ class IncrementalSnapshotProperties {
 
     @Provide
     Arbitrary<List<Step>> steps() {
-        return net.jqwik.api.Combinators.combine(Arbitraries.integers().between(0, 9), Arbitraries.longs().between(0, 150),
+        return net.jqwik.api.Combinators.combine(Arbitraries.integers().between(0, 10), Arbitraries.longs().between(0, 150),
                 Arbitraries.longs().between(-3, 3)).as(Step::new).list().ofMinSize(1).ofMaxSize(400);
     }
 
@@ -77,7 +90,9 @@ class IncrementalSnapshotProperties {
                 store, maxDeltas);
         long checkpointId = 0;
         byte[] lastChain = null;
-        List<Callable<byte[]>> pending = new ArrayList<>();
+        // Checkpoints in progress, oldest first: taken, then completed in order, so later ones are
+        // taken before earlier ones complete, as with concurrent checkpoints.
+        java.util.ArrayDeque<Map.Entry<Long, Callable<byte[]>>> pending = new java.util.ArrayDeque<>();
         for (Step step : steps) {
             backend.setCurrentKey(step.key());
             ValueState<Long> count = backend.state(COUNT);
@@ -87,22 +102,40 @@ class IncrementalSnapshotProperties {
                 case 3 -> count.clear();
                 case 4 -> seen.add("v" + step.value());
                 case 5 -> seen.clear();
-                case 6, 7 -> { // a checkpoint that completes; its bytes are written later, while the state changes
+                case 6, 7 -> {
                     checkpointId++;
-                    pending.add(backend.snapshotInTwoPhases(checkpointId));
-                    if (step.kind() == 6 || pending.size() > 2) {
-                        for (Callable<byte[]> write : pending) {
-                            lastChain = write.call();
-                        }
-                        pending.clear();
+                    pending.addLast(Map.entry(checkpointId, backend.snapshotInTwoPhases(checkpointId)));
+                }
+                case 8 -> { // the oldest checkpoint in progress completes; storage drops what it does not need
+                    if (!pending.isEmpty()) {
+                        Map.Entry<Long, Callable<byte[]>> oldest = pending.removeFirst();
+                        lastChain = oldest.getValue().call();
+                        store.completed(oldest.getKey(), lastChain);
+                        backend.notifyCheckpointComplete(oldest.getKey());
+                    }
+                }
+                case 9 -> { // a checkpoint without this backend's part, as when its state is empty and has no chain
+                    if (pending.isEmpty() && !backend.hasChain()) {
+                        checkpointId++;
+                        lastChain = null;
+                        store.completed(checkpointId, null);
                         backend.notifyCheckpointComplete(checkpointId);
                     }
                 }
-                default -> { // a checkpoint that fails: written, never heard completed
-                    checkpointId++;
-                    backend.snapshotInTwoPhases(checkpointId).call();
+                default -> { // the oldest checkpoint in progress fails: written, discarded, never heard completed
+                    if (!pending.isEmpty()) {
+                        Map.Entry<Long, Callable<byte[]>> oldest = pending.removeFirst();
+                        oldest.getValue().call();
+                        store.discarded(oldest.getKey());
+                    }
                 }
             }
+        }
+        while (!pending.isEmpty()) {
+            Map.Entry<Long, Callable<byte[]>> oldest = pending.removeFirst();
+            lastChain = oldest.getValue().call();
+            store.completed(oldest.getKey(), lastChain);
+            backend.notifyCheckpointComplete(oldest.getKey());
         }
         checkpointId++;
         byte[] chain = backend.snapshotInTwoPhases(checkpointId).call();
@@ -113,7 +146,7 @@ class IncrementalSnapshotProperties {
             KeyGroupRange range = KeyGroupRangeAssignment.rangeForSubtask(MAX_PARALLELISM, parallelism, subtask);
             assertThat(restored(range, store, chain)).isEqualTo(restored(range, store, full));
         }
-        if (lastChain != null) { // an older chain still restores: its files were not changed by later ones
+        if (lastChain != null) { // the last completed chain still restores: nothing it needs was deleted
             restored(new KeyGroupRange(0, MAX_PARALLELISM - 1), store, lastChain);
         }
     }
@@ -123,5 +156,31 @@ class IncrementalSnapshotProperties {
         HeapKeyedStateBackend backend = new HeapKeyedStateBackend(MAX_PARALLELISM, range, KEYS, store, 0);
         backend.restore(part);
         return HeapKeyedStateBackend.read(backend.snapshot(), ALL, KEYS);
+    }
+
+    @net.jqwik.api.Example
+    void when_a_key_flaps_more_often_than_the_change_list_holds_then_the_next_checkpoint_is_full_and_restores_right()
+            throws Exception {
+        MapStore store = new MapStore();
+        HeapKeyedStateBackend backend = new HeapKeyedStateBackend(MAX_PARALLELISM, new KeyGroupRange(0, MAX_PARALLELISM - 1), KEYS,
+                store, 5);
+        backend.setCurrentKey(1L);
+        backend.state(COUNT).update(1L);
+        backend.state(SEEN).add("a");
+        backend.snapshotInTwoPhases(1).call();
+        backend.notifyCheckpointComplete(1);
+        for (long i = 0; i < 5_000; i++) {
+            backend.setCurrentKey(2L);
+            backend.state(COUNT).update(i);
+            backend.state(COUNT).clear();
+        }
+        backend.setCurrentKey(3L);
+        backend.state(COUNT).update(3L);
+
+        byte[] chain = backend.snapshotInTwoPhases(2).call();
+
+        assertThat(KeyedStateChain.files(chain)).as("a full snapshot, not a delta on checkpoint 1").hasSize(1);
+        assertThat(restored(new KeyGroupRange(0, MAX_PARALLELISM - 1), store, chain))
+                .isEqualTo(restored(new KeyGroupRange(0, MAX_PARALLELISM - 1), store, backend.snapshot()));
     }
 }

@@ -279,7 +279,7 @@ abstract class ChainedOperator implements Collector<Object> {
 
         @Override
         Optional<Callable<byte[]>> snapshotKeyedState(long checkpointId, boolean intoCheckpointStorage) {
-            if (keyedState == null || keyedState.isEmpty()) {
+            if (keyedState == null || (keyedState.isEmpty() && !keyedState.hasChain())) {
                 return Optional.empty();
             }
             List<Callable<byte[]>> snapshot = new java.util.ArrayList<>(1);
