@@ -170,47 +170,37 @@ final class CopyOnWriteStateMap {
     /** The value of {@code key}, or null; a value a snapshot shares must not be changed in place. */
     Object get(Object key) {
         int hash = hashOf(key);
-        for (Entry e = table[hash & (table.length - 1)]; e != null; e = e.next) {
-            if (e.hash == hash && key.equals(e.key)) {
-                return e.value;
-            }
-        }
-        return null;
+        Entry e = find(key, hash, hash & (table.length - 1));
+        return e == null ? null : e.value;
     }
 
     /** The value of {@code key}, or null; a value no snapshot shares, so it may be changed in place. */
     Object getPrivate(Object key) {
         int hash = hashOf(key);
         int index = hash & (table.length - 1);
-        for (Entry e = table[index]; e != null; e = e.next) {
-            if (e.hash == hash && key.equals(e.key)) {
-                if (e.version <= highestSharedVersion) {
-                    e = privateEntry(index, e);
-                }
-                if (e.valueVersion <= highestSharedVersion) {
-                    e.value = copier.apply(e.value);
-                    e.valueVersion = version;
-                }
-                changed(e); // the caller may change the value in place
-                return e.value;
-            }
+        Entry e = find(key, hash, index);
+        if (e == null) {
+            return null;
         }
-        return null;
+        e = writable(index, e);
+        if (e.valueVersion <= highestSharedVersion) {
+            e.value = copier.apply(e.value);
+            e.valueVersion = version;
+        }
+        changed(e); // the caller may change the value in place
+        return e.value;
     }
 
     void put(Object key, Object value) {
         int hash = hashOf(key);
         int index = hash & (table.length - 1);
-        for (Entry e = table[index]; e != null; e = e.next) {
-            if (e.hash == hash && key.equals(e.key)) {
-                if (e.version <= highestSharedVersion) {
-                    e = privateEntry(index, e);
-                }
-                e.value = value;
-                e.valueVersion = version;
-                changed(e);
-                return;
-            }
+        Entry e = find(key, hash, index);
+        if (e != null) {
+            e = writable(index, e);
+            e.value = value;
+            e.valueVersion = version;
+            changed(e);
+            return;
         }
         // A new entry goes in front of the chain: no entry a snapshot reaches changes.
         Entry added = new Entry(key, hash, keyGroups.keyGroupOf(key), value, table[index], version, version);
@@ -242,6 +232,20 @@ final class CopyOnWriteStateMap {
                 return;
             }
         }
+    }
+
+    private Entry find(Object key, int hash, int index) {
+        for (Entry e = table[index]; e != null; e = e.next) {
+            if (e.hash == hash && key.equals(e.key)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** {@code e} itself, or its copy if a snapshot can reach it. */
+    private Entry writable(int index, Entry e) {
+        return e.version <= highestSharedVersion ? privateEntry(index, e) : e;
     }
 
     /**

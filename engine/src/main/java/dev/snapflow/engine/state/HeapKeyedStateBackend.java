@@ -591,7 +591,7 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
      * changed since the last checkpoint is left for the next one (a savepoint takes this).
      */
     public Callable<byte[]> snapshotInTwoPhases() {
-        List<StateView> views = views(false);
+        List<StateView> views = views(entries -> entries.snapshot(false));
         Map<String, Restored> pending = new LinkedHashMap<>(restored);
         return () -> {
             try {
@@ -613,17 +613,14 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
         }
         WrittenChain base = confirmedChain;
         boolean full = needsFullSnapshot(base);
-        List<StateView> views = new ArrayList<>(tables.size());
-        Map<Table, List<Object>> changes = new java.util.IdentityHashMap<>();
         boolean complete = true;
         for (Table table : tables.values()) {
             complete &= !table.entries.changesOverflowed();
-            table.entries.forgetReleasedSnapshots();
-            // A delta needs only the changes: no bucket array to copy.
-            CopyOnWriteStateMap.Snapshot view = full ? table.entries.snapshot(true) : table.entries.snapshotChanges();
-            views.add(new StateView(table, view));
-            changes.put(table, view.changes());
         }
+        // A delta needs only the changes: no bucket array to copy.
+        List<StateView> views = views(full ? entries -> entries.snapshot(true) : CopyOnWriteStateMap::snapshotChanges);
+        Map<Table, List<Object>> changes = new java.util.IdentityHashMap<>();
+        views.forEach(view -> changes.put(view.table(), view.entries().changes()));
         unconfirmed.addLast(new Epoch(checkpointId, changes, complete, full ? WrittenChain.NONE : base));
         if (full) {
             Map<String, Restored> pending = new LinkedHashMap<>(restored);
@@ -733,11 +730,11 @@ public final class HeapKeyedStateBackend implements KeyedStateStore {
         }
     }
 
-    private List<StateView> views(boolean takeChanges) {
+    private List<StateView> views(java.util.function.Function<CopyOnWriteStateMap, CopyOnWriteStateMap.Snapshot> take) {
         List<StateView> views = new ArrayList<>(tables.size());
         for (Table table : tables.values()) {
             table.entries.forgetReleasedSnapshots();
-            views.add(new StateView(table, table.entries.snapshot(takeChanges)));
+            views.add(new StateView(table, take.apply(table.entries)));
         }
         return views;
     }

@@ -44,7 +44,7 @@ public final class KeyedStateChain {
 
     /** True if a keyed state part is a chain of shared files rather than the state itself. */
     public static boolean isChain(byte[] part) {
-        return part.length >= 4 && ByteBuffer.wrap(part).getInt(0) == MAGIC;
+        return startsWith(ByteBuffer.wrap(part), MAGIC);
     }
 
     /** The files of a chain, in the order a restore reads them. */
@@ -96,7 +96,7 @@ public final class KeyedStateChain {
         for (String part : state.operators()) {
             if (part.endsWith(SubtaskState.KEYED_SUFFIX)) {
                 java.nio.ByteBuffer view = state.operatorStateView(part).orElseThrow();
-                if (view.remaining() >= 4 && view.getInt(0) == MAGIC) {
+                if (startsWith(view, MAGIC)) {
                     if (parts == null) {
                         parts = new java.util.TreeMap<>();
                         for (String name : state.operators()) {
@@ -135,8 +135,12 @@ public final class KeyedStateChain {
         return out.toByteArray();
     }
 
+    private static boolean startsWith(ByteBuffer bytes, int magic) {
+        return bytes.remaining() >= 4 && bytes.getInt(0) == magic;
+    }
+
     static boolean isInline(byte[] part) {
-        return part.length >= 4 && ByteBuffer.wrap(part).getInt(0) == INLINE_MAGIC;
+        return startsWith(ByteBuffer.wrap(part), INLINE_MAGIC);
     }
 
     /** The files of a resolved chain, oldest first. */
@@ -165,7 +169,7 @@ public final class KeyedStateChain {
         for (String part : state.operators()) {
             if (part.endsWith(SubtaskState.KEYED_SUFFIX)) {
                 java.nio.ByteBuffer view = state.operatorStateView(part).orElseThrow();
-                if (view.remaining() >= 4 && view.getInt(0) == MAGIC) {
+                if (startsWith(view, MAGIC)) {
                     files.addAll(files(state.operatorState(part).orElseThrow()));
                 }
             }

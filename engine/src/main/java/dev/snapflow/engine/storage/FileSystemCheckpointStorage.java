@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -113,15 +112,7 @@ public final class FileSystemCheckpointStorage implements CheckpointStorage {
     @Override
     public byte[] read(SharedStateRef ref) throws IOException {
         Path file = sharedDirectory.resolve(ref.file());
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new IOException("Shared state file " + file + " is missing", e);
-        }
-        if (bytes.length != ref.sizeBytes()) {
-            throw new IOException("Shared state file " + file + " has " + bytes.length + " bytes, the checkpoint says " + ref.sizeBytes());
-        }
+        byte[] bytes = SnapshotDirectory.readRecordedFile(file, ref.sizeBytes(), "Shared state file", "the checkpoint");
         if (SubtaskStateFormat.crc32c(bytes) != ref.checksum()) {
             throw new IOException("Shared state file " + file + " is corrupted: its CRC32C is not the one the checkpoint recorded");
         }

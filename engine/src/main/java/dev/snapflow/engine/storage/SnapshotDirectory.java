@@ -100,15 +100,7 @@ public final class SnapshotDirectory {
             throw new IOException("State file name '" + handle.location() + "' in " + directory + " leaves the snapshot directory");
         }
         Path file = directory.resolve(handle.location());
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new IOException("State file " + file + " is missing", e);
-        }
-        if (bytes.length != handle.sizeBytes()) {
-            throw new IOException("State file " + file + " has " + bytes.length + " bytes, the metadata says " + handle.sizeBytes());
-        }
+        byte[] bytes = readRecordedFile(file, handle.sizeBytes(), "State file", "the metadata");
         SubtaskState state = SubtaskStateFormat.decode(bytes, file.toString());
         if (SubtaskStateFormat.checksumOf(bytes) != handle.checksum()) {
             throw new IOException("State file " + file + " is not the one the metadata recorded (CRC32C differs)");
@@ -253,6 +245,24 @@ public final class SnapshotDirectory {
                 return FileVisitResult.CONTINUE;
             }
         });
+    }
+
+    /**
+     * The bytes of a file some record lists with its size.
+     *
+     * @throws IOException naming the file, if it is missing or of another size than {@code recordedBy} says
+     */
+    static byte[] readRecordedFile(Path file, long size, String kind, String recordedBy) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IOException(kind + " " + file + " is missing", e);
+        }
+        if (bytes.length != size) {
+            throw new IOException(kind + " " + file + " has " + bytes.length + " bytes, " + recordedBy + " says " + size);
+        }
+        return bytes;
     }
 
     static void writeAtomically(Path target, byte[] bytes) throws IOException {

@@ -13,9 +13,6 @@ import java.util.Objects;
  * @param maxDeltas   0 for full snapshots only; otherwise incremental, with a full snapshot after this many deltas
  */
 record KeyedStateOptions(ValueCodec keyCodec, SharedStateStore sharedState, int maxDeltas) {
-    static KeyedStateOptions fullSnapshots(ValueCodec keyCodec) {
-        return new KeyedStateOptions(keyCodec, null, 0);
-    }
 
     KeyedStateOptions {
         Objects.requireNonNull(keyCodec, "keyCodec");

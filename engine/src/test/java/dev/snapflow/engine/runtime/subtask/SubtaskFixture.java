@@ -105,7 +105,7 @@ final class SubtaskFixture {
     OperatorChain unopenedOperators(ExecutionPlan.Chain chain, RecordWriter writer) {
         RecordWriter[] byEdge = new RecordWriter[plan.networkEdges().size()];
         byEdge[writer.edgeId()] = writer;
-        return OperatorChain.create(plan, chain, 0, edge -> byEdge[edge], KeyedStateOptions.fullSnapshots(ValueCodec.builtInTypesOnly()));
+        return OperatorChain.create(plan, chain, 0, edge -> byEdge[edge], new KeyedStateOptions(ValueCodec.builtInTypesOnly(), null, 0));
     }
 
     InFlightChannels channels(ExecutionPlan.Chain chain) {
