@@ -48,6 +48,7 @@ public abstract class TwoPhaseCommitSinkWriter<T, TXN> implements SinkWriter<T>,
     private long recordsInOpen;
     /** The input ended: the pre-committed last transaction waits for the next snapshot. */
     private boolean finished;
+    private boolean reportedAllCommitted;
 
     /** A new transaction; records written from now on go into it. */
     protected abstract TXN beginTransaction() throws Exception;
@@ -66,6 +67,14 @@ public abstract class TwoPhaseCommitSinkWriter<T, TXN> implements SinkWriter<T>,
 
     /** How transactions are stored in checkpoints. */
     protected abstract RecordSerializer<TXN> transactionSerializer();
+
+    /**
+     * Called once when the input ended and every transaction with records was committed: the
+     * writer's output is complete. Not called for a subtask restored as finished (its output was
+     * completed by the run that finished it).
+     */
+    protected void allCommitted() throws Exception {
+    }
 
     /** Commits a transaction that was pending in the restored checkpoint; by default {@link #commit}. */
     protected void recoverAndCommit(TXN transaction) throws Exception {
@@ -121,6 +130,14 @@ public abstract class TwoPhaseCommitSinkWriter<T, TXN> implements SinkWriter<T>,
             commit(transaction);
         }
         done.clear();
+        reportIfAllCommitted();
+    }
+
+    private void reportIfAllCommitted() throws Exception {
+        if (finished && open == null && pending.isEmpty() && !reportedAllCommitted) {
+            reportedAllCommitted = true;
+            allCommitted();
+        }
     }
 
     /** Pre-commits the last transaction, which the job's final checkpoint commits; an empty one is aborted. */
@@ -130,6 +147,7 @@ public abstract class TwoPhaseCommitSinkWriter<T, TXN> implements SinkWriter<T>,
         if (recordsInOpen == 0) {
             abort(open);
             open = null;
+            reportIfAllCommitted();
         } else {
             preCommit(open);
         }

@@ -73,7 +73,7 @@ public final class ResumeFromCheckpoint {
 
     /** A sample's story: runs in {@code system}, checkpoints under {@code directory}, returns whether it came out right. */
     @FunctionalInterface
-    interface Story {
+    public interface Story {
         boolean run(ActorSystem<?> system, Path directory, PrintStream out) throws Exception;
     }
 
@@ -81,7 +81,7 @@ public final class ResumeFromCheckpoint {
      * Runs {@code story} in its own actor system with a temporary checkpoint directory, deleted at
      * the end, printing to standard output; exits with 1 if the story did not come out right.
      */
-    static void runAsProgram(String name, Story story) throws Exception {
+    public static void runAsProgram(String name, Story story) throws Exception {
         LoggerFactory.getILoggerFactory();
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name);
         Path directory = Files.createTempDirectory("snapflow-" + name + "-");

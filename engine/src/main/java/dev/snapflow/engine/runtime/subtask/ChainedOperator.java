@@ -265,6 +265,13 @@ abstract class ChainedOperator implements Collector<Object> {
             return operatorState;
         }
 
+        /** The keyed state with {@code key} as the current key: what the function sees for a record with that key. */
+        KeyedStateStore keyedStateOf(Object key) {
+            KeyedStateStore store = keyedState();
+            keyedState.setCurrentKey(key);
+            return store;
+        }
+
         @Override
         void restore(RestoredState state) {
             super.restore(state);
@@ -368,10 +375,15 @@ abstract class ChainedOperator implements Collector<Object> {
         private Optional<List<Object>> collected = Optional.empty();
         long records;
 
-        Sink(RuntimeContext context, SinkWriter<Object> writer) {
+        Sink(RuntimeContext context, SinkWriter<Object> writer, SinkWriter.FlowControl flowControl) {
             super(context);
             this.writer = writer;
             setUserObject(writer);
+            writer.setFlowControl(flowControl);
+        }
+
+        void flush() {
+            call(writer::flush);
         }
 
         @Override

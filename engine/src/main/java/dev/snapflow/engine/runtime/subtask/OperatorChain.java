@@ -50,11 +50,13 @@ final class OperatorChain {
      *
      * @param writerForEdge the record writer of a network edge, by edge id
      * @param keyedState               how keyed operators keep and snapshot their state
+     * @param sinkFlowControl          how the chain's sink writers hold back the subtask when full
      * @throws UserFunctionException if a user factory, source or sink fails to create
      */
     @SuppressWarnings("unchecked")
     static OperatorChain create(ExecutionPlan plan, ExecutionPlan.Chain chain, int subtaskIndex,
-                                IntFunction<RecordWriter> writerForEdge, KeyedStateOptions keyedState) {
+                                IntFunction<RecordWriter> writerForEdge, KeyedStateOptions keyedState,
+                                SinkWriter.FlowControl sinkFlowControl) {
         ChainedOperator[] byId = new ChainedOperator[plan.graph().operators().size()];
         List<ChainedOperator> operators = new ArrayList<>();
         Optional<SourceReader<Object>> source = Optional.empty();
@@ -67,7 +69,7 @@ final class OperatorChain {
                 if (node.spec() instanceof OperatorSpec.SourceSpec spec) {
                     source = Optional.of((SourceReader<Object>) spec.source().createReader(subtaskIndex, node.parallelism()));
                 } else {
-                    ChainedOperator operator = operator(node.spec(), context, keySelector, keyedState);
+                    ChainedOperator operator = operator(node.spec(), context, keySelector, keyedState, sinkFlowControl);
                     byId[id] = operator;
                     operators.add(operator);
                 }
@@ -100,7 +102,8 @@ final class OperatorChain {
 
     @SuppressWarnings("unchecked")
     private static ChainedOperator operator(OperatorSpec spec, RuntimeContext context, KeySelector<Object, Object> keySelector,
-                                            KeyedStateOptions keyedState) throws Exception {
+                                            KeyedStateOptions keyedState, SinkWriter.FlowControl sinkFlowControl)
+            throws Exception {
         if (spec instanceof OperatorSpec.MapSpec map) {
             return new ChainedOperator.Map(context, (MapFunction<Object, Object>) map.function());
         }
@@ -128,7 +131,7 @@ final class OperatorChain {
             return operator;
         }
         if (spec instanceof OperatorSpec.SinkSpec sink) {
-            return new ChainedOperator.Sink(context, (SinkWriter<Object>) sink.sink().createWriter(context));
+            return new ChainedOperator.Sink(context, (SinkWriter<Object>) sink.sink().createWriter(context), sinkFlowControl);
         }
         throw new IllegalArgumentException("Not a chained operator: " + spec);
     }
@@ -194,6 +197,19 @@ final class OperatorChain {
         return false;
     }
 
+    boolean hasSinks() {
+        return operators.stream().anyMatch(ChainedOperator::isSink);
+    }
+
+    /** Lets the chain's sink writers hand on what they buffer. */
+    void flushSinks() {
+        for (ChainedOperator operator : operators) {
+            if (operator instanceof ChainedOperator.Sink sink) {
+                sink.flush();
+            }
+        }
+    }
+
     /** Lets every operator, upstream first, emit its final records. */
     void finish() {
         for (ChainedOperator operator : operators) {
@@ -253,6 +269,7 @@ final class OperatorChain {
     java.util.Map<String, java.util.concurrent.Callable<byte[]>> snapshot(long checkpointId, boolean finished,
                                                                           boolean intoCheckpointStorage) {
         java.util.Map<String, java.util.concurrent.Callable<byte[]>> states = new java.util.TreeMap<>();
+        flushSinks();
         if (finished) {
             byte[] none = new byte[0];
             uids().forEach(uid -> states.put(uid + SubtaskState.FINISHED_SUFFIX, () -> none));

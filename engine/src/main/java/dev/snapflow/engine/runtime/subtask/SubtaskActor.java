@@ -10,6 +10,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.StashBuffer;
 import akka.actor.typed.javadsl.TimerScheduler;
+import dev.snapflow.engine.api.SinkWriter;
 import dev.snapflow.engine.checkpoint.CheckpointFailureReason;
 import dev.snapflow.engine.checkpoint.RepeatedWarnings;
 import dev.snapflow.engine.checkpoint.coordinator.CheckpointCoordinatorActor;
@@ -111,7 +112,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     }
 
     private enum Tick implements Command, NoSerializationVerificationNeeded {
-        CONTINUE, FLUSH, POLL
+        CONTINUE, FLUSH, POLL, RESUME_SINKS
     }
 
     /** What a subtask needs besides its place in the plan. */
@@ -132,6 +133,9 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     /** A state that cannot be written fails every checkpoint the same way: say so once per ten seconds. */
     private final RepeatedWarnings warnings = new RepeatedWarnings(java.util.concurrent.TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     private boolean continueScheduled;
+    /** Set once the operators exist. */
+    private SinkFlowControl sinkFlowControl;
+    private boolean hasSinks;
     /** Finished, with output that a checkpoint still has to commit before the job may end. */
     private boolean awaitingCommit;
 
@@ -196,7 +200,9 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
         try {
             OperatorChain operators = OperatorChain.create(plan, chain, id.subtaskIndex(), edgeId -> writersByEdge[edgeId],
                     new KeyedStateOptions(environment.inFlightCodec().valueCodec(), environment.storage(),
-                            environment.checkpointSettings().incremental() ? environment.checkpointSettings().incrementalMaxDeltas() : 0));
+                            environment.checkpointSettings().incremental() ? environment.checkpointSettings().incrementalMaxDeltas() : 0),
+                    actor.sinkFlowControl = actor.new SinkFlowControl(pressure));
+            actor.hasSinks = operators.hasSinks();
             SubtaskRunner.Inputs inputs = new SubtaskRunner.Inputs(connect.inputs().size(), settings.creditsPerChannel(),
                     settings.floatingCreditsPerGate(), creditPort);
             actor.runner = new SubtaskRunner(operators, writers, inputs, pressure, environment.metrics(),
@@ -212,10 +218,45 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
             environment.job().tell(new SubtaskProtocol.SubtaskFailed(id, headName, e));
             return Behaviors.ignore();
         }
-        if (!writers.isEmpty()) {
+        if (!writers.isEmpty() || actor.hasSinks) {
             timers.startTimerWithFixedDelay(Tick.FLUSH, settings.flushTimeout());
         }
         return stash.unstashAll(actor.runTurn());
+    }
+
+    /**
+     * Sink writers whose destination is full hold the subtask back the way blocked output channels
+     * do: while paused, the runner processes no records and grants no credits.
+     */
+    private final class SinkFlowControl implements SinkWriter.FlowControl {
+        private final OutputPressure pressure;
+        /** Actor-confined. */
+        private boolean paused;
+
+        SinkFlowControl(OutputPressure pressure) {
+            this.pressure = pressure;
+        }
+
+        @Override
+        public void pause() {
+            if (!paused) {
+                paused = true;
+                pressure.channelBlocked();
+            }
+        }
+
+        @Override
+        public void resume() {
+            getContext().getSelf().tell(Tick.RESUME_SINKS);
+        }
+
+        /** On the actor's thread, for {@link Tick#RESUME_SINKS}. */
+        void resumed() {
+            if (paused) {
+                paused = false;
+                pressure.channelUnblocked();
+            }
+        }
     }
 
     /** Writes snapshots off the actor's thread and tells the coordinator. */
@@ -273,6 +314,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
                 .onMessageEquals(Tick.CONTINUE, this::onContinue)
                 .onMessageEquals(Tick.FLUSH, this::onFlush)
                 .onMessageEquals(Tick.POLL, this::onPoll)
+                .onMessageEquals(Tick.RESUME_SINKS, this::onResumeSinks)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
     }
@@ -354,6 +396,10 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
 
     private Behavior<Command> onFlush() {
         return workThenRun(runner::onFlushTimeout);
+    }
+
+    private Behavior<Command> onResumeSinks() {
+        return workThenRun(() -> sinkFlowControl.resumed());
     }
 
     private Behavior<Command> onPoll() {

@@ -238,6 +238,7 @@ final class SubtaskRunner {
     /** The buffer timeout: sends partial batches so that slow streams still flow. */
     void onFlushTimeout() {
         if (!inputEnded) {
+            chain.flushSinks();
             for (RecordWriter writer : writers) {
                 writer.flush();
             }
@@ -306,7 +307,9 @@ final class SubtaskRunner {
             for (RecordWriter writer : writers) {
                 out += writer.recordsOut();
             }
-            metrics.publish(recordsIn, out, backpressuredNanos);
+            // A period still going on counts too: a subtask blocked for good shows it.
+            long blockedNow = blockedSince >= 0 ? nanoClock.getAsLong() - blockedSince : 0;
+            metrics.publish(recordsIn, out, backpressuredNanos + blockedNow);
         }
     }
 

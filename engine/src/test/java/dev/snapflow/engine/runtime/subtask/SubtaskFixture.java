@@ -105,7 +105,17 @@ final class SubtaskFixture {
     OperatorChain unopenedOperators(ExecutionPlan.Chain chain, RecordWriter writer) {
         RecordWriter[] byEdge = new RecordWriter[plan.networkEdges().size()];
         byEdge[writer.edgeId()] = writer;
-        return OperatorChain.create(plan, chain, 0, edge -> byEdge[edge], new KeyedStateOptions(ValueCodec.builtInTypesOnly(), null, 0));
+        return OperatorChain.create(plan, chain, 0, edge -> byEdge[edge], new KeyedStateOptions(ValueCodec.builtInTypesOnly(), null, 0),
+                new dev.snapflow.engine.api.SinkWriter.FlowControl() {
+                    @Override
+                    public void pause() {
+                        throw new UnsupportedOperationException("The fixture runs no sink that fills up");
+                    }
+
+                    @Override
+                    public void resume() {
+                    }
+                });
     }
 
     InFlightChannels channels(ExecutionPlan.Chain chain) {
