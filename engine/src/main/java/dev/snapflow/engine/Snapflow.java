@@ -8,6 +8,7 @@ import akka.actor.typed.Props;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RestoreSettings;
 import dev.snapflow.engine.config.RuntimeSettings;
+import dev.snapflow.engine.runtime.JobLogContext;
 import dev.snapflow.engine.storage.CheckpointStorage;
 import dev.snapflow.engine.storage.FileSystemCheckpointStorage;
 import dev.snapflow.engine.storage.InMemoryCheckpointStorage;
@@ -138,7 +139,7 @@ public final class Snapflow {
         Behavior<JobMasterActor.Command> master = JobMasterActor.create(plan, settings, checkpointSettings,
                 storage, restore, outcome, terminated, metrics);
         ActorRef<JobMasterActor.Command> ref = system.systemActorOf(
-                master, "snapflow-job-" + jobId, Props.empty());
+                JobLogContext.job(job.name()).around(JobMasterActor.Command.class, master), "snapflow-job-" + jobId, Props.empty());
         return new JobHandle(system, jobId, job.name(), ref, outcome, terminated, metrics);
     }
 

@@ -14,6 +14,7 @@ import dev.snapflow.engine.graph.SubtaskId;
 import dev.snapflow.engine.job.DeploymentProtocol;
 import dev.snapflow.engine.job.MetricsRegistry;
 import dev.snapflow.engine.job.RestoredCheckpoint;
+import dev.snapflow.engine.runtime.JobLogContext;
 import dev.snapflow.engine.runtime.channel.ChannelActor;
 import dev.snapflow.engine.runtime.channel.ChannelMetrics;
 import dev.snapflow.engine.runtime.channel.ChannelProtocol;
@@ -70,6 +71,7 @@ final class AttemptHost {
     static Behavior<DeploymentProtocol.HostCommand> create(DeploymentProtocol.DeployPart part, JobDefinition definition,
                                                            String node) {
         return Behaviors.setup(context -> {
+            context.setLoggerName(AttemptHost.class);
             context.watch(part.attemptActor());
             Map<SubtaskId, RestoredState> restored = new HashMap<>();
             try {
@@ -114,8 +116,11 @@ final class AttemptHost {
         for (SubtaskId id : part.subtasks()) {
             SubtaskMetrics figures = new SubtaskMetrics(plan.subtaskName(id));
             metrics.add(figures);
-            ActorRef<SubtaskActor.Command> subtask = context.spawn(SubtaskActor.create(plan, id, new SubtaskActor.Environment(
-                    settings, checkpointSettings, storage, figures, part.events(), io, inFlightCodec)),
+            ExecutionPlan.Chain chain = plan.chains().get(id.chainId());
+            ActorRef<SubtaskActor.Command> subtask = context.spawn(JobLogContext.job(part.jobName()).attempt(part.attempt())
+                    .subtask(plan.graph().operator(chain.headId()).name(), id.subtaskIndex(), chain.parallelism())
+                    .around(SubtaskActor.Command.class, SubtaskActor.create(plan, id, new SubtaskActor.Environment(
+                            settings, checkpointSettings, storage, figures, part.events(), io, inFlightCodec))),
                     "subtask-" + id.chainId() + "-" + id.subtaskIndex(), props);
             context.watch(subtask);
             subtasks.put(id, subtask);
@@ -144,10 +149,13 @@ final class AttemptHost {
         for (DeploymentProtocol.ChannelSpec spec : request.channels()) {
             ChannelMetrics figures = new ChannelMetrics(spec.name(), settings.channelCapacity());
             metrics.add(figures);
-            ActorRef<ChannelProtocol.ChannelCommand> channel = context.spawnAnonymous(ChannelActor.create(settings.channelCapacity(),
-                    new ChannelActor.Endpoints(spec.consumer(), spec.consumerChannelIndex(), spec.producer(), spec.edgeId(), spec.target()),
-                    figures, inFlightCodec,
-                    spec.consumerRemote() ? Optional.of(wireCodec) : Optional.empty()));
+            ActorRef<ChannelProtocol.ChannelCommand> channel = context.spawnAnonymous(JobLogContext.job(part.jobName())
+                    .attempt(part.attempt()).operator(spec.name()).around(ChannelProtocol.ChannelCommand.class,
+                            ChannelActor.create(settings.channelCapacity(),
+                                    new ChannelActor.Endpoints(spec.consumer(), spec.consumerChannelIndex(), spec.producer(),
+                                            spec.edgeId(), spec.target()),
+                                    figures, inFlightCodec,
+                                    spec.consumerRemote() ? Optional.of(wireCodec) : Optional.empty())));
             context.watch(channel);
             channels.add(channel);
         }

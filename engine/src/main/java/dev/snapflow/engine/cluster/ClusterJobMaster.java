@@ -22,6 +22,7 @@ import dev.snapflow.engine.job.JobMasterActor;
 import dev.snapflow.engine.job.JobOutcome;
 import dev.snapflow.engine.job.MetricsRegistry;
 import dev.snapflow.engine.job.RestoredCheckpoint;
+import dev.snapflow.engine.runtime.JobLogContext;
 import dev.snapflow.engine.runtime.channel.ChannelWireCodec;
 import dev.snapflow.engine.runtime.channel.InFlightCodec;
 import dev.snapflow.engine.storage.FileSystemCheckpointStorage;
@@ -231,11 +232,12 @@ public final class ClusterJobMaster {
             CompletableFuture<Done> terminated = new CompletableFuture<>();
             Optional<DeploymentProtocol.RestoreSource> source = restore.map(r ->
                     new DeploymentProtocol.RestoreSource(r.checkpointId(), Optional.empty(), false));
-            ActorRef<JobMasterActor.Command> master = context.spawn(JobMasterActor.create(
+            ActorRef<JobMasterActor.Command> master = context.spawn(JobLogContext.job(announced.jobName()).around(
+                    JobMasterActor.Command.class, JobMasterActor.create(
                     restore.map(RestoredCheckpoint::plan).orElse(plan), job.runtimeSettingsOn(context.getSystem()),
                     checkpointSettings, storage, restore, outcome, terminated, metrics,
                     Optional.of(new ClusterTarget(announced.jobName(), announced.parameters(), announced.jobId(), source,
-                            floor == 0 ? 0 : floor + CHECKPOINT_ID_MARGIN, job.slotWaitTimeout()))), "job");
+                            floor == 0 ? 0 : floor + CHECKPOINT_ID_MARGIN, job.slotWaitTimeout())))), "job");
             context.pipeToSelf(outcome.thenCombine(terminated, (ended, done) -> ended),
                     (ended, failure) -> new Ended(ended != null ? ended : new JobOutcome.Failed("master", 0, 1, failure)));
             context.scheduleOnce(FIGURES_INTERVAL, context.getSelf(), PublishFigures.INSTANCE);

@@ -7,6 +7,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.cluster.typed.Cluster;
 import dev.snapflow.engine.job.DeploymentProtocol;
+import dev.snapflow.engine.runtime.JobLogContext;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -50,7 +51,9 @@ public final class ClusterWorker {
                         if (context.getChild(name).isPresent()) {
                             return Behaviors.same(); // the same part again: it runs already
                         }
-                        ActorRef<DeploymentProtocol.HostCommand> host = context.spawn(AttemptHost.create(part, definition.get(), node), name);
+                        ActorRef<DeploymentProtocol.HostCommand> host = context.spawn(
+                                JobLogContext.job(part.jobName()).attempt(part.attempt()).around(DeploymentProtocol.HostCommand.class,
+                                        AttemptHost.create(part, definition.get(), node)), name);
                         context.watch(host);
                         slotsInUse.put(host, (int) part.subtasks().stream().mapToInt(id -> id.subtaskIndex()).distinct().count());
                         return Behaviors.same();

@@ -15,6 +15,7 @@ import dev.snapflow.engine.checkpoint.coordinator.CheckpointCoordinatorActor;
 import dev.snapflow.engine.checkpoint.coordinator.CheckpointProtocol;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RuntimeSettings;
+import dev.snapflow.engine.runtime.JobLogContext;
 import dev.snapflow.engine.storage.CheckpointStorage;
 import dev.snapflow.engine.storage.TrackingExecutor;
 import dev.snapflow.serialization.record.ValueCodec;
@@ -109,6 +110,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
     private java.time.Duration finalCheckpointRetryDelay = FIRST_FINAL_CHECKPOINT_RETRY_DELAY;
 
     private final int attempt;
+    private final JobLogContext logContext;
     private final ActorRef<JobMasterActor.Command> master;
     private final AtomicLong highestCheckpointId;
     private final CompletableFuture<Void> checkpointsSettled;
@@ -164,6 +166,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
         super(context);
         this.cluster = cluster;
         this.attempt = attempt;
+        this.logContext = JobLogContext.job(plan.graph().name()).attempt(attempt);
         this.master = master;
         this.highestCheckpointId = highestCheckpointId;
         this.checkpointsSettled = checkpointsSettled;
@@ -190,17 +193,21 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
                                     CompletableFuture<Void> checkpointsSettled, ExecutionPlan plan, RuntimeSettings settings, CheckpointSettings checkpointSettings,
                                     CheckpointStorage storage, Optional<RestoredCheckpoint> restore, MetricsRegistry metrics,
                                     Optional<ClusterTarget> cluster) {
-        return Behaviors.setup(context -> Behaviors.withStash(STASH_CAPACITY, stash -> {
-            ExecutionAttemptActor actor = new ExecutionAttemptActor(context, attempt, master, highestCheckpointId,
-                    checkpointsSettled, plan,
-                    settings, checkpointSettings, storage, restore, metrics, cluster);
-            if (cluster.isPresent()) {
-                actor.findWorkers();
-                return actor.placing(stash);
-            }
-            actor.spawnSubtasks();
-            return actor.deploying(stash);
-        }));
+        return Behaviors.setup(context -> {
+            // Named here: the MDC interceptor around the behavior hides the class from Akka's detection.
+            context.setLoggerName(ExecutionAttemptActor.class);
+            return Behaviors.withStash(STASH_CAPACITY, stash -> {
+                ExecutionAttemptActor actor = new ExecutionAttemptActor(context, attempt, master, highestCheckpointId,
+                        checkpointsSettled, plan,
+                        settings, checkpointSettings, storage, restore, metrics, cluster);
+                if (cluster.isPresent()) {
+                    actor.findWorkers();
+                    return actor.placing(stash);
+                }
+                actor.spawnSubtasks();
+                return actor.deploying(stash);
+            });
+        });
     }
 
     /** The subtasks of one host asked for channels, and the channels asked for, in order. */
@@ -369,8 +376,10 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
                 SubtaskMetrics subtaskMetrics = new SubtaskMetrics(plan.subtaskName(id));
                 metrics.add(subtaskMetrics);
                 ActorRef<SubtaskActor.Command> ref = getContext().spawn(
-                        SubtaskActor.create(plan, id, new SubtaskActor.Environment(settings, checkpointSettings, storage,
-                                subtaskMetrics, events, subtaskIo, inFlightCodec)),
+                        logContext.subtask(plan.graph().operator(chain.headId()).name(), i, chain.parallelism()).around(
+                                SubtaskActor.Command.class,
+                                SubtaskActor.create(plan, id, new SubtaskActor.Environment(settings, checkpointSettings, storage,
+                                        subtaskMetrics, events, subtaskIo, inFlightCodec))),
                         "subtask-" + chain.id() + "-" + i, props);
                 getContext().watch(ref);
                 subtasks.put(id, ref);
@@ -562,10 +571,11 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
         for (ChannelSlot slot : channelSlots()) {
             ChannelMetrics channelMetrics = new ChannelMetrics(slot.name(), settings.channelCapacity());
             metrics.add(channelMetrics);
-            ActorRef<ChannelProtocol.ChannelCommand> channel = getContext().spawn(
+            ActorRef<ChannelProtocol.ChannelCommand> channel = getContext().spawn(logContext.operator(slot.name()).around(
+                    ChannelProtocol.ChannelCommand.class,
                     ChannelActor.create(settings.channelCapacity(), new ChannelActor.Endpoints(
                             started.get(slot.consumer()).consumerRef(), slot.consumerChannel(),
-                            started.get(slot.producer()).producerRef(), slot.edgeId(), slot.target()), channelMetrics, inFlightCodec),
+                            started.get(slot.producer()).producerRef(), slot.edgeId(), slot.target()), channelMetrics, inFlightCodec)),
                     "channel-" + slot.edgeId() + "-" + slot.producer().subtaskIndex() + "-" + slot.consumer().subtaskIndex());
             getContext().watch(channel);
             placeChannel(slot, channel);
@@ -643,8 +653,9 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
         });
         ActorRef<CheckpointProtocol.CoordinatorEvent> events =
                 getContext().messageAdapter(CheckpointProtocol.CoordinatorEvent.class, WrappedCoordinatorEvent::new);
-        coordinator = getContext().spawn(CheckpointCoordinatorActor.create(plan.graph().name(), checkpointSettings,
-                checkpointRefs, sources, names, storage, events, highestCheckpointId, coordinatorSettled),
+        coordinator = getContext().spawn(logContext.around(CheckpointCoordinatorActor.Command.class,
+                CheckpointCoordinatorActor.create(logContext, checkpointSettings,
+                        checkpointRefs, sources, names, storage, events, highestCheckpointId, coordinatorSettled)),
                 "checkpoint-coordinator");
         getContext().watch(coordinator);
     }

@@ -16,6 +16,7 @@ import dev.snapflow.engine.checkpoint.coordinator.CheckpointCoordinatorActor;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RuntimeSettings;
 import dev.snapflow.engine.graph.ExecutionPlan;
+import dev.snapflow.engine.runtime.JobLogContext;
 import dev.snapflow.engine.storage.CheckpointStorage;
 import dev.snapflow.engine.storage.SnapshotDirectory;
 
@@ -161,21 +162,26 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
                                            CheckpointStorage storage, Optional<RestoredCheckpoint> restore,
                                            CompletableFuture<JobOutcome> outcome, CompletableFuture<Done> terminated,
                                            MetricsRegistry metrics, Optional<ClusterTarget> cluster) {
-        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
-            JobMasterActor master = new JobMasterActor(context, timers, plan, settings, checkpointSettings, storage, restore,
-                    outcome, terminated, metrics, cluster);
-            master.startAttempt(restore, cluster.flatMap(ClusterTarget::restore));
-            return master;
-        }));
+        return Behaviors.setup(context -> {
+            // Named here: the MDC interceptor around the behavior hides the class from Akka's detection.
+            context.setLoggerName(JobMasterActor.class);
+            return Behaviors.withTimers(timers -> {
+                JobMasterActor master = new JobMasterActor(context, timers, plan, settings, checkpointSettings, storage, restore,
+                        outcome, terminated, metrics, cluster);
+                master.startAttempt(restore, cluster.flatMap(ClusterTarget::restore));
+                return master;
+            });
+        });
     }
 
     private void startAttempt(Optional<RestoredCheckpoint> restore, Optional<DeploymentProtocol.RestoreSource> source) {
         attempt++;
         metrics.startAttempt();
         currentSettled = new CompletableFuture<>();
-        current = context.spawn(ExecutionAttemptActor.create(attempt, context.getSelf(), highestCheckpointId, currentSettled,
-                plan, settings, checkpointSettings, storage, restore, metrics,
-                cluster.map(target -> target.restoringFrom(source))), "attempt-" + attempt);
+        current = context.spawn(JobLogContext.job(plan.graph().name()).attempt(attempt).around(ExecutionAttemptActor.Command.class,
+                ExecutionAttemptActor.create(attempt, context.getSelf(), highestCheckpointId, currentSettled,
+                        plan, settings, checkpointSettings, storage, restore, metrics,
+                        cluster.map(target -> target.restoringFrom(source)))), "attempt-" + attempt);
         context.watch(current);
         waitingRequests.forEach(request -> current.tell(new ExecutionAttemptActor.ToCoordinator(request)));
         waitingRequests.clear();
@@ -214,9 +220,13 @@ public final class JobMasterActor extends AbstractBehavior<JobMasterActor.Comman
             outcome.complete(failed);
             return Behaviors.stopped();
         }
-        context.getLog().warn("Attempt {} of job {} failed in {} ({}/{}); restarting in {} from the latest checkpoint",
+        // An expected, handled failure: one line; the stack trace is in the handle's failed attempts, and at DEBUG.
+        context.getLog().warn("Attempt {} of job {} failed in {} ({}/{}): {}; restarting in {} ms from the latest checkpoint",
                 attempt, plan.graph().name(), failed.operatorName(), failed.subtaskIndex() + 1, failed.parallelism(),
-                delay.get(), failed.cause());
+                failed.cause(), delay.get().toMillis());
+        if (context.getLog().isDebugEnabled()) {
+            context.getLog().debug("Attempt {} of job {} failed", attempt, plan.graph().name(), failed.cause());
+        }
         restartDelay = delay.get();
         return this;
     }

@@ -1,6 +1,7 @@
 package dev.snapflow.engine.checkpoint.coordinator;
 
 import akka.actor.NoSerializationVerificationNeeded;
+import dev.snapflow.engine.runtime.JobLogContext;
 import dev.snapflow.serialization.akka.CborSerializable;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
@@ -140,6 +141,8 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinatorActor.class);
 
     private final String jobName;
+    /** Set on the threads that delete and retain checkpoints for this job, as Akka sets it on the actor's. */
+    private final JobLogContext logContext;
     private final CheckpointSettings settings;
     private final CheckpointCoordinator<StateHandle> coordinator;
     private final Map<SubtaskId, ActorRef<CheckpointProtocol.SubtaskCheckpointCommand>> subtasks;
@@ -166,7 +169,7 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     /** The latest metadata write; when the job stops, retention is enforced after it. */
     private CompletableFuture<Void> lastFinalization = CompletableFuture.completedFuture(null);
 
-    private CheckpointCoordinatorActor(ActorContext<Command> context, TimerScheduler<Command> timers, String jobName,
+    private CheckpointCoordinatorActor(ActorContext<Command> context, TimerScheduler<Command> timers, JobLogContext logContext,
                                        CheckpointSettings settings, Map<SubtaskId, ActorRef<CheckpointProtocol.SubtaskCheckpointCommand>> subtasks,
                                        Set<SubtaskId> sources, Map<SubtaskId, String> subtaskNames, CheckpointStorage storage,
                                        ActorRef<CheckpointProtocol.CoordinatorEvent> job, long firstCheckpointId,
@@ -175,7 +178,8 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
         super(context);
         this.highestTriggeredId = highestTriggeredId;
         this.settled = settled;
-        this.jobName = jobName;
+        this.jobName = logContext.jobName();
+        this.logContext = logContext;
         this.settings = settings;
         this.timers = timers;
         this.subtasks = Map.copyOf(subtasks);
@@ -205,7 +209,7 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
                                            Set<SubtaskId> sources, Map<SubtaskId, String> subtaskNames,
                                            CheckpointStorage storage, ActorRef<CheckpointProtocol.CoordinatorEvent> job,
                                            long firstCheckpointId) {
-        return create(jobName, settings, subtasks, sources, subtaskNames, storage, job,
+        return create(JobLogContext.job(jobName), settings, subtasks, sources, subtaskNames, storage, job,
                 new java.util.concurrent.atomic.AtomicLong(firstCheckpointId - 1), new CompletableFuture<>());
     }
 
@@ -217,17 +221,21 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
      * @param settled            completed once the coordinator has stopped and its last metadata
      *                           write and retention are done, so the storage is stable to restore from
      */
-    public static Behavior<Command> create(String jobName, CheckpointSettings settings,
+    public static Behavior<Command> create(JobLogContext logContext, CheckpointSettings settings,
                                            Map<SubtaskId, ActorRef<CheckpointProtocol.SubtaskCheckpointCommand>> subtasks,
                                            Set<SubtaskId> sources, Map<SubtaskId, String> subtaskNames,
                                            CheckpointStorage storage, ActorRef<CheckpointProtocol.CoordinatorEvent> job,
                                            java.util.concurrent.atomic.AtomicLong highestTriggeredId,
                                            CompletableFuture<Void> settled) {
-        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
-            settings.interval().ifPresent(interval -> timers.startTimerWithFixedDelay(Tick.PERIODIC, interval));
-            return new CheckpointCoordinatorActor(context, timers, jobName, settings, subtasks, sources, subtaskNames,
-                    storage, job, highestTriggeredId.get() + 1, highestTriggeredId, settled);
-        }));
+        return Behaviors.setup(context -> {
+            // Named here: the MDC interceptor around the behavior hides the class from Akka's detection.
+            context.setLoggerName(CheckpointCoordinatorActor.class);
+            return Behaviors.withTimers(timers -> {
+                settings.interval().ifPresent(interval -> timers.startTimerWithFixedDelay(Tick.PERIODIC, interval));
+                return new CheckpointCoordinatorActor(context, timers, logContext, settings, subtasks, sources, subtaskNames,
+                        storage, job, highestTriggeredId.get() + 1, highestTriggeredId, settled);
+            });
+        });
     }
 
     @Override
@@ -439,14 +447,16 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
                     new SavepointFailed("The job stopped before savepoint " + savepoint.checkpointId() + " completed")));
         }
         lastFinalization.handleAsync((ok, failure) -> {
-            try {
-                List<Long> completed = storage.completedCheckpointIds();
-                for (int i = 0; i < completed.size() - settings.retained(); i++) {
-                    storage.discard(completed.get(i));
+            logContext.run(() -> {
+                try {
+                    List<Long> completed = storage.completedCheckpointIds();
+                    for (int i = 0; i < completed.size() - settings.retained(); i++) {
+                        storage.discard(completed.get(i));
+                    }
+                } catch (IOException e) {
+                    LOG.warn("Could not apply checkpoint retention of job {}: {}", jobName, e.toString());
                 }
-            } catch (IOException e) {
-                LOG.warn("Could not apply checkpoint retention of job {}: {}", jobName, e.toString());
-            }
+            });
             return null;
         }, blockingIo).handle((ok, failure) -> null).thenCompose(done -> blockingIo.whenIdle())
                 .whenComplete((ok, failure) -> settled.complete(null));
@@ -473,19 +483,16 @@ public final class CheckpointCoordinatorActor extends AbstractBehavior<Checkpoin
     }
 
     private void delete(CheckpointCleanup.Deletion deletion) {
-        CompletableFuture.runAsync(() -> {
+        CompletableFuture.runAsync(() -> logContext.run(() -> {
             try {
                 if (deletion instanceof CheckpointCleanup.Deletion.Checkpoint checkpoint) {
                     storage.discard(checkpoint.checkpointId());
                 } else if (deletion instanceof CheckpointCleanup.Deletion.Savepoint savepoint) {
                     new SnapshotDirectory(savepoint.directory()).delete();
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Could not delete {} of job {}: {}", deletion.describe(), jobName, e.toString());
             }
-        }, blockingIo).exceptionally(failure -> {
-            LOG.warn("Could not delete {} of job {}: {}", deletion.describe(), jobName, failure.toString());
-            return null;
-        });
+        }), blockingIo);
     }
 }

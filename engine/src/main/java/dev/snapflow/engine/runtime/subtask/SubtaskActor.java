@@ -153,22 +153,26 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     }
 
     public static Behavior<Command> create(ExecutionPlan plan, SubtaskId id, Environment environment) {
-        return Behaviors.setup(context -> Behaviors.withTimers(timers -> Behaviors.withStash(1000, stash -> {
-            ActorRef<ChannelProtocol.ConsumerMessage> consumerRef =
-                    context.messageAdapter(ChannelProtocol.ConsumerMessage.class, WrappedConsumerMessage::new);
-            ActorRef<ChannelProtocol.ProducerMessage> producerRef =
-                    context.messageAdapter(ChannelProtocol.ProducerMessage.class, WrappedProducerMessage::new);
-            ActorRef<CheckpointProtocol.SubtaskCheckpointCommand> checkpointRef =
-                    context.messageAdapter(CheckpointProtocol.SubtaskCheckpointCommand.class, WrappedCheckpointCommand::new);
-            environment.job().tell(new SubtaskProtocol.SubtaskStarted(id, consumerRef, producerRef, checkpointRef));
-            return Behaviors.receive(Command.class)
-                    .onMessage(ConnectChannels.class, connect -> connected(context, timers, stash, plan, id, environment, connect))
-                    .onAnyMessage(message -> {
-                        stash.stash(message);
-                        return Behaviors.same();
-                    })
-                    .build();
-        })));
+        return Behaviors.setup(context -> {
+            // Named here: the MDC interceptor around the behavior hides the class from Akka's detection.
+            context.setLoggerName(SubtaskActor.class);
+            return Behaviors.withTimers(timers -> Behaviors.withStash(1000, stash -> {
+                ActorRef<ChannelProtocol.ConsumerMessage> consumerRef =
+                        context.messageAdapter(ChannelProtocol.ConsumerMessage.class, WrappedConsumerMessage::new);
+                ActorRef<ChannelProtocol.ProducerMessage> producerRef =
+                        context.messageAdapter(ChannelProtocol.ProducerMessage.class, WrappedProducerMessage::new);
+                ActorRef<CheckpointProtocol.SubtaskCheckpointCommand> checkpointRef =
+                        context.messageAdapter(CheckpointProtocol.SubtaskCheckpointCommand.class, WrappedCheckpointCommand::new);
+                environment.job().tell(new SubtaskProtocol.SubtaskStarted(id, consumerRef, producerRef, checkpointRef));
+                return Behaviors.receive(Command.class)
+                        .onMessage(ConnectChannels.class, connect -> connected(context, timers, stash, plan, id, environment, connect))
+                        .onAnyMessage(message -> {
+                            stash.stash(message);
+                            return Behaviors.same();
+                        })
+                        .build();
+            }));
+        });
     }
 
     private static Behavior<Command> connected(ActorContext<Command> context, TimerScheduler<Command> timers,
