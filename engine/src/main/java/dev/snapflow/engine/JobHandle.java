@@ -13,8 +13,10 @@ import dev.snapflow.engine.job.MetricsRegistry;
 
 import dev.snapflow.serialization.event.SavepointType;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -111,6 +113,16 @@ public final class JobHandle {
      */
     public List<JobAttemptFailure> failedAttempts() {
         return metrics.failures();
+    }
+
+    /**
+     * Writes the checkpoint history so far as a self-contained HTML page (see {@link CheckpointReport}):
+     * a timeline, a table, every subtask's part of each checkpoint, and the failed attempts.
+     *
+     * @return {@code file}
+     */
+    public Path writeCheckpointReport(Path file) throws IOException {
+        return new CheckpointReport(jobName, jobId, checkpointStats(), failedAttempts(), Instant.now()).writeTo(file);
     }
 
     /**

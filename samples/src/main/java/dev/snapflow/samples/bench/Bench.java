@@ -17,6 +17,7 @@ import dev.snapflow.engine.connectors.Sinks;
 import dev.snapflow.engine.connectors.Sources;
 import dev.snapflow.engine.graph.JobBuilder;
 import dev.snapflow.engine.graph.JobGraph;
+import dev.snapflow.samples.CheckpointReports;
 import dev.snapflow.serialization.record.RecordSerializers;
 import dev.snapflow.serialization.record.Tuple2;
 import org.slf4j.LoggerFactory;
@@ -233,6 +234,7 @@ public final class Bench {
         JobResult result = handle.result().toCompletableFuture().get(30, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
         handle.terminated().toCompletableFuture().get(1, TimeUnit.MINUTES);
+        CheckpointReports.writeIfAsked(handle, System.err);
         String recovery = params.checkpoints() && Boolean.getBoolean("recovery")
                 ? recovery(system, graph, checkpoints, checkpointDirectory.resolve(handle.jobId())) : "";
         return resultLine(params, seconds, result, handle.checkpointStats(), recovery);

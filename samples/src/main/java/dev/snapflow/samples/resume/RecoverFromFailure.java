@@ -10,6 +10,7 @@ import dev.snapflow.engine.checkpoint.stats.CheckpointStats;
 import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RestartStrategy;
 import dev.snapflow.engine.config.RuntimeSettings;
+import dev.snapflow.samples.CheckpointReports;
 import dev.snapflow.serialization.record.Tuple2;
 
 import java.io.PrintStream;
@@ -97,6 +98,7 @@ public final class RecoverFromFailure {
         out.println("Most frequent words (counted by the job / counted sequentially):");
         counted.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())).limit(5)
                 .forEach(entry -> out.printf("  %-8s %7d / %7d%n", entry.getKey(), entry.getValue(), expected.get(entry.getKey())));
+        CheckpointReports.writeIfAsked(job, out);
         long restarts = job.failedAttempts().stream().filter(JobAttemptFailure::restarted).count();
         long completed = job.checkpointStats().stream().filter(s -> s.status() == CheckpointStats.Status.COMPLETED).count();
         out.printf("RESULT sample=wordcount failures_injected=%d restarts=%d checkpoints=%d counts_equal=%s%n",

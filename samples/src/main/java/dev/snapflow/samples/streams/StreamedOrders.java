@@ -22,8 +22,9 @@ import dev.snapflow.engine.streams.AkkaStreams;
 import dev.snapflow.engine.streams.Delivery;
 import dev.snapflow.engine.streams.ReplayableStream;
 import dev.snapflow.engine.streams.StreamOutput;
-import dev.snapflow.serialization.record.RecordSerializers;
+import dev.snapflow.samples.CheckpointReports;
 import dev.snapflow.samples.resume.ResumeFromCheckpoint;
+import dev.snapflow.serialization.record.RecordSerializers;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -220,6 +221,7 @@ public final class StreamedOrders {
                 && finalCents.equals(expected.finalCents());
         out.printf("Totals released: %d (a sequential run emits %d), duplicates: %d, missing: %d, final sums equal: %s%n",
                 released.size(), expected.countLines().size(), duplicates, missing, finalCents.equals(expected.finalCents()));
+        CheckpointReports.writeIfAsked(handle, out);
         long restarts = handle.failedAttempts().stream().filter(JobAttemptFailure::restarted).count();
         int failuresInjected = failureInjected.isDone() ? 1 : 0;
         out.printf("RESULT sample=akka-streams orders=%d failures_injected=%d restarts=%d released=%d duplicates=%d counts_equal=%s%n",
