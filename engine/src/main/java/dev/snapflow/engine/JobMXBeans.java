@@ -1,9 +1,11 @@
 package dev.snapflow.engine;
 
+import akka.actor.typed.ActorSystem;
 import dev.snapflow.engine.checkpoint.stats.CheckpointStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.management.InstanceAlreadyExistsException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -28,12 +30,25 @@ final class JobMXBeans {
         return new ObjectName("dev.snapflow:type=Job,name=" + ObjectName.quote(jobName) + ",id=" + ObjectName.quote(jobId));
     }
 
-    /** Registers {@code job}'s figures; they go when the job's actors stopped. A JMX failure only logs. */
-    static void register(JobHandle job) {
+    /**
+     * Registers {@code job}'s figures unless {@code snapflow.metrics.jmx} is off or a handle of the
+     * same job registered them already (a cluster node asked for a handle twice); they go when
+     * the job's actors stopped. A JMX failure only logs.
+     *
+     * @return {@code job}
+     */
+    static JobHandle registerIfEnabled(ActorSystem<?> system, JobHandle job) {
+        if (!system.settings().config().getBoolean("snapflow.metrics.jmx")) {
+            return job;
+        }
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         try {
             ObjectName name = objectName(job.jobName(), job.jobId());
-            server.registerMBean(new Figures(job), name);
+            try {
+                server.registerMBean(new Figures(job), name);
+            } catch (InstanceAlreadyExistsException alreadyThere) {
+                return job;
+            }
             job.terminated().whenComplete((done, failure) -> {
                 try {
                     server.unregisterMBean(name);
@@ -44,6 +59,7 @@ final class JobMXBeans {
         } catch (JMException e) {
             LOG.warn("Could not register the JMX figures of job {}: {}", job.jobName(), e.toString());
         }
+        return job;
     }
 
     private record Figures(JobHandle job) implements JobMXBean {

@@ -140,11 +140,7 @@ public final class Snapflow {
                 storage, restore, outcome, terminated, metrics);
         ActorRef<JobMasterActor.Command> ref = system.systemActorOf(
                 JobLogContext.job(job.name()).around(JobMasterActor.Command.class, master), "snapflow-job-" + jobId, Props.empty());
-        JobHandle handle = new JobHandle(system, jobId, job.name(), ref, outcome, terminated, metrics);
-        if (system.settings().config().getBoolean("snapflow.metrics.jmx")) {
-            JobMXBeans.register(handle);
-        }
-        return handle;
+        return JobMXBeans.registerIfEnabled(system, new JobHandle(system, jobId, job.name(), ref, outcome, terminated, metrics));
     }
 
     /** The settings' checkpoint directory for this run, or memory when there is none. */

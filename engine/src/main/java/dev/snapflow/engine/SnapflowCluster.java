@@ -204,6 +204,7 @@ public final class SnapflowCluster implements Extension {
         MetricsRegistry metrics = new MetricsRegistry();
         ActorRef<Object> client = system.systemActorOf(JobClient.create(master, outcome, terminated, metrics),
                 "snapflow-job-client-" + announced.jobId() + "-" + UUID.randomUUID(), Props.empty());
-        return new JobHandle(system, announced.jobId(), jobName, client.narrow(), outcome, terminated, metrics);
+        return JobMXBeans.registerIfEnabled(system,
+                new JobHandle(system, announced.jobId(), jobName, client.narrow(), outcome, terminated, metrics));
     }
 }

@@ -1,5 +1,8 @@
 package dev.snapflow.engine.api;
 
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
 /**
  * Reads one subtask's share of a source. Called only from its subtask, one call at a time.
  *
@@ -14,6 +17,15 @@ public interface SourceReader<T> {
      * @return whether more records are available now, later, or never
      */
     ReadStatus read(Collector<T> output, int maxRecords) throws Exception;
+
+    /**
+     * After {@link #read} returned {@link ReadStatus#NOTHING_AVAILABLE}: a stage that completes
+     * when records may be there, so that the subtask reads again at once instead of after
+     * {@code snapflow.runtime.idle-source-poll-interval}. Empty (the default): the subtask polls.
+     */
+    default Optional<CompletionStage<?>> whenAvailable() {
+        return Optional.empty();
+    }
 
     /** The position after the last record emitted. */
     long position();

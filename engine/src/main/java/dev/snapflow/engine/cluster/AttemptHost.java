@@ -149,13 +149,11 @@ final class AttemptHost {
         for (DeploymentProtocol.ChannelSpec spec : request.channels()) {
             ChannelMetrics figures = new ChannelMetrics(spec.name(), settings.channelCapacity());
             metrics.add(figures);
-            ActorRef<ChannelProtocol.ChannelCommand> channel = context.spawnAnonymous(JobLogContext.job(part.jobName())
-                    .attempt(part.attempt()).operator(spec.name()).around(ChannelProtocol.ChannelCommand.class,
-                            ChannelActor.create(settings.channelCapacity(),
-                                    new ChannelActor.Endpoints(spec.consumer(), spec.consumerChannelIndex(), spec.producer(),
-                                            spec.edgeId(), spec.target()),
-                                    figures, inFlightCodec,
-                                    spec.consumerRemote() ? Optional.of(wireCodec) : Optional.empty())));
+            // No MDC around channels: they log nothing of their own, and an interceptor would cost on every batch.
+            ActorRef<ChannelProtocol.ChannelCommand> channel = context.spawnAnonymous(ChannelActor.create(settings.channelCapacity(),
+                    new ChannelActor.Endpoints(spec.consumer(), spec.consumerChannelIndex(), spec.producer(), spec.edgeId(), spec.target()),
+                    figures, inFlightCodec,
+                    spec.consumerRemote() ? Optional.of(wireCodec) : Optional.empty()));
             context.watch(channel);
             channels.add(channel);
         }

@@ -158,9 +158,12 @@ public final class ClusterJobMaster {
      * reaches the job's master wherever it runs.
      */
     public static ActorRef<Command> init(ActorSystem<?> system, AnnouncedJob job, Function<String, Optional<JobDefinition>> definitions) {
-        return ClusterSingleton.get(system).init(SingletonActor.of(
-                Behaviors.setup(context -> Behaviors.<Command>withStash(1000, stash ->
-                        awaitDefinition(context, stash, job, definitions, DEFINITION_CHECKS))), "snapflow-job-" + job.jobId()));
+        return ClusterSingleton.get(system).init(SingletonActor.of(JobLogContext.job(job.jobName()).around(Command.class,
+                Behaviors.setup(context -> {
+                    context.setLoggerName(ClusterJobMaster.class);
+                    return Behaviors.<Command>withStash(1000, stash ->
+                            awaitDefinition(context, stash, job, definitions, DEFINITION_CHECKS));
+                })), "snapflow-job-" + job.jobId()));
     }
 
     /** A job as every node learns of it, so that each can run its master. */

@@ -571,11 +571,11 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
         for (ChannelSlot slot : channelSlots()) {
             ChannelMetrics channelMetrics = new ChannelMetrics(slot.name(), settings.channelCapacity());
             metrics.add(channelMetrics);
-            ActorRef<ChannelProtocol.ChannelCommand> channel = getContext().spawn(logContext.operator(slot.name()).around(
-                    ChannelProtocol.ChannelCommand.class,
+            // No MDC around channels: they log nothing of their own, and an interceptor would cost on every batch.
+            ActorRef<ChannelProtocol.ChannelCommand> channel = getContext().spawn(
                     ChannelActor.create(settings.channelCapacity(), new ChannelActor.Endpoints(
                             started.get(slot.consumer()).consumerRef(), slot.consumerChannel(),
-                            started.get(slot.producer()).producerRef(), slot.edgeId(), slot.target()), channelMetrics, inFlightCodec)),
+                            started.get(slot.producer()).producerRef(), slot.edgeId(), slot.target()), channelMetrics, inFlightCodec),
                     "channel-" + slot.edgeId() + "-" + slot.producer().subtaskIndex() + "-" + slot.consumer().subtaskIndex());
             getContext().watch(channel);
             placeChannel(slot, channel);

@@ -10,11 +10,12 @@ import java.util.Objects;
 
 /**
  * What a log line of a job's actors says about where it comes from, as SLF4J MDC entries: the
- * job, the attempt, and for a subtask its operator and index. Akka sets them on every line an
- * actor logs through its context ({@code Behaviors.withMdc}); work a job's actors hand to other
- * threads (checkpoint deletions, retention) sets them with {@link #run}. Show them in a Logback
- * pattern with {@code %X{snapflow}} (everything, as {@code "word-count #2 count (1/2)"}) or the
- * single keys. Immutable.
+ * job, the attempt, and for a subtask its operator and index. Akka sets them while an actor
+ * handles a message ({@code Behaviors.withMdc}), so they are on its own lines and on those of the
+ * user functions it runs; channel actors, which log nothing, go without (the interceptor costs on
+ * every batch they move). Work a job's actors hand to other threads (checkpoint deletions,
+ * retention) sets them with {@link #run}. Show them in a Logback pattern with {@code %X{snapflow}}
+ * (everything, as {@code "word-count #2 count (1/2)"}) or the single keys. Immutable.
  */
 public final class JobLogContext {
 
@@ -22,7 +23,7 @@ public final class JobLogContext {
     public static final String JOB = "snapflowJob";
     /** The attempt's number, from 1; restarts count up. */
     public static final String ATTEMPT = "snapflowAttempt";
-    /** The name of the subtask's chain head, or the channel's edge. */
+    /** The name of the subtask's chain head. */
     public static final String OPERATOR = "snapflowOperator";
     /** The subtask's index from 1 and its parallelism, as {@code "1/2"}. */
     public static final String SUBTASK = "snapflowSubtask";
@@ -52,11 +53,6 @@ public final class JobLogContext {
     /** A subtask: {@code index} from 0, shown from 1. */
     public JobLogContext subtask(String operatorName, int index, int parallelism) {
         return new JobLogContext(job, attempt, operatorName, (index + 1) + "/" + parallelism);
-    }
-
-    /** A channel or another actor that serves one operator. */
-    public JobLogContext operator(String operatorName) {
-        return new JobLogContext(job, attempt, operatorName, null);
     }
 
     public String jobName() {

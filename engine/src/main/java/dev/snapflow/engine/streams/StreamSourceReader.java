@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.ToLongFunction;
 
 /**
@@ -79,6 +80,12 @@ final class StreamSourceReader<T> implements SourceReader<T> {
             next = 0;
         }
         return ReadStatus.MORE_AVAILABLE;
+    }
+
+    /** The pull in progress: the subtask reads again when the stream delivers. */
+    @Override
+    public Optional<CompletionStage<?>> whenAvailable() {
+        return Optional.ofNullable(pull);
     }
 
     private Optional<List<T>> pulled() throws Exception {

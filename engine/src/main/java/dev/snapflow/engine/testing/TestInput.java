@@ -7,6 +7,9 @@ import dev.snapflow.engine.api.SourceReader;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A job's input fed by the test: elements added with {@link #add} are read in order by the
@@ -21,6 +24,8 @@ public final class TestInput<T> {
     /** Guarded by this. */
     private final List<T> elements = new ArrayList<>();
     private boolean ended;
+    /** Completed, and replaced, whenever elements are added or the input ends: readers wait on it. */
+    private CompletableFuture<Void> changed = new CompletableFuture<>();
 
     TestInput() {
     }
@@ -31,16 +36,32 @@ public final class TestInput<T> {
             throw new IllegalStateException("The input has ended");
         }
         elements.addAll(List.of(more));
+        signalChange();
         return this;
+    }
+
+    private void signalChange() {
+        CompletableFuture<Void> waiting = changed;
+        changed = new CompletableFuture<>();
+        waiting.complete(null);
+    }
+
+    private synchronized CompletableFuture<Void> nextChange() {
+        return changed;
     }
 
     /** No more elements: the source's subtask finishes once it read those added. */
     public synchronized void end() {
         ended = true;
+        signalChange();
     }
 
     public synchronized int size() {
         return elements.size();
+    }
+
+    private synchronized boolean isEnded() {
+        return ended;
     }
 
     /** The source to give the job; its operator must have parallelism 1. */
@@ -78,6 +99,13 @@ public final class TestInput<T> {
                 return ReadStatus.END_OF_INPUT;
             }
             return chunk.elements().size() == maxRecords ? ReadStatus.MORE_AVAILABLE : ReadStatus.NOTHING_AVAILABLE;
+        }
+
+        /** The subtask reads again as soon as the test adds or ends. */
+        @Override
+        public Optional<CompletionStage<?>> whenAvailable() {
+            CompletableFuture<Void> next = nextChange();
+            return Optional.of(position < size() || isEnded() ? CompletableFuture.completedFuture(null) : next);
         }
 
         @Override

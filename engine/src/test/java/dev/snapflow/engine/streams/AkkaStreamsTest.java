@@ -156,6 +156,25 @@ class AkkaStreamsTest {
     }
 
     @Test
+    void a_subtask_reads_as_soon_as_its_stream_delivers_not_at_the_next_poll() throws Exception {
+        CompletableFuture<List<Long>> later = new CompletableFuture<>();
+        JobBuilder job = JobBuilder.create("streams-wake-up");
+        job.source("later", AkkaStreams.atMostOnce(testKit.system(),
+                        akka.stream.javadsl.Source.completionStage(later).mapConcat(values -> values)))
+                .sink("collected", dev.snapflow.engine.connectors.Sinks.collect());
+        // Polling (and the flush timer, which also runs a turn) would wait an hour: only the stream's own signal
+        // can wake the subtask in time.
+        JobHandle handle = Snapflow.submit(testKit.system(), job.build(), RuntimeSettings.create(testKit.system())
+                .withIdleSourcePollInterval(Duration.ofHours(1)).withFlushTimeout(Duration.ofHours(1)));
+        TestProbe<Object> probe = testKit.createTestProbe();
+        probe.awaitAssert(() -> assertThat(handle.metrics().subtasks()).isNotEmpty());
+
+        later.complete(List.of(1L, 2L, 3L));
+        assertThat(handle.result().toCompletableFuture().get(30, TimeUnit.SECONDS).<Long>collected("collected"))
+                .containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
     void a_plain_source_is_read_by_one_subtask_and_refused_by_more() throws Exception {
         List<String> words = List.of("alpha", "beta", "gamma", "delta");
         JobBuilder job = JobBuilder.create("streams-plain");

@@ -83,6 +83,25 @@ class JobTestKitTest {
     }
 
     @Test
+    void what_the_test_adds_wakes_the_source_at_once() throws Exception {
+        TestInput<String> words = jobs.input();
+        TestProbe<String> out = testKit.createTestProbe();
+        JobBuilder job = JobBuilder.create("test-kit-wake-up");
+        job.source("words", words.source()).parallelism(1).sink("out", jobs.probeSink(out));
+        // Neither the idle poll nor the flush timer comes within the test's timeout.
+        JobHandle handle = jobs.submit(job.build(), RuntimeSettings.create(testKit.system())
+                        .withIdleSourcePollInterval(Duration.ofHours(1)).withFlushTimeout(Duration.ofHours(1)),
+                CheckpointSettings.create(testKit.system()).withoutInterval());
+
+        words.add("first");
+        out.expectMessage("first");
+        words.add("second");
+        out.expectMessage("second");
+        words.end();
+        jobs.awaitResult(handle);
+    }
+
+    @Test
     void a_restarted_job_reads_the_test_input_again_from_its_checkpoint() throws Exception {
         TestInput<String> words = jobs.input();
         TestProbe<Tuple2<String, Long>> counts = testKit.createTestProbe();

@@ -37,9 +37,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 /**
@@ -111,7 +113,8 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     private record CheckpointTimeout(long checkpointId) implements Command, NoSerializationVerificationNeeded {
     }
 
-    private enum Tick implements Command, NoSerializationVerificationNeeded {
+    /** Dead letters once the subtask stopped (a late availability or resume signal), and no news then. */
+    private enum Tick implements Command, NoSerializationVerificationNeeded, akka.actor.DeadLetterSuppression {
         CONTINUE, FLUSH, POLL, RESUME_SINKS
     }
 
@@ -136,6 +139,8 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     /** Set once the operators exist. */
     private SinkFlowControl sinkFlowControl;
     private boolean hasSinks;
+    /** The source's availability stage a POLL is already promised for: one message per stage. */
+    private CompletionStage<?> availabilityAwaited;
     /** Finished, with output that a checkpoint still has to commit before the job may end. */
     private boolean awaitingCommit;
 
@@ -445,7 +450,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     private void carryOut(SubtaskRunner.Step step) {
         switch (step) {
             case YIELD -> scheduleContinue();
-            case POLL_LATER -> timers.startSingleTimer(Tick.POLL, environment.settings().idleSourcePollInterval());
+            case POLL_LATER -> pollWhenAvailable();
             case FINISHED -> {
                 // Checkpoint timeouts stay: a finished producer may still have to send a barrier ahead.
                 timers.cancel(Tick.FLUSH);
@@ -457,6 +462,18 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
             case BLOCKED, IDLE -> {
                 // Woken by the next release or delivery.
             }
+        }
+    }
+
+    /** Reads the source again when it says it has records, or after the idle poll interval if it cannot say. */
+    private void pollWhenAvailable() {
+        Optional<CompletionStage<?>> available = runner.whenSourceAvailable();
+        if (available.isEmpty()) {
+            timers.startSingleTimer(Tick.POLL, environment.settings().idleSourcePollInterval());
+        } else if (availabilityAwaited != available.get()) {
+            availabilityAwaited = available.get();
+            ActorRef<Command> self = getContext().getSelf();
+            available.get().whenComplete((ok, failure) -> self.tell(Tick.POLL));
         }
     }
 

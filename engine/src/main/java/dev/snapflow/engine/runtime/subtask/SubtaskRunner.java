@@ -26,6 +26,7 @@ import dev.snapflow.serialization.event.Event;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
 
 /**
@@ -366,6 +367,11 @@ final class SubtaskRunner {
                 }
             }
         }
+    }
+
+    /** After {@link Step#POLL_LATER}: when the source says it has records again, if it can tell. */
+    Optional<CompletionStage<?>> whenSourceAvailable() {
+        return source == null ? Optional.empty() : source.whenAvailable();
     }
 
     private ReadStatus read(int maxRecords) {
