@@ -39,15 +39,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * records to it in batches, and the stream materialized from {@link #source()} (once) takes them
  * as fast as it pulls. At most {@code capacity} records wait between the two: a sink subtask that
  * finds it full pauses, so a slow stream holds the job back through its credits instead of
- * filling memory. The source completes when every sink subtask finished (for
- * {@link Delivery#EXACTLY_ONCE}, when its last records were committed) and fails when
- * {@link #failWith} or a watched job fails.
+ * filling memory.
  *
- * <p>The output lives as long as the user keeps it, across the job's restarts: with
+ * <p>When the stream ends: give the job's handle to {@link #watch}, and the source completes
+ * (after the records that wait) when the job finished, stopped with a savepoint included, and
+ * fails when the job failed or was cancelled. Without a watched job, it completes when every sink
+ * subtask of the latest attempt finished (for {@link Delivery#EXACTLY_ONCE}, once its last records
+ * were committed), which misses subtasks a restore starts as finished and a stop with a
+ * savepoint. If the stream stops taking records first (cancelled downstream, {@link #failWith}),
+ * the job's sink subtasks fail, naming the output, rather than wait for good.
+ *
+ * <p>The output lives as long as the user keeps it, across the job's restarts in this JVM: with
  * {@code EXACTLY_ONCE} it remembers which transactions it released, so that a restore committing
  * again what its checkpoint held pending releases nothing twice. It remembers the most recent
  * {@value #REMEMBERED_TRANSACTIONS}, far more than a restore can bring back (the transactions of
- * the checkpoint restored from).
+ * the checkpoint restored from). Records released but not yet taken by the stream are in memory
+ * only: a job restored in another JVM, into a new output, commits its checkpoint's pending
+ * transactions again there.
  *
  * @param <T> the record type
  */
@@ -62,11 +70,14 @@ public final class StreamOutput<T> {
     private final Queue<List<T>> batches = new ConcurrentLinkedQueue<>();
     /** Records in {@link #batches}. */
     private final AtomicLong waiting = new AtomicLong();
-    private final Queue<SinkWriter.FlowControl> paused = new ConcurrentLinkedQueue<>();
+    private final Queue<Writer> paused = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean materialized = new AtomicBoolean();
     private volatile AsyncCallback<Object> wakeStage;
     private volatile Throwable failure;
     private volatile boolean complete;
+    /** Why the stream takes no more records, once it stopped (completed, failed or cancelled). */
+    private volatile String stopped;
+    private volatile boolean watched;
     /** Guarded by itself. */
     private final BitSet finishedSubtasks = new BitSet();
     /** Guarded by itself; insertion-ordered so the oldest are forgotten first. */
@@ -118,18 +129,34 @@ public final class StreamOutput<T> {
         wake();
     }
 
-    /** Fails the stream when {@code job} fails or is cancelled (it completes on its own when the job finished). */
+    /**
+     * Ends the stream with {@code job}: it completes, once the records that wait were taken, when
+     * the job finished or stopped with a savepoint, and fails when the job failed or was cancelled.
+     */
     public StreamOutput<T> watch(JobHandle job) {
+        watched = true;
         job.result().whenComplete((result, error) -> {
             if (error != null) {
                 failWith(error);
+            } else {
+                complete = true;
+                wake();
             }
         });
         return this;
     }
 
-    /** Hands {@code batch} on; true if there is room for more. */
-    private boolean offer(List<T> batch) {
+    /**
+     * Hands {@code batch} on; true if there is room for more.
+     *
+     * @throws IllegalStateException once the stream takes no more records
+     */
+    private boolean offer(List<T> batch, RuntimeContext context) {
+        String why = stopped;
+        if (why != null) {
+            throw new IllegalStateException("The stream output of sink '" + context.operatorName() + "' takes no more records: "
+                    + why);
+        }
         batches.add(batch);
         boolean room = waiting.addAndGet(batch.size()) < capacity;
         wake();
@@ -137,23 +164,55 @@ public final class StreamOutput<T> {
     }
 
     /**
-     * Pauses {@code writer} until the stream has taken enough. Registered before a last check, so
-     * that a stream that drained everything in between does not leave the writer paused for good.
+     * Pauses {@code writer} until the stream has taken enough, once however often it is asked.
+     * Registered before a last check, so that a stream that drained everything in between does
+     * not leave the writer paused for good.
      */
-    private void pauseUntilRoom(SinkWriter.FlowControl writer) {
-        writer.pause();
+    private void pauseUntilRoom(Writer writer) {
+        if (!writer.waitingForRoom.compareAndSet(false, true)) {
+            return;
+        }
+        writer.flowControl.pause();
         paused.add(writer);
-        if (waiting.get() < capacity && paused.remove(writer)) {
-            writer.resume();
+        if ((waiting.get() < capacity || stopped != null) && paused.remove(writer)) {
+            writer.resumeNow();
+        }
+    }
+
+    private void resumeWriters() {
+        Writer writer;
+        while ((writer = paused.poll()) != null) {
+            writer.resumeNow();
+        }
+    }
+
+    /** A writer of a new attempt: its subtask has not finished (an earlier attempt's may have). */
+    private void subtaskStarted(RuntimeContext context) {
+        synchronized (finishedSubtasks) {
+            finishedSubtasks.clear(context.subtaskIndex());
         }
     }
 
     private void subtaskFinished(RuntimeContext context) {
         synchronized (finishedSubtasks) {
             finishedSubtasks.set(context.subtaskIndex());
-            complete = finishedSubtasks.cardinality() == context.parallelism();
+            if (!watched && finishedSubtasks.cardinality() == context.parallelism()) {
+                complete = true;
+            }
         }
         wake();
+    }
+
+    /** What a writer of either kind shares: its flow control and whether it waits for room. */
+    private static final class Writer {
+        private final AtomicBoolean waitingForRoom = new AtomicBoolean();
+        private SinkWriter.FlowControl flowControl;
+
+        /** From any thread. */
+        void resumeNow() {
+            waitingForRoom.set(false);
+            flowControl.resume();
+        }
     }
 
     /** True the first time transaction {@code id} is released. */
@@ -197,6 +256,16 @@ public final class StreamOutput<T> {
                     });
                 }
 
+                /** However the stream ended, writers must not wait for it: they fail on their next records instead. */
+                @Override
+                public void postStop() {
+                    Throwable cause = failure;
+                    stopped = cause != null ? "it failed: " + cause
+                            : complete ? "it completed" : "its downstream cancelled it";
+                    wakeStage = null;
+                    resumeWriters();
+                }
+
                 @Override
                 public void preStart() {
                     wakeStage = createAsyncCallback(signal -> {
@@ -234,12 +303,6 @@ public final class StreamOutput<T> {
                     }
                 }
 
-                private void resumeWriters() {
-                    SinkWriter.FlowControl writer;
-                    while ((writer = paused.poll()) != null) {
-                        writer.resume();
-                    }
-                }
             };
         }
     }
@@ -250,16 +313,17 @@ public final class StreamOutput<T> {
      */
     private final class AtLeastOnceWriter implements SinkWriter<T> {
         private final RuntimeContext context;
-        private FlowControl flowControl;
-        private List<T> batch = new ArrayList<>();
+        private final Writer writer = new Writer();
+        private List<T> batch = new ArrayList<>(BATCH);
 
         AtLeastOnceWriter(RuntimeContext context) {
             this.context = context;
+            subtaskStarted(context);
         }
 
         @Override
         public void setFlowControl(FlowControl flowControl) {
-            this.flowControl = flowControl;
+            writer.flowControl = flowControl;
         }
 
         @Override
@@ -274,9 +338,9 @@ public final class StreamOutput<T> {
         public void flush() {
             if (!batch.isEmpty()) {
                 List<T> full = batch;
-                batch = new ArrayList<>();
-                if (!offer(full)) {
-                    pauseUntilRoom(flowControl);
+                batch = new ArrayList<>(BATCH);
+                if (!offer(full, context)) {
+                    pauseUntilRoom(writer);
                 }
             }
         }
@@ -296,16 +360,17 @@ public final class StreamOutput<T> {
     private final class ExactlyOnceWriter extends TwoPhaseCommitSinkWriter<T, Staged> {
         private final RuntimeContext context;
         private final ValueCodec codec;
-        private FlowControl flowControl;
+        private final Writer writer = new Writer();
 
         ExactlyOnceWriter(RuntimeContext context, ValueCodec codec) {
             this.context = context;
             this.codec = codec;
+            subtaskStarted(context);
         }
 
         @Override
         public void setFlowControl(FlowControl flowControl) {
-            this.flowControl = flowControl;
+            writer.flowControl = flowControl;
         }
 
         @Override
@@ -317,8 +382,8 @@ public final class StreamOutput<T> {
         @Override
         protected void write(Staged transaction, T record) {
             transaction.records().add(record);
-            if (waiting.get() >= capacity) {
-                pauseUntilRoom(flowControl);
+            if (!writer.waitingForRoom.get() && waiting.get() >= capacity) {
+                pauseUntilRoom(writer);
             }
         }
 
@@ -333,13 +398,14 @@ public final class StreamOutput<T> {
             if (!firstRelease(transaction.id())) {
                 return;
             }
-            List<Object> records = transaction.records();
+            // Views, not copies: a committed transaction's list is never changed again.
+            List<T> records = (List<T>) (List<?>) transaction.records();
             boolean room = true;
             for (int from = 0; from < records.size(); from += BATCH) {
-                room = offer((List<T>) new ArrayList<>(records.subList(from, Math.min(records.size(), from + BATCH))));
+                room = offer(records.subList(from, Math.min(records.size(), from + BATCH)), context);
             }
             if (!room) {
-                pauseUntilRoom(flowControl);
+                pauseUntilRoom(writer);
             }
         }
 

@@ -126,11 +126,12 @@ public final class FunctionTestHarness<I, O> implements AutoCloseable {
 
     /**
      * Restores the state of one or more subtasks' snapshots, as a job restored from a checkpoint
-     * does, then the function opens on it. Give one snapshot to restore at the same subtask and
-     * parallelism, or the snapshots of every subtask of the old parallelism to restore at another:
-     * keyed state of this subtask's key groups and this subtask's share of operator lists are
-     * kept. A {@code CheckpointedFunction}'s bytes cannot be split: they restore only at the same
-     * parallelism.
+     * does, then the function opens on it. Give the snapshot of this subtask, or those of every
+     * subtask of a run: at the same parallelism this subtask takes its own snapshot; at another,
+     * the keyed state of its key groups and its share of operator lists (as a rescaled job splits
+     * them). A {@code CheckpointedFunction}'s bytes cannot be split: they restore only at the same
+     * parallelism. Without {@link #withMaxParallelism}, the harness takes the snapshots' max
+     * parallelism, as a restored job does.
      */
     public FunctionTestHarness<I, O> initializeState(OperatorSnapshot... snapshots) throws Exception {
         configuring();
@@ -144,6 +145,9 @@ public final class FunctionTestHarness<I, O> implements AutoCloseable {
 
     private Map<String, List<byte[]>> assign(List<OperatorSnapshot> snapshots) throws Exception {
         int oldParallelism = snapshots.get(0).parallelism();
+        if (maxParallelism <= 0) {
+            maxParallelism = snapshots.get(0).maxParallelism();
+        }
         Set<Integer> indices = new HashSet<>();
         for (OperatorSnapshot snapshot : snapshots) {
             if (snapshot.parallelism() != oldParallelism) {
@@ -159,10 +163,11 @@ public final class FunctionTestHarness<I, O> implements AutoCloseable {
             }
         }
         Map<String, List<byte[]>> parts = new TreeMap<>();
-        boolean same = oldParallelism == parallelism && snapshots.size() == 1
-                && snapshots.get(0).subtaskIndex() == subtaskIndex;
-        if (same) {
-            snapshots.get(0).parts().forEach((part, bytes) -> parts.put(part, List.of(bytes)));
+        if (oldParallelism == parallelism) {
+            OperatorSnapshot own = snapshots.stream().filter(snapshot -> snapshot.subtaskIndex() == subtaskIndex).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("At the same parallelism (" + parallelism + ") subtask "
+                            + subtaskIndex + " restores its own snapshot, which is not among those given"));
+            own.parts().forEach((part, bytes) -> parts.put(part, List.of(bytes)));
             return parts;
         }
         if (snapshots.size() != oldParallelism) {

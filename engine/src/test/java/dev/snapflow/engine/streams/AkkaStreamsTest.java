@@ -175,6 +175,43 @@ class AkkaStreamsTest {
     }
 
     @Test
+    void a_stream_that_stops_taking_records_fails_the_job_instead_of_holding_it_for_good() throws Exception {
+        StreamOutput<Long> output = AkkaStreams.output(testKit.system(), Delivery.AT_LEAST_ONCE, 100);
+        JobBuilder job = JobBuilder.create("streams-cancelled");
+        job.source("numbers", Sources.sequence(1, 100_000)).parallelism(1).sink("out", output.sink());
+        JobHandle handle = Snapflow.submit(testKit.system(), job.build(),
+                RuntimeSettings.create(testKit.system()).withRestartStrategy(RestartStrategy.none()));
+        output.watch(handle);
+
+        assertThat(output.source().take(5).runWith(Sink.seq(), testKit.system()).toCompletableFuture()
+                .get(30, TimeUnit.SECONDS)).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThatThrownBy(() -> handle.result().toCompletableFuture().get(30, TimeUnit.SECONDS))
+                .rootCause().hasMessageContaining("stream output of sink 'out' takes no more records")
+                .hasMessageContaining("downstream cancelled it");
+    }
+
+    @Test
+    void a_watched_output_completes_when_its_job_stops_with_a_savepoint() throws Exception {
+        StreamOutput<Long> output = AkkaStreams.output(testKit.system(), Delivery.EXACTLY_ONCE);
+        JobBuilder job = JobBuilder.create("streams-savepoint");
+        job.source("numbers", AkkaStreams.replayable(testKit.system(),
+                        (subtask, parallelism, after) -> akka.stream.javadsl.Source.<Long>repeat(1L).take(after < 500 ? 500 - after : 0)
+                                .concat(akka.stream.javadsl.Source.never()),
+                        value -> 0L)).parallelism(1)
+                .sink("out", output.sink());
+        JobHandle handle = Snapflow.submit(testKit.system(), job.build(), RuntimeSettings.create(testKit.system()),
+                CheckpointSettings.create(testKit.system()).withoutInterval().withDirectory(checkpoints));
+        output.watch(handle);
+        CompletableFuture<List<Long>> released = output.runWith(Sink.seq()).toCompletableFuture();
+        testKit.createTestProbe().awaitAssert(() -> assertThat(handle.metrics().subtasks())
+                .extracting(JobMetrics.Subtask::recordsIn).containsExactly(500L));
+
+        handle.stopWithSavepoint(checkpoints.resolve("savepoint"), Duration.ofSeconds(30)).toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        assertThat(released.get(30, TimeUnit.SECONDS)).as("completed with what the savepoint committed").hasSize(500);
+    }
+
+    @Test
     void a_plain_source_is_read_by_one_subtask_and_refused_by_more() throws Exception {
         List<String> words = List.of("alpha", "beta", "gamma", "delta");
         JobBuilder job = JobBuilder.create("streams-plain");

@@ -187,6 +187,27 @@ class FunctionTestHarnessTest {
         assertThat(merged.output()).containsExactlyInAnyOrder("a0", "b0", "c0", "a1", "b1", "c1", "d");
     }
 
+    @Test
+    void at_the_same_parallelism_each_subtask_takes_its_own_snapshot_even_given_all() throws Exception {
+        var first = FunctionTestHarness.forProcessFunction(new BufferUntilEnd()).withSubtask(0, 2);
+        first.processElement("only");
+        var second = FunctionTestHarness.forProcessFunction(new BufferUntilEnd()).withSubtask(1, 2);
+        second.processElements("v", "w", "x", "y", "z");
+        OperatorSnapshot[] snapshots = {first.snapshot(1), second.snapshot(1)};
+
+        assertThat(FunctionTestHarness.forProcessFunction(new BufferUntilEnd()).withSubtask(0, 2).initializeState(snapshots)
+                .operatorState(BufferUntilEnd.BUFFER)).containsExactly("only");
+    }
+
+    @Test
+    void without_a_max_parallelism_of_its_own_the_harness_takes_the_snapshot_s() throws Exception {
+        var harness = countWords().withMaxParallelism(256);
+        harness.processElements("to", "to");
+        OperatorSnapshot snapshot = harness.snapshot(1);
+
+        assertThat(countWords().initializeState(snapshot).keyedState("to", COUNT).value()).isEqualTo(2L);
+    }
+
     /** Keeps a running total in its own bytes. */
     static final class Total implements ProcessFunction<Long, Long>, CheckpointedFunction {
         private long total;

@@ -50,13 +50,13 @@ final class OperatorChain {
      *
      * @param writerForEdge the record writer of a network edge, by edge id
      * @param keyedState               how keyed operators keep and snapshot their state
-     * @param sinkFlowControl          how the chain's sink writers hold back the subtask when full
+     * @param sinkFlowControl          makes how each sink writer of the chain holds back the subtask when full
      * @throws UserFunctionException if a user factory, source or sink fails to create
      */
     @SuppressWarnings("unchecked")
     static OperatorChain create(ExecutionPlan plan, ExecutionPlan.Chain chain, int subtaskIndex,
                                 IntFunction<RecordWriter> writerForEdge, KeyedStateOptions keyedState,
-                                SinkWriter.FlowControl sinkFlowControl) {
+                                java.util.function.Supplier<SinkWriter.FlowControl> sinkFlowControl) {
         ChainedOperator[] byId = new ChainedOperator[plan.graph().operators().size()];
         List<ChainedOperator> operators = new ArrayList<>();
         Optional<SourceReader<Object>> source = Optional.empty();
@@ -102,7 +102,8 @@ final class OperatorChain {
 
     @SuppressWarnings("unchecked")
     private static ChainedOperator operator(OperatorSpec spec, RuntimeContext context, KeySelector<Object, Object> keySelector,
-                                            KeyedStateOptions keyedState, SinkWriter.FlowControl sinkFlowControl)
+                                            KeyedStateOptions keyedState,
+                                            java.util.function.Supplier<SinkWriter.FlowControl> sinkFlowControl)
             throws Exception {
         if (spec instanceof OperatorSpec.MapSpec map) {
             return new ChainedOperator.Map(context, (MapFunction<Object, Object>) map.function());
@@ -131,7 +132,8 @@ final class OperatorChain {
             return operator;
         }
         if (spec instanceof OperatorSpec.SinkSpec sink) {
-            return new ChainedOperator.Sink(context, (SinkWriter<Object>) sink.sink().createWriter(context), sinkFlowControl);
+            return new ChainedOperator.Sink(context, (SinkWriter<Object>) sink.sink().createWriter(context),
+                    sinkFlowControl.get());
         }
         throw new IllegalArgumentException("Not a chained operator: " + spec);
     }

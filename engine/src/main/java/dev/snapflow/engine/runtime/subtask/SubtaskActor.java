@@ -59,7 +59,7 @@ import java.util.concurrent.Executor;
 public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
 
     public sealed interface Command permits ConnectChannels, WrappedConsumerMessage, WrappedProducerMessage,
-            WrappedCheckpointCommand, SnapshotWritten, SnapshotFailed, CheckpointTimeout, Tick {
+            WrappedCheckpointCommand, SnapshotWritten, SnapshotFailed, CheckpointTimeout, Tick, ResumeSink {
     }
 
     /**
@@ -115,7 +115,12 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
 
     /** Dead letters once the subtask stopped (a late availability or resume signal), and no news then. */
     private enum Tick implements Command, NoSerializationVerificationNeeded, akka.actor.DeadLetterSuppression {
-        CONTINUE, FLUSH, POLL, RESUME_SINKS
+        CONTINUE, FLUSH, POLL
+    }
+
+    /** A paused sink writer can take records again. */
+    private record ResumeSink(SinkFlowControl sink) implements Command, NoSerializationVerificationNeeded,
+            akka.actor.DeadLetterSuppression {
     }
 
     /** What a subtask needs besides its place in the plan. */
@@ -137,8 +142,9 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     private final RepeatedWarnings warnings = new RepeatedWarnings(java.util.concurrent.TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     private boolean continueScheduled;
     /** Set once the operators exist. */
-    private SinkFlowControl sinkFlowControl;
     private boolean hasSinks;
+    /** For signals from other threads: an actor's context is not thread-safe, its ref is. */
+    private final ActorRef<Command> self;
     /** The source's availability stage a POLL is already promised for: one message per stage. */
     private CompletionStage<?> availabilityAwaited;
     /** Finished, with output that a checkpoint still has to commit before the job may end. */
@@ -155,6 +161,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
         this.coordinator = coordinator;
         this.timers = timers;
         this.blockingIo = environment.storageIo();
+        this.self = context.getSelf();
     }
 
     public static Behavior<Command> create(ExecutionPlan plan, SubtaskId id, Environment environment) {
@@ -210,7 +217,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
             OperatorChain operators = OperatorChain.create(plan, chain, id.subtaskIndex(), edgeId -> writersByEdge[edgeId],
                     new KeyedStateOptions(environment.inFlightCodec().valueCodec(), environment.storage(),
                             environment.checkpointSettings().incremental() ? environment.checkpointSettings().incrementalMaxDeltas() : 0),
-                    actor.sinkFlowControl = actor.new SinkFlowControl(pressure));
+                    () -> actor.new SinkFlowControl(pressure));
             actor.hasSinks = operators.hasSinks();
             SubtaskRunner.Inputs inputs = new SubtaskRunner.Inputs(connect.inputs().size(), settings.creditsPerChannel(),
                     settings.floatingCreditsPerGate(), creditPort);
@@ -234,8 +241,9 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
     }
 
     /**
-     * Sink writers whose destination is full hold the subtask back the way blocked output channels
-     * do: while paused, the runner processes no records and grants no credits.
+     * A sink writer whose destination is full holds the subtask back the way a blocked output
+     * channel does: while any is paused, the runner processes no records and grants no credits.
+     * One per sink, so that one sink's room does not resume another that is still full.
      */
     private final class SinkFlowControl implements SinkWriter.FlowControl {
         private final OutputPressure pressure;
@@ -256,10 +264,10 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
 
         @Override
         public void resume() {
-            getContext().getSelf().tell(Tick.RESUME_SINKS);
+            self.tell(new ResumeSink(this));
         }
 
-        /** On the actor's thread, for {@link Tick#RESUME_SINKS}. */
+        /** On the actor's thread, for {@link ResumeSink}. */
         void resumed() {
             if (paused) {
                 paused = false;
@@ -323,7 +331,7 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
                 .onMessageEquals(Tick.CONTINUE, this::onContinue)
                 .onMessageEquals(Tick.FLUSH, this::onFlush)
                 .onMessageEquals(Tick.POLL, this::onPoll)
-                .onMessageEquals(Tick.RESUME_SINKS, this::onResumeSinks)
+                .onMessage(ResumeSink.class, resume -> workThenRun(resume.sink()::resumed))
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
     }
@@ -407,10 +415,6 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
         return workThenRun(runner::onFlushTimeout);
     }
 
-    private Behavior<Command> onResumeSinks() {
-        return workThenRun(() -> sinkFlowControl.resumed());
-    }
-
     private Behavior<Command> onPoll() {
         return runTurn();
     }
@@ -472,15 +476,17 @@ public final class SubtaskActor extends AbstractBehavior<SubtaskActor.Command> {
             timers.startSingleTimer(Tick.POLL, environment.settings().idleSourcePollInterval());
         } else if (availabilityAwaited != available.get()) {
             availabilityAwaited = available.get();
-            ActorRef<Command> self = getContext().getSelf();
             available.get().whenComplete((ok, failure) -> self.tell(Tick.POLL));
+        } else if (available.get().toCompletableFuture().isDone()) {
+            // The same stage again, already fired: the source has nothing after all; poll.
+            timers.startSingleTimer(Tick.POLL, environment.settings().idleSourcePollInterval());
         }
     }
 
     private void scheduleContinue() {
         if (!continueScheduled) {
             continueScheduled = true;
-            getContext().getSelf().tell(Tick.CONTINUE);
+            self.tell(Tick.CONTINUE);
         }
     }
 

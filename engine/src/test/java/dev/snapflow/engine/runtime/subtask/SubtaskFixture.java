@@ -106,7 +106,7 @@ final class SubtaskFixture {
         RecordWriter[] byEdge = new RecordWriter[plan.networkEdges().size()];
         byEdge[writer.edgeId()] = writer;
         return OperatorChain.create(plan, chain, 0, edge -> byEdge[edge], new KeyedStateOptions(ValueCodec.builtInTypesOnly(), null, 0),
-                new dev.snapflow.engine.api.SinkWriter.FlowControl() {
+                () -> new dev.snapflow.engine.api.SinkWriter.FlowControl() {
                     @Override
                     public void pause() {
                         throw new UnsupportedOperationException("The fixture runs no sink that fills up");
