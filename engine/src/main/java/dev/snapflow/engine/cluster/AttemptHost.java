@@ -116,10 +116,8 @@ final class AttemptHost {
         for (SubtaskId id : part.subtasks()) {
             SubtaskMetrics figures = new SubtaskMetrics(plan.subtaskName(id));
             metrics.add(figures);
-            ExecutionPlan.Chain chain = plan.chains().get(id.chainId());
             ActorRef<SubtaskActor.Command> subtask = context.spawn(JobLogContext.job(part.jobName()).attempt(part.attempt())
-                    .subtask(plan.graph().operator(chain.headId()).name(), id.subtaskIndex(), chain.parallelism())
-                    .around(SubtaskActor.Command.class, SubtaskActor.create(plan, id, new SubtaskActor.Environment(
+                    .subtask(plan, id).around(SubtaskActor.Command.class, SubtaskActor.create(plan, id, new SubtaskActor.Environment(
                             settings, checkpointSettings, storage, figures, part.events(), io, inFlightCodec))),
                     "subtask-" + id.chainId() + "-" + id.subtaskIndex(), props);
             context.watch(subtask);

@@ -376,7 +376,7 @@ final class ExecutionAttemptActor extends AbstractBehavior<ExecutionAttemptActor
                 SubtaskMetrics subtaskMetrics = new SubtaskMetrics(plan.subtaskName(id));
                 metrics.add(subtaskMetrics);
                 ActorRef<SubtaskActor.Command> ref = getContext().spawn(
-                        logContext.subtask(plan.graph().operator(chain.headId()).name(), i, chain.parallelism()).around(
+                        logContext.subtask(plan, id).around(
                                 SubtaskActor.Command.class,
                                 SubtaskActor.create(plan, id, new SubtaskActor.Environment(settings, checkpointSettings, storage,
                                         subtaskMetrics, events, subtaskIo, inFlightCodec))),

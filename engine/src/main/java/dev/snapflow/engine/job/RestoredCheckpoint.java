@@ -6,7 +6,6 @@ import dev.snapflow.engine.graph.SubtaskId;
 import dev.snapflow.engine.state.HeapKeyedStateBackend;
 import dev.snapflow.engine.state.KeyedStateChain;
 import dev.snapflow.engine.state.InFlightPart;
-import dev.snapflow.engine.state.OperatorStateBackend;
 import dev.snapflow.engine.state.RestoredState;
 import dev.snapflow.engine.state.SubtaskState;
 import dev.snapflow.engine.storage.CheckpointMetadata;
@@ -269,9 +268,9 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
                     + " in checkpoint " + checkpointId + " and has " + newParallelism + " now, but its state (a source position"
                     + " or a CheckpointedFunction's bytes) cannot be split; keep its parallelism");
         }
-        List<byte[]> redistributed = oldParallelism == newParallelism ? null
-                : OperatorStateBackend.redistribute(operator.stream().flatMap(Optional::stream).toList(), newParallelism);
-        List<byte[]> allKeyed = keyed.stream().flatMap(Optional::stream).toList();
+        List<Map<String, List<byte[]>>> rescaled = oldParallelism == newParallelism ? null
+                : RestoredState.rescaledParts(keyed.stream().flatMap(Optional::stream).toList(),
+                operator.stream().flatMap(Optional::stream).toList(), newParallelism);
         for (int index = 0; index < newParallelism; index++) {
             Map<String, List<byte[]>> parts = assigned.get(new SubtaskId(chain.id(), index));
             if (oldParallelism == newParallelism) {
@@ -283,12 +282,7 @@ public record RestoredCheckpoint(long checkpointId, Map<SubtaskId, RestoredState
                 if (finishedSubtasks == oldParallelism) {
                     parts.put(uid + SubtaskState.FINISHED_SUFFIX, List.of(new byte[0]));
                 }
-                if (!allKeyed.isEmpty()) {
-                    parts.put(uid + SubtaskState.KEYED_SUFFIX, allKeyed);
-                }
-                if (operator.stream().anyMatch(Optional::isPresent)) {
-                    parts.put(uid + SubtaskState.OPERATOR_SUFFIX, List.of(redistributed.get(index)));
-                }
+                rescaled.get(index).forEach((suffix, snapshots) -> parts.put(uid + suffix, snapshots));
             }
         }
     }

@@ -2,6 +2,8 @@ package dev.snapflow.engine.runtime;
 
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
+import dev.snapflow.engine.graph.ExecutionPlan;
+import dev.snapflow.engine.graph.SubtaskId;
 import org.slf4j.MDC;
 
 import java.util.LinkedHashMap;
@@ -50,9 +52,11 @@ public final class JobLogContext {
         return new JobLogContext(job, attempt, operator, subtask);
     }
 
-    /** A subtask: {@code index} from 0, shown from 1. */
-    public JobLogContext subtask(String operatorName, int index, int parallelism) {
-        return new JobLogContext(job, attempt, operatorName, (index + 1) + "/" + parallelism);
+    /** Subtask {@code id} of {@code plan}, named by its chain's head and shown from 1. */
+    public JobLogContext subtask(ExecutionPlan plan, SubtaskId id) {
+        ExecutionPlan.Chain chain = plan.chains().get(id.chainId());
+        return new JobLogContext(job, attempt, plan.graph().operator(chain.headId()).name(),
+                (id.subtaskIndex() + 1) + "/" + chain.parallelism());
     }
 
     public String jobName() {

@@ -1,5 +1,6 @@
 package dev.snapflow.engine.state;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,33 @@ import java.util.TreeMap;
 public final class RestoredState {
 
     private final Map<String, List<byte[]>> parts;
+
+    /**
+     * One operator's keyed and operator-list parts at a new parallelism, by new subtask index, each
+     * by its suffix: every subtask takes all keyed snapshots (its backend keeps its key groups) and
+     * its share of the operator lists ({@link OperatorStateBackend#redistribute}). The rule of a
+     * rescaling restore, for jobs and for the test harness alike.
+     *
+     * @param keyed         the keyed snapshots of the old subtasks that have one, in old subtask order
+     * @param operatorLists the operator-list snapshots likewise
+     */
+    public static List<Map<String, List<byte[]>>> rescaledParts(List<byte[]> keyed, List<byte[]> operatorLists,
+                                                                int newParallelism) throws IOException {
+        List<byte[]> shares = operatorLists.isEmpty() ? List.of()
+                : OperatorStateBackend.redistribute(operatorLists, newParallelism);
+        List<Map<String, List<byte[]>>> assigned = new ArrayList<>(newParallelism);
+        for (int index = 0; index < newParallelism; index++) {
+            Map<String, List<byte[]>> subtask = new TreeMap<>();
+            if (!keyed.isEmpty()) {
+                subtask.put(SubtaskState.KEYED_SUFFIX, List.copyOf(keyed));
+            }
+            if (!shares.isEmpty()) {
+                subtask.put(SubtaskState.OPERATOR_SUFFIX, List.of(shares.get(index)));
+            }
+            assigned.add(subtask);
+        }
+        return assigned;
+    }
 
     public RestoredState(Map<String, List<byte[]>> parts) {
         Map<String, List<byte[]>> copy = new TreeMap<>();

@@ -186,13 +186,6 @@ public final class StreamOutput<T> {
         }
     }
 
-    /** A writer of a new attempt: its subtask has not finished (an earlier attempt's may have). */
-    private void subtaskStarted(RuntimeContext context) {
-        synchronized (finishedSubtasks) {
-            finishedSubtasks.clear(context.subtaskIndex());
-        }
-    }
-
     private void subtaskFinished(RuntimeContext context) {
         synchronized (finishedSubtasks) {
             finishedSubtasks.set(context.subtaskIndex());
@@ -203,10 +196,22 @@ public final class StreamOutput<T> {
         wake();
     }
 
-    /** What a writer of either kind shares: its flow control and whether it waits for room. */
-    private static final class Writer {
+    /**
+     * What a writer of either kind shares: its subtask, its flow control and whether it waits for
+     * room. Made when the writer is, for a new attempt: its subtask has not finished (an earlier
+     * attempt's may have).
+     */
+    private final class Writer {
+        private final RuntimeContext context;
         private final AtomicBoolean waitingForRoom = new AtomicBoolean();
         private SinkWriter.FlowControl flowControl;
+
+        Writer(RuntimeContext context) {
+            this.context = context;
+            synchronized (finishedSubtasks) {
+                finishedSubtasks.clear(context.subtaskIndex());
+            }
+        }
 
         /** From any thread. */
         void resumeNow() {
@@ -251,7 +256,7 @@ public final class StreamOutput<T> {
                     setHandler(out, new AbstractOutHandler() {
                         @Override
                         public void onPull() {
-                            push();
+                            pushNext();
                         }
                     });
                 }
@@ -270,15 +275,15 @@ public final class StreamOutput<T> {
                 public void preStart() {
                     wakeStage = createAsyncCallback(signal -> {
                         if (isAvailable(out)) {
-                            push();
+                            pushNext();
                         }
                     });
                     // Batches offered before the callback was set.
-                    push();
+                    pushNext();
                 }
 
                 /** Pushes the next record if there is one; ends the stream once done. */
-                private void push() {
+                private void pushNext() {
                     if (next == current.size()) {
                         List<T> batch = batches.poll();
                         if (batch != null) {
@@ -312,13 +317,11 @@ public final class StreamOutput<T> {
      * each checkpoint snapshot (so a completed checkpoint covers only records handed on).
      */
     private final class AtLeastOnceWriter implements SinkWriter<T> {
-        private final RuntimeContext context;
-        private final Writer writer = new Writer();
+        private final Writer writer;
         private List<T> batch = new ArrayList<>(BATCH);
 
         AtLeastOnceWriter(RuntimeContext context) {
-            this.context = context;
-            subtaskStarted(context);
+            this.writer = new Writer(context);
         }
 
         @Override
@@ -339,7 +342,7 @@ public final class StreamOutput<T> {
             if (!batch.isEmpty()) {
                 List<T> full = batch;
                 batch = new ArrayList<>(BATCH);
-                if (!offer(full, context)) {
+                if (!offer(full, writer.context)) {
                     pauseUntilRoom(writer);
                 }
             }
@@ -348,7 +351,7 @@ public final class StreamOutput<T> {
         @Override
         public Optional<List<Object>> finish() {
             flush();
-            subtaskFinished(context);
+            subtaskFinished(writer.context);
             return Optional.empty();
         }
     }
@@ -358,14 +361,12 @@ public final class StreamOutput<T> {
     }
 
     private final class ExactlyOnceWriter extends TwoPhaseCommitSinkWriter<T, Staged> {
-        private final RuntimeContext context;
         private final ValueCodec codec;
-        private final Writer writer = new Writer();
+        private final Writer writer;
 
         ExactlyOnceWriter(RuntimeContext context, ValueCodec codec) {
-            this.context = context;
+            this.writer = new Writer(context);
             this.codec = codec;
-            subtaskStarted(context);
         }
 
         @Override
@@ -382,7 +383,7 @@ public final class StreamOutput<T> {
         @Override
         protected void write(Staged transaction, T record) {
             transaction.records().add(record);
-            if (!writer.waitingForRoom.get() && waiting.get() >= capacity) {
+            if (waiting.get() >= capacity && !writer.waitingForRoom.get()) {
                 pauseUntilRoom(writer);
             }
         }
@@ -402,7 +403,7 @@ public final class StreamOutput<T> {
             List<T> records = (List<T>) (List<?>) transaction.records();
             boolean room = true;
             for (int from = 0; from < records.size(); from += BATCH) {
-                room = offer(records.subList(from, Math.min(records.size(), from + BATCH)), context);
+                room = offer(records.subList(from, Math.min(records.size(), from + BATCH)), writer.context);
             }
             if (!room) {
                 pauseUntilRoom(writer);
@@ -416,12 +417,12 @@ public final class StreamOutput<T> {
 
         @Override
         protected void allCommitted() {
-            subtaskFinished(context);
+            subtaskFinished(writer.context);
         }
 
         @Override
         protected RecordSerializer<Staged> transactionSerializer() {
-            return new StagedSerializer(codec, context.operatorName());
+            return new StagedSerializer(codec, writer.context.operatorName());
         }
     }
 

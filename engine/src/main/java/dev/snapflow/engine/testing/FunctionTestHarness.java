@@ -9,7 +9,7 @@ import dev.snapflow.engine.api.RuntimeContext;
 import dev.snapflow.engine.api.StateDescriptor;
 import dev.snapflow.engine.runtime.subtask.StandaloneOperator;
 import dev.snapflow.engine.state.KeyGroupRangeAssignment;
-import dev.snapflow.engine.state.OperatorStateBackend;
+import dev.snapflow.engine.state.RestoredState;
 import dev.snapflow.engine.state.SubtaskState;
 import dev.snapflow.serialization.record.ValueCodec;
 
@@ -162,8 +162,8 @@ public final class FunctionTestHarness<I, O> implements AutoCloseable {
                         + ", this harness has " + maxParallelism() + "; the max parallelism cannot change across a restore");
             }
         }
-        Map<String, List<byte[]>> parts = new TreeMap<>();
         if (oldParallelism == parallelism) {
+            Map<String, List<byte[]>> parts = new TreeMap<>();
             OperatorSnapshot own = snapshots.stream().filter(snapshot -> snapshot.subtaskIndex() == subtaskIndex).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("At the same parallelism (" + parallelism + ") subtask "
                             + subtaskIndex + " restores its own snapshot, which is not among those given"));
@@ -183,15 +183,9 @@ public final class FunctionTestHarness<I, O> implements AutoCloseable {
         }
         List<byte[]> keyed = ordered.stream().map(snapshot -> snapshot.parts().get(SubtaskState.KEYED_SUFFIX))
                 .filter(Objects::nonNull).toList();
-        if (!keyed.isEmpty()) {
-            parts.put(SubtaskState.KEYED_SUFFIX, keyed);
-        }
         List<byte[]> lists = ordered.stream().map(snapshot -> snapshot.parts().get(SubtaskState.OPERATOR_SUFFIX))
                 .filter(Objects::nonNull).toList();
-        if (!lists.isEmpty()) {
-            parts.put(SubtaskState.OPERATOR_SUFFIX, List.of(OperatorStateBackend.redistribute(lists, parallelism).get(subtaskIndex)));
-        }
-        return parts;
+        return RestoredState.rescaledParts(keyed, lists, parallelism).get(subtaskIndex);
     }
 
     /** Opens the function (after restoring any state given to {@link #initializeState}); the first element does it otherwise. */

@@ -46,8 +46,9 @@ public final class TestInput<T> {
         waiting.complete(null);
     }
 
-    private synchronized CompletableFuture<Void> nextChange() {
-        return changed;
+    /** Done at once if there is something to read from {@code position} on or the input ended; otherwise the next change. */
+    private synchronized CompletableFuture<Void> changeAfter(int position) {
+        return position < elements.size() || ended ? CompletableFuture.completedFuture(null) : changed;
     }
 
     /** No more elements: the source's subtask finishes once it read those added. */
@@ -60,9 +61,6 @@ public final class TestInput<T> {
         return elements.size();
     }
 
-    private synchronized boolean isEnded() {
-        return ended;
-    }
 
     /** The source to give the job; its operator must have parallelism 1. */
     public Source<T> source() {
@@ -104,8 +102,7 @@ public final class TestInput<T> {
         /** The subtask reads again as soon as the test adds or ends. */
         @Override
         public Optional<CompletionStage<?>> whenAvailable() {
-            CompletableFuture<Void> next = nextChange();
-            return Optional.of(position < size() || isEnded() ? CompletableFuture.completedFuture(null) : next);
+            return Optional.of(changeAfter(position));
         }
 
         @Override

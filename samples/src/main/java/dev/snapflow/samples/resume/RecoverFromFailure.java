@@ -11,6 +11,7 @@ import dev.snapflow.engine.config.CheckpointSettings;
 import dev.snapflow.engine.config.RestartStrategy;
 import dev.snapflow.engine.config.RuntimeSettings;
 import dev.snapflow.samples.CheckpointReports;
+import dev.snapflow.samples.FailedAttempts;
 import dev.snapflow.serialization.record.Tuple2;
 
 import java.io.PrintStream;
@@ -81,11 +82,7 @@ public final class RecoverFromFailure {
         JobResult result = job.result().toCompletableFuture().get(120, TimeUnit.SECONDS);
         int failuresInjected = failureInjected.isDone() ? 1 : 0;
 
-        out.println("Failed attempts:");
-        for (JobAttemptFailure failure : job.failedAttempts()) {
-            out.printf("  attempt %d failed in %s (%d/2): %s; restarted: %s%n", failure.attempt(), failure.operatorName(),
-                    failure.subtaskIndex() + 1, rootCause(failure.cause()).getMessage(), failure.restarted());
-        }
+        FailedAttempts.print(job, 2, out);
         out.println("Checkpoints:");
         out.printf("  %4s  %-9s  %8s  %10s%n", "id", "status", "e2e ms", "bytes");
         for (CheckpointStats stats : job.checkpointStats()) {
@@ -104,13 +101,5 @@ public final class RecoverFromFailure {
         out.printf("RESULT sample=wordcount failures_injected=%d restarts=%d checkpoints=%d counts_equal=%s%n",
                 failuresInjected, restarts, completed, equal);
         return equal && failuresInjected == 1 && restarts == 1;
-    }
-
-    private static Throwable rootCause(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }

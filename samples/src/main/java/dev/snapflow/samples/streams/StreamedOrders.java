@@ -23,6 +23,7 @@ import dev.snapflow.engine.streams.Delivery;
 import dev.snapflow.engine.streams.ReplayableStream;
 import dev.snapflow.engine.streams.StreamOutput;
 import dev.snapflow.samples.CheckpointReports;
+import dev.snapflow.samples.FailedAttempts;
 import dev.snapflow.samples.resume.ResumeFromCheckpoint;
 import dev.snapflow.serialization.record.RecordSerializers;
 
@@ -191,11 +192,7 @@ public final class StreamedOrders {
         handle.result().toCompletableFuture().get(120, TimeUnit.SECONDS);
         written.get(30, TimeUnit.SECONDS);
 
-        out.println("Failed attempts:");
-        for (JobAttemptFailure failure : handle.failedAttempts()) {
-            out.printf("  attempt %d failed in %s (%d/2): %s; restarted: %s%n", failure.attempt(), failure.operatorName(),
-                    failure.subtaskIndex() + 1, rootCause(failure.cause()).getMessage(), failure.restarted());
-        }
+        FailedAttempts.print(handle, 2, out);
         long completed = handle.checkpointStats().stream().filter(s -> s.status() == CheckpointStats.Status.COMPLETED).count();
         out.printf("Checkpoints completed: %d; each released the totals it covered into %s%n", completed, resultFile.getFileName());
 
@@ -246,13 +243,5 @@ public final class StreamedOrders {
             }
         }
         return new Expected(counts, countLines, cents);
-    }
-
-    private static Throwable rootCause(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }

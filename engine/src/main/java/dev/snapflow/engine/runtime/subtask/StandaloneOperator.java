@@ -37,20 +37,24 @@ public final class StandaloneOperator {
     @SuppressWarnings("unchecked")
     public static StandaloneOperator process(RuntimeContext context, ProcessFunction<?, ?> function,
                                              KeySelector<?, ?> keySelector, ValueCodec keyCodec) {
-        ChainedOperator.Process operator = new ChainedOperator.Process(context, (ProcessFunction<Object, Object>) function,
-                (KeySelector<Object, Object>) keySelector, new KeyedStateOptions(keyCodec, null, 0));
-        operator.setUserObject(function);
-        return new StandaloneOperator(operator);
+        return of(context, (ProcessFunction<Object, Object>) function, function, keySelector, keyCodec);
     }
 
     /** A keyed process function. */
     @SuppressWarnings("unchecked")
     public static StandaloneOperator keyed(RuntimeContext context, KeyedProcessFunction<?, ?, ?> function,
                                            KeySelector<?, ?> keySelector, ValueCodec keyCodec) {
-        ChainedOperator.Process operator = new ChainedOperator.Process(context,
-                ChainedOperator.Process.keyed((KeyedProcessFunction<Object, Object, Object>) function),
+        return of(context, ChainedOperator.Process.keyed((KeyedProcessFunction<Object, Object, Object>) function), function,
+                keySelector, keyCodec);
+    }
+
+    /** As a job's chain makes it: the operator runs {@code function}, and {@code userObject} takes part in checkpoints. */
+    @SuppressWarnings("unchecked")
+    private static StandaloneOperator of(RuntimeContext context, ProcessFunction<Object, Object> function, Object userObject,
+                                         KeySelector<?, ?> keySelector, ValueCodec keyCodec) {
+        ChainedOperator.Process operator = new ChainedOperator.Process(context, function,
                 (KeySelector<Object, Object>) keySelector, new KeyedStateOptions(keyCodec, null, 0));
-        operator.setUserObject(function);
+        operator.setUserObject(userObject);
         return new StandaloneOperator(operator);
     }
 
